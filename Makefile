@@ -1,0 +1,47 @@
+# Two commands matter: `make run` (the demo) and `make test` (the whole suite).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install run test lint checks pytest bench messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install -q --disable-pip-version-check -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py load_demo
+	HOST=$(HOST) PORT=$(PORT) sh scripts/serve.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+checks: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=0 SECRET_KEY=ci-deploy-check-$$(date +%s)-a-long-random-looking-secret-value-0123456789 \
+		ALLOWED_HOSTS=registrar.example.edu.cn \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+pytest: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test: lint checks pytest
+
+bench: install
+	$(BIN)/python -m pytest benchmarks -m bench -s -p no:randomly $(PYTEST_ARGS)
+
+messages: install
+	cd registrar && ../$(BIN)/python ../manage.py compilemessages -l en
+
+clean:
+	rm -rf $(VENV) var test-artifacts

@@ -1,0 +1,182 @@
+"""audit_record: the one way every write service records what it did (SEC-3)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+from audit.chain import canonical_json, event_hash, plain_json
+from audit.models import GENESIS_HASH, AuditEvent
+
+# Any constant works; it names the one lock that orders the chain.
+CHAIN_LOCK_KEY = 0x5A0D17
+# Above this many events, PostgreSQL gets them through COPY rather than INSERT.
+COPY_THRESHOLD = 2000
+
+
+@dataclass
+class EventSpec:
+    """What one audit event says, before it is chained."""
+
+    action: str
+    subject: models.Model | tuple[str, Any]
+    actor: Any = None
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+    document_number: str = ""
+    student_id: int | None = None
+    college_id: int | None = None
+
+
+def subject_key(subject: models.Model | tuple[str, Any]) -> tuple[str, str]:
+    if isinstance(subject, tuple):
+        return subject[0], str(subject[1])
+    return subject._meta.label_lower, str(subject.pk)
+
+
+def _placement(spec: EventSpec) -> tuple[int | None, int | None]:
+    """The student and college an event belongs to, read from its subject when not given."""
+    student_id, college_id = spec.student_id, spec.college_id
+    subject = spec.subject
+    if isinstance(subject, models.Model):
+        if student_id is None:
+            if subject._meta.label_lower == "registrar.student":
+                student_id = subject.pk
+            else:
+                student_id = getattr(subject, "student_id", None)
+        if college_id is None:
+            college_id = getattr(subject, "college_id", None)
+    return student_id, college_id
+
+
+def _lock_chain_head() -> str:
+    """Serialise writers of the chain until the transaction ends; return the last hash."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    return last or GENESIS_HASH
+
+
+def audit_record_many(specs: Sequence[EventSpec]) -> list[AuditEvent]:
+    """Record many events in one bulk insert, chained in order. Call inside the write's transaction."""
+    if not specs:
+        return []
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the write it records")
+    occurred_at = timezone.now()
+    prev = _lock_chain_head()
+    events = []
+    for spec in specs:
+        subject_type, subject_id = subject_key(spec.subject)
+        student_id, college_id = _placement(spec)
+        actor = spec.actor if getattr(spec.actor, "pk", None) else None
+        values = dict(
+            occurred_at=occurred_at,
+            actor_id=actor.pk if actor else None,
+            actor_name=actor.get_username() if actor else "system",
+            action=spec.action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            student_id=student_id,
+            college_id=college_id,
+            before=plain_json(spec.before),
+            after=plain_json(spec.after),
+            reason=spec.reason or "",
+            document_number=spec.document_number or "",
+            prev_hash=prev,
+        )
+        prev = event_hash(**values)
+        events.append(AuditEvent(hash=prev, **values))
+    if connection.vendor == "postgresql" and len(events) > COPY_THRESHOLD:
+        _copy_events(events)
+    else:
+        AuditEvent.objects.bulk_create(events, batch_size=2000)
+    return events
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    subject: models.Model | tuple[str, Any],
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    document_number: str = "",
+    student_id: int | None = None,
+    college_id: int | None = None,
+) -> AuditEvent:
+    """Record one event (actor, action, subject, before/after, reason, 文号) in the current transaction."""
+    spec = EventSpec(
+        action=action,
+        subject=subject,
+        actor=actor,
+        before=before or {},
+        after=after or {},
+        reason=reason,
+        document_number=document_number,
+        student_id=student_id,
+        college_id=college_id,
+    )
+    return audit_record_many([spec])[0]
+
+
+COPY_COLUMNS = (
+    "occurred_at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "subject_type",
+    "subject_id",
+    "student_id",
+    "college_id",
+    "before",
+    "after",
+    "reason",
+    "document_number",
+    "prev_hash",
+    "hash",
+)
+# Empty text is empty text, not NULL, in what COPY reads.
+TEXT_COLUMNS = "actor_name, action, subject_type, subject_id, reason, document_number, prev_hash, hash"
+
+
+def _copy_events(events: list[AuditEvent]) -> None:
+    """PostgreSQL COPY of many events: rows keep their order, so ids follow the chain."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for event in events:
+        writer.writerow(
+            [
+                event.occurred_at.isoformat(),
+                "" if event.actor_id is None else event.actor_id,
+                event.actor_name,
+                event.action,
+                event.subject_type,
+                event.subject_id,
+                "" if event.student_id is None else event.student_id,
+                "" if event.college_id is None else event.college_id,
+                canonical_json(event.before),
+                canonical_json(event.after),
+                event.reason,
+                event.document_number,
+                event.prev_hash,
+                event.hash,
+            ]
+        )
+    buffer.seek(0)
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({TEXT_COLUMNS}))",
+            buffer,
+        )
+

@@ -1,0 +1,116 @@
+"""Staff pages for the core domain."""
+
+from django.contrib import admin
+from django.http import Http404
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from registrar.admin_base import ScopedAdmin
+from registrar.idcard import mask
+from registrar.models import (
+    AcademicYear,
+    College,
+    Major,
+    School,
+    ScheduleYear,
+    Student,
+    Term,
+    User,
+    WorkdayOverride,
+)
+from registrar.roles import Role, role_of
+
+admin.site.site_header = "学籍学历电子注册管理系统"
+admin.site.site_title = "学籍学历电子注册"
+admin.site.index_title = "工作台"
+
+
+@admin.register(School)
+class SchoolAdmin(ScopedAdmin):
+    list_display = ["code", "name", "president_name", "credit_system", "deadline_policy"]
+
+
+@admin.register(College)
+class CollegeAdmin(ScopedAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Major)
+class MajorAdmin(ScopedAdmin):
+    list_display = ["code", "name", "college", "level", "program_years"]
+    list_filter = ["level", "college"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(AcademicYear)
+class AcademicYearAdmin(ScopedAdmin):
+    list_display = ["__str__"]
+
+
+@admin.register(Term)
+class TermAdmin(ScopedAdmin):
+    list_display = ["__str__", "start_date", "end_date"]
+
+
+@admin.register(ScheduleYear)
+class ScheduleYearAdmin(ScopedAdmin):
+    list_display = ["year", "source"]
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(ScopedAdmin):
+    list_display = ["day", "is_workday", "note"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "day"
+
+
+@admin.register(Student)
+class StudentAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    """Read-only: a student's data changes only through the registration and change workflows."""
+
+    editable = False
+    list_display = ["student_number", "name", "gender", "masked_id_number", "college", "major", "student_status"]
+    list_filter = ["student_status", "college", "level"]
+    search_fields = ["student_number", "name", "exam_number"]
+    list_select_related = ["college", "major"]
+    exclude = ["id_number"]
+    readonly_fields = ["masked_id_number"]
+
+    @admin.display(description="证件号码")
+    def masked_id_number(self, obj: Student) -> str:
+        return mask(obj.id_number)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The history page reads through the same scope as the change page.
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Accounts are managed by admins only."""
+
+    list_display = ["username", "first_name", "role", "is_active"]
+    list_filter = ["role", "is_active"]
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("角色", {"fields": ("role", "colleges", "student")}))
+    raw_id_fields = ["student"]
+
+    def _is_admin(self, request) -> bool:
+        return role_of(request.user) == Role.ADMIN
+
+    def has_module_permission(self, request) -> bool:
+        return self._is_admin(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._is_admin(request)
+
+    def has_add_permission(self, request) -> bool:
+        return self._is_admin(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._is_admin(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,315 @@
+"""The core domain: school, colleges, majors, terms, students, users and the work calendar."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
+
+from registrar import codes
+from registrar.roles import Role
+from registrar.scoping import scoped_queryset
+
+
+class DeadlinePolicy(models.TextChoices):
+    """Which school's adaptation of the national deadlines applies (POLICY.md ANN-2, ANN-6)."""
+
+    NATIONAL = "national", "国家规定（默认）"
+    JL = "jl", "吉林师范大学：学年注册2个月，10月30日前上报"
+    SH = "sh", "上海海洋大学：学籍异动30个工作日内更新"
+    DL = "dl", "大连科技学院：9月底前完成学年注册名单"
+
+
+class School(models.Model):
+    """学校: one per installation."""
+
+    code = models.CharField(
+        _("学校代码"), max_length=5, unique=True, validators=[RegexValidator(r"^\d{5}$", _("学校代码为5位数字"))]
+    )
+    name = models.CharField(_("学校名称"), max_length=100)
+    president_name = models.CharField(_("校(院)长姓名"), max_length=50)
+    school_type = models.CharField(
+        _("办学类型"), max_length=1, choices=codes.SchoolType.choices, default=codes.SchoolType.REGULAR
+    )
+    credit_system = models.BooleanField(_("实行学分制"), default=False)
+    deadline_policy = models.CharField(
+        _("时限规定"), max_length=16, choices=DeadlinePolicy.choices, default=DeadlinePolicy.NATIONAL
+    )
+    deferral_months = models.PositiveSmallIntegerField(
+        _("保留入学资格期限（月）"), default=12, validators=[MinValueValidator(1)]
+    )
+
+    objects = scoped_queryset(college=None, public=True).as_manager()
+
+    class Meta:
+        verbose_name = _("学校")
+        verbose_name_plural = _("学校")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @classmethod
+    def current(cls) -> School | None:
+        return cls.objects.order_by("pk").first()
+
+
+class College(models.Model):
+    """二级学院 / 院系 (FY)."""
+
+    code = models.CharField(_("院系代码"), max_length=20, unique=True)
+    name = models.CharField(_("院系名称"), max_length=100, unique=True)
+
+    objects = scoped_queryset(college="pk").as_manager()
+
+    class Meta:
+        verbose_name = _("二级学院")
+        verbose_name_plural = _("二级学院")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Major(models.Model):
+    """专业 (ZYDM / ZYMC)."""
+
+    code = models.CharField(_("专业代码"), max_length=20)
+    name = models.CharField(_("专业名称"), max_length=100)
+    college = models.ForeignKey(College, on_delete=models.PROTECT, related_name="majors", verbose_name=_("院系"))
+    level = models.CharField(_("层次"), max_length=2, choices=codes.Level.choices)
+    program_years = models.DecimalField(
+        _("学制"), max_digits=3, decimal_places=1, validators=[MinValueValidator(Decimal("1"))]
+    )
+
+    objects = scoped_queryset(college="college").as_manager()
+
+    class Meta:
+        verbose_name = _("专业")
+        verbose_name_plural = _("专业")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["code", "level"], name="major_code_level_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class AcademicYear(models.Model):
+    """学年, e.g. 2026-2027, named by its first calendar year."""
+
+    start_year = models.PositiveSmallIntegerField(_("起始年份"), unique=True)
+
+    objects = scoped_queryset(college=None, public=True).as_manager()
+
+    class Meta:
+        verbose_name = _("学年")
+        verbose_name_plural = _("学年")
+        ordering = ["-start_year"]
+
+    def __str__(self) -> str:
+        return f"{self.start_year}-{self.start_year + 1}学年"
+
+
+class Term(models.Model):
+    """学期; its start date starts the clocks of ENR-5 and ANN-2."""
+
+    academic_year = models.ForeignKey(
+        AcademicYear, on_delete=models.PROTECT, related_name="terms", verbose_name=_("学年")
+    )
+    number = models.PositiveSmallIntegerField(_("学期"), choices=[(1, "第一学期"), (2, "第二学期")])
+    start_date = models.DateField(_("开学日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+
+    objects = scoped_queryset(college=None, public=True).as_manager()
+
+    class Meta:
+        verbose_name = _("学期")
+        verbose_name_plural = _("学期")
+        ordering = ["-start_date"]
+        constraints = [models.UniqueConstraint(fields=["academic_year", "number"], name="term_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.academic_year}{self.get_number_display()}"
+
+
+class Student(FSMModelMixin, models.Model):
+    """A student holding, or having held, a 学籍 here.
+
+    Identity fields keep their full history (the value before every change
+    stays readable, N19). ``student_status`` is a protected state machine:
+    only the transitions below change it, through ``registrar.services``.
+    """
+
+    # Identity
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=1, choices=codes.Gender.choices)
+    ethnicity = models.CharField(_("民族"), max_length=2, choices=codes.Ethnicity.choices)
+    birth_date = models.DateField(_("出生日期"))
+    id_type = models.CharField(
+        _("证件类型"), max_length=1, choices=codes.IdType.choices, default=codes.IdType.RESIDENT_ID
+    )
+    id_number = models.CharField(_("证件号码"), max_length=30)
+    exam_number = models.CharField(_("考生号"), max_length=20, blank=True)
+    student_number = models.CharField(_("学号"), max_length=20, unique=True, null=True, blank=True)
+    political_status = models.CharField(
+        _("政治面貌"), max_length=2, choices=codes.PoliticalStatus.choices, default=codes.PoliticalStatus.MASSES
+    )
+    photo = models.FileField(_("照片"), upload_to="photos/", blank=True)
+    # Placement
+    college = models.ForeignKey(
+        College, on_delete=models.PROTECT, related_name="students", verbose_name=_("院系")
+    )
+    major = models.ForeignKey(Major, on_delete=models.PROTECT, related_name="students", verbose_name=_("专业"))
+    level = models.CharField(_("层次"), max_length=2, choices=codes.Level.choices)
+    program_years = models.DecimalField(_("学制"), max_digits=3, decimal_places=1)
+    study_mode = models.CharField(
+        _("学习形式"), max_length=1, choices=codes.StudyMode.choices, default=codes.StudyMode.FULL_TIME
+    )
+    admission_type = models.CharField(
+        _("录取类型"), max_length=2, choices=codes.AdmissionType.choices, default=codes.AdmissionType.REGULAR
+    )
+    class_name = models.CharField(_("班级"), max_length=50, blank=True)
+    entry_date = models.DateField(_("入学日期"))
+    expected_graduation_date = models.DateField(_("预计毕业日期"), null=True, blank=True)
+    # Status
+    student_status = FSMField(
+        _("学籍状态"),
+        max_length=16,
+        choices=codes.StudentStatus.choices,
+        default=codes.StudentStatus.IN_SCHOOL,
+        protected=True,
+    )
+
+    history = HistoricalRecords(
+        verbose_name=_("学生信息变更记录"),
+        excluded_fields=["student_status", "photo"],
+        cascade_delete_history=False,
+    )
+    objects = scoped_queryset(college="college", student="pk").as_manager()
+
+    class Meta:
+        verbose_name = _("学生")
+        verbose_name_plural = _("学生")
+        ordering = ["student_number", "pk"]
+        constraints = [
+            # ENR-6: one full-time 学籍 per person at a time, held by the database itself.
+            models.UniqueConstraint(
+                fields=["id_type", "id_number"],
+                condition=Q(student_status__in=[s.value for s in codes.ACTIVE_STUDENT_STATUSES]),
+                name="student_one_active_status_per_person",
+                violation_error_message=_("该证件号码已有在籍学籍"),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["college", "student_status"]),
+            models.Index(fields=["id_number"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.student_number or self.exam_number}）"
+
+    @property
+    def grade(self) -> int:
+        """年级: the year of entry."""
+        return self.entry_date.year
+
+    # 学籍状态 transitions. Services call them; each holds only its guard.
+    S = codes.StudentStatus
+
+    @transition(field=student_status, source=S.IN_SCHOOL, target=S.SUSPENDED)
+    def suspend(self) -> None:
+        """休学."""
+
+    @transition(field=student_status, source=S.SUSPENDED, target=S.IN_SCHOOL)
+    def resume(self) -> None:
+        """复学."""
+
+    @transition(field=student_status, source=S.IN_SCHOOL, target=S.RETAINED)
+    def retain(self) -> None:
+        """保留学籍."""
+
+    @transition(field=student_status, source=S.RETAINED, target=S.IN_SCHOOL)
+    def restore(self) -> None:
+        """恢复学籍."""
+
+    @transition(field=student_status, source=[S.IN_SCHOOL, S.SUSPENDED, S.RETAINED], target=S.DEREGISTERED)
+    def deregister(self) -> None:
+        """学籍注销: 退学, 取消学籍, 开除学籍, 死亡 (ANN-5)."""
+
+    @transition(field=student_status, source=S.IN_SCHOOL, target=S.GRADUATED)
+    def graduate(self) -> None:
+        """毕业."""
+
+    @transition(field=student_status, source=S.IN_SCHOOL, target=S.COMPLETED)
+    def complete(self) -> None:
+        """结业."""
+
+    @transition(field=student_status, source=S.COMPLETED, target=S.GRADUATED)
+    def exchange_completion(self) -> None:
+        """结业换发毕业证书 (DIP-11)."""
+
+    del S
+
+
+class User(AbstractUser):
+    """A person who signs in, with one role. College staff are linked to colleges; a student to a Student."""
+
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.STUDENT)
+    colleges = models.ManyToManyField(College, blank=True, related_name="staff", verbose_name=_("负责院系"))
+    student = models.OneToOneField(
+        Student, null=True, blank=True, on_delete=models.PROTECT, related_name="account", verbose_name=_("学生")
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class ScheduleYear(models.Model):
+    """A year whose State Council holiday schedule the registrar has entered in full.
+
+    For such a year the ``WorkdayOverride`` rows and weekends decide alone; for
+    other years the chinese-calendar library does, or, for a year it does not
+    know, weekends do, provisionally.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("依据文件"), max_length=200, help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知"))
+
+    objects = scoped_queryset(college=None, public=True).as_manager()
+
+    class Meta:
+        verbose_name = _("法定节假日安排年度")
+        verbose_name_plural = _("法定节假日安排年度")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class WorkdayOverride(models.Model):
+    """A day the registrar marks as a holiday or a make-up workday (调休); wins over the library."""
+
+    day = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    objects = scoped_queryset(college=None, public=True).as_manager()
+
+    class Meta:
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        kind = "工作日" if self.is_workday else "休息日"
+        return f"{self.day:%Y-%m-%d} {kind}"
+

@@ -1,0 +1,44 @@
+"""Roles: who may see and do what. Scoping of reads lives in ``registrar.scoping``."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "系统管理员"
+    REGISTRAR = "registrar", "教务处学籍管理员"
+    COLLEGE_STAFF = "college_staff", "二级学院学籍员"
+    AUDITOR = "auditor", "审计人员"
+    STUDENT = "student", "学生"
+
+
+# Roles that sign in to the staff pages (the Django admin).
+STAFF_ROLES = (Role.ADMIN, Role.REGISTRAR, Role.COLLEGE_STAFF, Role.AUDITOR)
+# Roles that see every college.
+SCHOOL_WIDE_ROLES = (Role.ADMIN, Role.REGISTRAR, Role.AUDITOR)
+
+
+def role_of(user) -> str | None:
+    """The user's role, or ``None`` for an anonymous or inactive user."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    return user.role
+
+
+def is_registrar(user) -> bool:
+    """Registrar office staff (and admins), who approve and decide (SEC-1)."""
+    return role_of(user) in (Role.REGISTRAR, Role.ADMIN)
+
+
+def is_college_staff(user) -> bool:
+    return role_of(user) == Role.COLLEGE_STAFF
+
+
+def is_auditor(user) -> bool:
+    return role_of(user) == Role.AUDITOR
+
+
+def can_write(user) -> bool:
+    """Everyone but auditors and students may write through the services their role allows."""
+    return role_of(user) in (Role.ADMIN, Role.REGISTRAR, Role.COLLEGE_STAFF)

@@ -1,0 +1,147 @@
+"""Writes to the core domain. Each runs in one transaction and records its audit event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.forms.models import model_to_dict
+from django_fsm import can_proceed
+
+from audit.services import audit_record
+from registrar.models import College, Student, User
+from registrar.roles import STAFF_ROLES, Role, is_registrar
+
+
+class DomainError(Exception):
+    """A refusal with a reason in Chinese, shown to the user as it is."""
+
+
+def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The instance's field values, as an audit event's before/after."""
+    data = model_to_dict(instance, fields=list(fields) if fields is not None else None)
+    return {key: (str(value) if isinstance(value, models.Model) else value) for key, value in data.items()}
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: str,
+    colleges: Iterable[College] = (),
+    student: Student | None = None,
+    full_name: str = "",
+    email: str = "",
+) -> User:
+    """Create an account with one role; staff roles may sign in to the staff pages (SEC-1)."""
+    if role == Role.STUDENT and student is None:
+        raise DomainError("学生账号必须关联学生")
+    if role == Role.COLLEGE_STAFF and not list(colleges):
+        raise DomainError("二级学院学籍员账号必须关联至少一个院系")
+    user = User(
+        username=username,
+        role=role,
+        student=student,
+        first_name=full_name,
+        email=email,
+        is_staff=role in STAFF_ROLES,
+        is_superuser=role == Role.ADMIN,
+    )
+    user.set_password(password)
+    user.save()
+    if role == Role.COLLEGE_STAFF:
+        user.colleges.set(colleges)
+    audit_record(
+        actor=actor,
+        action="registrar.user.create",
+        subject=user,
+        after={"username": username, "role": role, "colleges": [c.pk for c in user.colleges.all()]},
+        student_id=student.pk if student else None,
+    )
+    return user
+
+
+@transaction.atomic
+def reference_save(*, actor: User, instance: models.Model, changed: Iterable[str] = ()) -> models.Model:
+    """Save reference data (school, colleges, majors, terms, calendar) entered by the registrar."""
+    if not is_registrar(actor):
+        raise PermissionDenied("只有教务处可以维护基础数据")
+    creating = instance.pk is None
+    before = {}
+    if not creating:
+        before = snapshot(type(instance).objects.get(pk=instance.pk), changed or None)
+    instance.save()
+    audit_record(
+        actor=actor,
+        action=f"{instance._meta.label_lower}.{'create' if creating else 'update'}",
+        subject=instance,
+        before=before,
+        after=snapshot(instance, None if creating else (changed or None)),
+    )
+    return instance
+
+
+@transaction.atomic
+def reference_delete(*, actor: User, instance: models.Model) -> None:
+    """Delete reference data that nothing refers to; the database refuses otherwise."""
+    if not is_registrar(actor):
+        raise PermissionDenied("只有教务处可以维护基础数据")
+    audit_record(
+        actor=actor,
+        action=f"{instance._meta.label_lower}.delete",
+        subject=instance,
+        before=snapshot(instance),
+    )
+    instance.delete()
+
+
+STATUS_TRANSITIONS = {
+    "suspend": "休学",
+    "resume": "复学",
+    "retain": "保留学籍",
+    "restore": "恢复学籍",
+    "deregister": "学籍注销",
+    "graduate": "毕业",
+    "complete": "结业",
+    "exchange_completion": "结业换发毕业证书",
+}
+
+
+@transaction.atomic
+def student_change_status(
+    *,
+    actor: User | None,
+    student_id: int,
+    transition: str,
+    reason: str,
+    document_number: str = "",
+    action: str | None = None,
+) -> Student:
+    """学籍状态变更: move a student's status by one declared transition, with reason and 文号."""
+    if transition not in STATUS_TRANSITIONS:
+        raise DomainError(f"未知的学籍状态变更：{transition}")
+    if actor is not None and not is_registrar(actor):
+        raise PermissionDenied("只有教务处可以变更学籍状态")
+    student = Student.objects.select_for_update().get(pk=student_id)
+    method = getattr(student, transition)
+    if not can_proceed(method):
+        raise DomainError(
+            f"{student.name}当前学籍状态为“{student.get_student_status_display()}”，不能办理{STATUS_TRANSITIONS[transition]}"
+        )
+    before = student.student_status
+    method()
+    student.save(update_fields=["student_status"])
+    audit_record(
+        actor=actor,
+        action=action or f"registrar.student.{transition}",
+        subject=student,
+        before={"student_status": before},
+        after={"student_status": student.student_status},
+        reason=reason,
+        document_number=document_number,
+    )
+    return student

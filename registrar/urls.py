@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from registrar import api, views
+
+router = DefaultRouter()
+router.register("colleges", api.CollegeViewSet, basename="college")
+router.register("majors", api.MajorViewSet, basename="major")
+router.register("students", api.StudentViewSet, basename="student")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("me/", views.student_me, name="student-me"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
