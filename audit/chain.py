@@ -88,7 +88,7 @@ def verify_chain(events: Iterable[AuditEvent] | None = None) -> tuple[int, Broke
         events = AuditEvent.objects.order_by("id").iterator(chunk_size=5000)
     previous = GENESIS_HASH
     checked = 0
-    for checked, event in enumerate(events, start=1):  # noqa: B007
+    for checked, event in enumerate(events, start=1):
         if event.prev_hash != previous:
             return checked, BrokenLink(event.pk, checked, "前一事件哈希不符：前面的事件被删除、插入或改动")
         if hash_of(event) != event.hash:

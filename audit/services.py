@@ -179,4 +179,3 @@ def _copy_events(events: list[AuditEvent]) -> None:
             f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({TEXT_COLUMNS}))",
             buffer,
         )
-

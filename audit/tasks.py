@@ -17,3 +17,9 @@ def verify_audit_chain() -> dict:
         logger.error("audit chain broken at event %s: %s", broken.event_id, broken.reason)
         return {"checked": checked, "broken_event_id": broken.event_id}
     return {"checked": checked, "broken_event_id": None}
+
+
+@shared_task
+def scan_deadlines(as_of: str | None = None) -> dict:
+    """Daily deadline scan; the engine arrives with the deadline issue."""
+    return {"as_of": as_of}

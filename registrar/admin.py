@@ -1,8 +1,8 @@
 """Staff pages for the core domain."""
 
 from django.contrib import admin
-from django.http import Http404
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from registrar.admin_base import ScopedAdmin
@@ -11,8 +11,8 @@ from registrar.models import (
     AcademicYear,
     College,
     Major,
-    School,
     ScheduleYear,
+    School,
     Student,
     Term,
     User,
@@ -70,7 +70,15 @@ class StudentAdmin(ScopedAdmin, SimpleHistoryAdmin):
     """Read-only: a student's data changes only through the registration and change workflows."""
 
     editable = False
-    list_display = ["student_number", "name", "gender", "masked_id_number", "college", "major", "student_status"]
+    list_display = [
+        "student_number",
+        "name",
+        "gender",
+        "masked_id_number",
+        "college",
+        "major",
+        "student_status",
+    ]
     list_filter = ["student_status", "college", "level"]
     search_fields = ["student_number", "name", "exam_number"]
     list_select_related = ["college", "major"]

@@ -30,7 +30,10 @@ class School(models.Model):
     """学校: one per installation."""
 
     code = models.CharField(
-        _("学校代码"), max_length=5, unique=True, validators=[RegexValidator(r"^\d{5}$", _("学校代码为5位数字"))]
+        _("学校代码"),
+        max_length=5,
+        unique=True,
+        validators=[RegexValidator(r"^\d{5}$", _("学校代码为5位数字"))],
     )
     name = models.CharField(_("学校名称"), max_length=100)
     president_name = models.CharField(_("校(院)长姓名"), max_length=50)
@@ -81,7 +84,9 @@ class Major(models.Model):
 
     code = models.CharField(_("专业代码"), max_length=20)
     name = models.CharField(_("专业名称"), max_length=100)
-    college = models.ForeignKey(College, on_delete=models.PROTECT, related_name="majors", verbose_name=_("院系"))
+    college = models.ForeignKey(
+        College, on_delete=models.PROTECT, related_name="majors", verbose_name=_("院系")
+    )
     level = models.CharField(_("层次"), max_length=2, choices=codes.Level.choices)
     program_years = models.DecimalField(
         _("学制"), max_digits=3, decimal_places=1, validators=[MinValueValidator(Decimal("1"))]
@@ -157,14 +162,19 @@ class Student(FSMModelMixin, models.Model):
     exam_number = models.CharField(_("考生号"), max_length=20, blank=True)
     student_number = models.CharField(_("学号"), max_length=20, unique=True, null=True, blank=True)
     political_status = models.CharField(
-        _("政治面貌"), max_length=2, choices=codes.PoliticalStatus.choices, default=codes.PoliticalStatus.MASSES
+        _("政治面貌"),
+        max_length=2,
+        choices=codes.PoliticalStatus.choices,
+        default=codes.PoliticalStatus.MASSES,
     )
     photo = models.FileField(_("照片"), upload_to="photos/", blank=True)
     # Placement
     college = models.ForeignKey(
         College, on_delete=models.PROTECT, related_name="students", verbose_name=_("院系")
     )
-    major = models.ForeignKey(Major, on_delete=models.PROTECT, related_name="students", verbose_name=_("专业"))
+    major = models.ForeignKey(
+        Major, on_delete=models.PROTECT, related_name="students", verbose_name=_("专业")
+    )
     level = models.CharField(_("层次"), max_length=2, choices=codes.Level.choices)
     program_years = models.DecimalField(_("学制"), max_digits=3, decimal_places=1)
     study_mode = models.CharField(
@@ -262,7 +272,12 @@ class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.STUDENT)
     colleges = models.ManyToManyField(College, blank=True, related_name="staff", verbose_name=_("负责院系"))
     student = models.OneToOneField(
-        Student, null=True, blank=True, on_delete=models.PROTECT, related_name="account", verbose_name=_("学生")
+        Student,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="account",
+        verbose_name=_("学生"),
     )
 
     class Meta:
@@ -282,7 +297,9 @@ class ScheduleYear(models.Model):
     """
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
-    source = models.CharField(_("依据文件"), max_length=200, help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知"))
+    source = models.CharField(
+        _("依据文件"), max_length=200, help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知")
+    )
 
     objects = scoped_queryset(college=None, public=True).as_manager()
 
@@ -312,4 +329,3 @@ class WorkdayOverride(models.Model):
     def __str__(self) -> str:
         kind = "工作日" if self.is_workday else "休息日"
         return f"{self.day:%Y-%m-%d} {kind}"
-

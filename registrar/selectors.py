@@ -18,7 +18,9 @@ class StudentProfile:
 
 def student_profile(user) -> StudentProfile:
     """The signed-in student's own record, with the id number masked (QRY-1, SEC-2)."""
-    student = Student.objects.for_user(user).select_related("college", "major").filter(pk=user.student_id).first()
+    student = (
+        Student.objects.for_user(user).select_related("college", "major").filter(pk=user.student_id).first()
+    )
     if student is None:
         raise Http404("没有与该账号关联的学生")
     return StudentProfile(student=student, masked_id_number=mask(student.id_number))

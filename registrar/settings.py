@@ -178,11 +178,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Daily jobs; apps add theirs here. The hour is a setting.
 DEADLINE_SCAN_HOUR = int(os.environ.get("DEADLINE_SCAN_HOUR", "2"))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "scan-deadlines": {
+        "task": "audit.tasks.scan_deadlines",
+        "schedule": crontab(hour=DEADLINE_SCAN_HOUR, minute=0),
+    },
     "audit-chain-verify": {
         "task": "audit.tasks.verify_audit_chain",
         "schedule": crontab(hour=DEADLINE_SCAN_HOUR, minute=30),
     },
 }
+
+# Shared cache (upload progress, locks): Redis when configured, else this process's memory.
+CACHE_URL = os.environ.get("CACHE_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Deadlines (issue: deadline engine): reminders go N working days before a due date.
+DEADLINE_REMINDER_WORKDAYS = int(os.environ.get("DEADLINE_REMINDER_WORKDAYS", "5"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "registrar@localhost")

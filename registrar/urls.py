@@ -18,7 +18,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("enrollment/", include("enrollment.urls")),
+    path("audit/", include("audit.urls")),
     path("api/", include(router.urls)),
+    path("api/enrollment/", include("enrollment.api_urls")),
+    path("api/audit/", include("audit.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

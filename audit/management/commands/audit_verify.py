@@ -11,5 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         checked, broken = verify_chain()
         if broken is not None:
-            raise CommandError(f"审计链在第{broken.position}条事件（id={broken.event_id}）处断开：{broken.reason}")
+            raise CommandError(
+                f"审计链在第{broken.position}条事件（id={broken.event_id}）处断开：{broken.reason}"
+            )
         self.stdout.write(self.style.SUCCESS(f"审计链完整：共核对{checked}条事件"))

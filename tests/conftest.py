@@ -1,0 +1,131 @@
+"""Shared fixtures: the school, two colleges and the named users of STYLE.md.
+
+alice-style naming: ``college_a_staff`` sees college A only, ``college_b_staff``
+must see none of it; ``student_a`` sees only themself.
+"""
+
+import os
+
+import pytest
+from django.db import connection
+
+from registrar.roles import Role
+from registrar.services import user_create
+from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, StudentFactory, TermFactory
+
+PASSWORD = "Test-pass-2026!"
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://… (CI does)")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def school(db):
+    return SchoolFactory()
+
+
+@pytest.fixture
+def term(db):
+    return TermFactory()
+
+
+@pytest.fixture
+def college_a(db):
+    return CollegeFactory(code="A01", name="计算机学院")
+
+
+@pytest.fixture
+def college_b(db):
+    return CollegeFactory(code="B01", name="外国语学院")
+
+
+@pytest.fixture
+def major_a(college_a):
+    return MajorFactory(code="080901", name="计算机科学与技术", college=college_a)
+
+
+@pytest.fixture
+def major_b(college_b):
+    return MajorFactory(code="050201", name="英语", college=college_b)
+
+
+@pytest.fixture
+def registrar(db):
+    return user_create(actor=None, username="registrar", password=PASSWORD, role=Role.REGISTRAR)
+
+
+@pytest.fixture
+def admin_user(db):
+    return user_create(actor=None, username="admin", password=PASSWORD, role=Role.ADMIN)
+
+
+@pytest.fixture
+def auditor(db):
+    return user_create(actor=None, username="auditor", password=PASSWORD, role=Role.AUDITOR)
+
+
+@pytest.fixture
+def college_a_staff(college_a):
+    return user_create(
+        actor=None,
+        username="college_a_staff",
+        password=PASSWORD,
+        role=Role.COLLEGE_STAFF,
+        colleges=[college_a],
+    )
+
+
+@pytest.fixture
+def college_b_staff(college_b):
+    return user_create(
+        actor=None,
+        username="college_b_staff",
+        password=PASSWORD,
+        role=Role.COLLEGE_STAFF,
+        colleges=[college_b],
+    )
+
+
+@pytest.fixture
+def student_a_record(major_a):
+    return StudentFactory(name="甲同学", major=major_a)
+
+
+@pytest.fixture
+def student_b_record(major_b):
+    return StudentFactory(name="乙同学", major=major_b)
+
+
+@pytest.fixture
+def student_a(student_a_record):
+    return user_create(
+        actor=None, username="student_a", password=PASSWORD, role=Role.STUDENT, student=student_a_record
+    )
+
+
+@pytest.fixture
+def student_b(student_b_record):
+    return user_create(
+        actor=None, username="student_b", password=PASSWORD, role=Role.STUDENT, student=student_b_record
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the given user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
