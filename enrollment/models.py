@@ -1,1 +1,339 @@
-"""Models of this app arrive with its issue."""
+"""Freshman registration (新生学籍注册): admission data, review items, corrections, student feedback.
+
+The state machine of DESIGN.md §2.2 lives on ``AdmissionRecord.state``; the
+transitions below are its only table. Services in ``enrollment.services``
+call them; the set-based approval path reads their sources from here.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
+
+from registrar import codes
+from registrar.models import Batch, College, Major, Student, Term
+from registrar.scoping import scoped_queryset
+
+
+class AdmissionState(models.TextChoices):
+    IMPORTED = "imported", "已录取"
+    ADMITTED = "admitted", "办理入学"
+    REGISTERED = "registered", "已注册学籍"
+    FORFEITED = "forfeited", "放弃入学资格"
+    DEFERRED = "deferred", "保留入学资格"
+    CANCELLED = "cancelled", "取消入学资格"
+
+
+class ReviewOutcome(models.TextChoices):
+    """入学资格审查结论 (ENR-3)."""
+
+    PASSED = "passed", "报到入学"
+    FORFEITED = "forfeited", "放弃入学资格"
+    DEFERRED = "deferred", "保留入学资格"
+    CANCELLED = "cancelled", "取消入学资格"
+
+
+class AdmissionImport(models.Model):
+    """一次录取数据导入: the file, who imported it, and what it changed (ENR-1)."""
+
+    year = models.PositiveSmallIntegerField(_("招生年份"))
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="+", verbose_name=_("入学学期"))
+    file_name = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(_("文件摘要"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("导入人"),
+    )
+    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变化"), default=0)
+    skipped = models.JSONField(_("已审查未更新的考生号"), default=list, blank=True)
+    flagged = models.PositiveIntegerField(_("重名重号待核查"), default=0)
+
+    objects = scoped_queryset(college=None).as_manager()
+
+    class Meta:
+        verbose_name = _("录取数据导入")
+        verbose_name_plural = _("录取数据导入")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.file_name}"
+
+
+class AdmissionRecord(FSMModelMixin, models.Model):
+    """录取数据: one admitted candidate, as the province sent it (ENR-1, ENR-7).
+
+    The deadline engine watches ``state``, ``term`` (start of the 3-month
+    复查 clock, ENR-5), ``deferral_end`` (ENR-4), ``state_changed_at`` and
+    ``rereview_passed_on``.
+    """
+
+    year = models.PositiveSmallIntegerField(_("招生年份"))
+    exam_number = models.CharField(_("考生号"), max_length=20)
+    name = models.CharField(_("姓名"), max_length=50)
+    gender = models.CharField(_("性别"), max_length=1, choices=codes.Gender.choices)
+    birth_date = models.DateField(_("出生日期"))
+    id_type = models.CharField(
+        _("证件类型"), max_length=1, choices=codes.IdType.choices, default=codes.IdType.RESIDENT_ID
+    )
+    id_number = models.CharField(_("证件号码"), max_length=30)
+    ethnicity = models.CharField(_("民族"), max_length=2, choices=codes.Ethnicity.choices)
+    political_status = models.CharField(
+        _("政治面貌"),
+        max_length=2,
+        choices=codes.PoliticalStatus.choices,
+        default=codes.PoliticalStatus.MASSES,
+    )
+    major = models.ForeignKey(Major, on_delete=models.PROTECT, related_name="+", verbose_name=_("专业"))
+    college = models.ForeignKey(
+        College, on_delete=models.PROTECT, related_name="admission_records", verbose_name=_("院系")
+    )
+    level = models.CharField(_("层次"), max_length=2, choices=codes.Level.choices)
+    program_years = models.DecimalField(_("学制"), max_digits=3, decimal_places=1)
+    study_mode = models.CharField(
+        _("学习形式"), max_length=1, choices=codes.StudyMode.choices, default=codes.StudyMode.FULL_TIME
+    )
+    admission_type = models.CharField(
+        _("录取类型"), max_length=2, choices=codes.AdmissionType.choices, default=codes.AdmissionType.REGULAR
+    )
+    entry_date = models.DateField(_("入学日期"))
+    remark = models.CharField(_("备注"), max_length=200, blank=True)
+    term = models.ForeignKey(
+        Term, on_delete=models.PROTECT, related_name="admission_records", verbose_name=_("入学学期")
+    )
+
+    state = FSMField(
+        _("录取状态"),
+        max_length=16,
+        choices=AdmissionState.choices,
+        default=AdmissionState.IMPORTED,
+        protected=True,
+    )
+    state_changed_at = models.DateTimeField(_("状态变更时间"), null=True, blank=True)
+    student = models.OneToOneField(
+        Student,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="admission_record",
+        verbose_name=_("学生"),
+    )
+    deferral_end = models.DateField(_("保留入学资格截止日期"), null=True, blank=True)
+    rereview_passed_on = models.DateField(_("入学资格复查通过日期"), null=True, blank=True)
+    identity_conflict = models.BooleanField(
+        _("重名重号待核查"), default=False, help_text=_("与其他记录同名同证件号（ENR-9），核清后方可注册")
+    )
+    confirmed_at = models.DateTimeField(_("学生确认时间"), null=True, blank=True)
+    source_hash = models.CharField(_("源数据摘要"), max_length=32, blank=True)
+    import_run = models.ForeignKey(
+        AdmissionImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="records"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(
+        verbose_name=_("录取数据变更记录"),
+        excluded_fields=["state", "updated_at"],
+        cascade_delete_history=False,
+    )
+    objects = scoped_queryset(college="college", student="student").as_manager()
+
+    class Meta:
+        verbose_name = _("录取数据")
+        verbose_name_plural = _("录取数据")
+        ordering = ["exam_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "exam_number"], name="admission_exam_number_unique"),
+            models.UniqueConstraint(
+                fields=["year", "id_type", "id_number"], name="admission_id_number_unique_per_year"
+            ),
+            # ENR-4: a deferred record always carries the end of its deferral.
+            models.CheckConstraint(
+                condition=~Q(state=AdmissionState.DEFERRED) | Q(deferral_end__isnull=False),
+                name="admission_deferred_has_end",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["college", "state"]),
+            models.Index(fields=["id_number"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.exam_number}）"
+
+    # Transitions: each holds only its guard and the fields of its target state.
+    A = AdmissionState
+
+    @transition(field=state, source=A.IMPORTED, target=A.ADMITTED, custom={"label": "报到入学"})
+    def admit(self, *, at: datetime.datetime) -> None:
+        """入学资格初步审查通过，办理入学 (ENR-2)."""
+        self.state_changed_at = at
+
+    @transition(field=state, source=A.DEFERRED, target=A.ADMITTED, custom={"label": "复查通过入学"})
+    def readmit(self, *, at: datetime.datetime) -> None:
+        """保留入学资格期满前申请入学，复查合格 (ENR-4)."""
+        self.state_changed_at = at
+        self.deferral_end = None
+
+    @transition(field=state, source=A.ADMITTED, target=A.REGISTERED, custom={"label": "注册学籍"})
+    def register(self, *, at: datetime.datetime) -> None:
+        """注册学籍 (ENR-2): the registrar approved the list."""
+        self.state_changed_at = at
+
+    @transition(
+        field=state, source=[A.IMPORTED, A.DEFERRED], target=A.FORFEITED, custom={"label": "放弃入学资格"}
+    )
+    def forfeit(self, *, at: datetime.datetime) -> None:
+        """放弃入学资格: did not report, gave up, or deferral expired without just cause (ENR-3, ENR-4)."""
+        self.state_changed_at = at
+        self.deferral_end = None
+
+    @transition(field=state, source=A.IMPORTED, target=A.DEFERRED, custom={"label": "保留入学资格"})
+    def defer(self, *, at: datetime.datetime, until: datetime.date) -> None:
+        """保留入学资格 until ``until``; no 学籍 meanwhile (ENR-4)."""
+        self.state_changed_at = at
+        self.deferral_end = until
+
+    @transition(
+        field=state,
+        source=[A.IMPORTED, A.ADMITTED, A.DEFERRED],
+        target=A.CANCELLED,
+        custom={"label": "取消入学资格"},
+    )
+    def cancel(self, *, at: datetime.datetime) -> None:
+        """取消入学资格: failed check-in review or the review after deferral (ENR-2, ENR-4)."""
+        self.state_changed_at = at
+        self.deferral_end = None
+
+    @transition(field=state, source=A.REGISTERED, target=A.CANCELLED, custom={"label": "取消学籍"})
+    def revoke(self, *, at: datetime.datetime) -> None:
+        """复查发现舞弊：取消学籍 (ENR-5, SEC-4); the student's status is deregistered alongside."""
+        self.state_changed_at = at
+
+    @transition(field=state, source=A.REGISTERED, target=A.REGISTERED, custom={"label": "复查合格"})
+    def pass_rereview(self, *, on: datetime.date) -> None:
+        """入学资格复查合格 (ENR-5)."""
+        self.rereview_passed_on = on
+
+    del A
+
+
+class ReviewItem(models.Model):
+    """One freshman in a review list (``Batch`` of kind ``freshman_review``) with its outcome (ENR-3)."""
+
+    batch = models.ForeignKey(
+        Batch, on_delete=models.CASCADE, related_name="review_items", verbose_name=_("批次")
+    )
+    record = models.ForeignKey(
+        AdmissionRecord, on_delete=models.PROTECT, related_name="review_items", verbose_name=_("录取数据")
+    )
+    outcome = models.CharField(_("审查结论"), max_length=16, choices=ReviewOutcome.choices)
+    deferral_end = models.DateField(_("保留入学资格截止日期"), null=True, blank=True)
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+
+    objects = scoped_queryset(college="batch__college", student="record__student").as_manager()
+
+    class Meta:
+        verbose_name = _("审查名单条目")
+        verbose_name_plural = _("审查名单条目")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["batch", "record"], name="review_item_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.record} {self.get_outcome_display()}"
+
+
+class CorrectionState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SENT = "sent", "已报省招生部门"
+    ANSWERED = "answered", "已答复"
+    APPLIED = "applied", "已更正"
+
+
+class CorrectionRequest(FSMModelMixin, models.Model):
+    """录取数据更正申请 to the provincial admissions office (ENR-8); registration follows the answer."""
+
+    record = models.ForeignKey(
+        AdmissionRecord, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("录取数据")
+    )
+    requested = models.JSONField(_("申请更正为"), default=dict)
+    reason = models.TextField(_("原因"))
+    state = FSMField(
+        _("状态"),
+        max_length=16,
+        choices=CorrectionState.choices,
+        default=CorrectionState.DRAFT,
+        protected=True,
+    )
+    answer = models.JSONField(_("省招生部门答复的数据"), default=dict, blank=True)
+    answer_note = models.TextField(_("答复说明"), blank=True)
+    document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("申请人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("更正时间"), null=True, blank=True)
+
+    objects = scoped_queryset(college="record__college", student="record__student").as_manager()
+
+    class Meta:
+        verbose_name = _("录取数据更正申请")
+        verbose_name_plural = _("录取数据更正申请")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.record} {self.get_state_display()}"
+
+    C = CorrectionState
+
+    @transition(field=state, source=C.DRAFT, target=C.SENT, custom={"label": "报送省招生部门"})
+    def send(self, *, at: datetime.datetime) -> None:
+        self.sent_at = at
+
+    @transition(field=state, source=C.SENT, target=C.ANSWERED, custom={"label": "登记答复"})
+    def record_answer(self, *, at: datetime.datetime, answer: dict, note: str) -> None:
+        self.answered_at, self.answer, self.answer_note = at, answer, note
+
+    @transition(field=state, source=C.ANSWERED, target=C.APPLIED, custom={"label": "按答复更正"})
+    def apply(self, *, at: datetime.datetime) -> None:
+        self.applied_at = at
+
+    del C
+
+
+class DataReport(models.Model):
+    """学生报告信息有误 (ENR-11): the college answers it, usually with a correction request."""
+
+    record = models.ForeignKey(
+        AdmissionRecord, on_delete=models.PROTECT, related_name="reports", verbose_name=_("录取数据")
+    )
+    description = models.TextField(_("有误的信息"))
+    created_at = models.DateTimeField(_("报告时间"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+
+    objects = scoped_queryset(college="record__college", student="record__student").as_manager()
+
+    class Meta:
+        verbose_name = _("学生报告的信息错误")
+        verbose_name_plural = _("学生报告的信息错误")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.record}: {self.description[:20]}"

@@ -329,3 +329,90 @@ class WorkdayOverride(models.Model):
     def __str__(self) -> str:
         kind = "工作日" if self.is_workday else "休息日"
         return f"{self.day:%Y-%m-%d} {kind}"
+
+
+class BatchKind(models.TextChoices):
+    """批次种类: which app's items a batch holds."""
+
+    FRESHMAN_REVIEW = "freshman_review", "新生入学资格审查名单"
+    ANNUAL_REGISTRATION = "annual_registration", "学年注册名单"
+    DIPLOMA = "diploma", "学历注册名单"
+
+
+class BatchState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    APPROVED = "approved", "已审批"
+    RETURNED = "returned", "已退回"
+
+
+class Batch(FSMModelMixin, models.Model):
+    """批次 / 名单: a list a college submits and the registrar approves or returns (DESIGN §2.3).
+
+    Items live in each app (e.g. ``enrollment.ReviewItem``); the generic
+    workflow, locking and race handling are in ``registrar.batches``.
+    """
+
+    kind = models.CharField(_("种类"), max_length=32, choices=BatchKind.choices)
+    college = models.ForeignKey(
+        College, on_delete=models.PROTECT, related_name="batches", verbose_name=_("院系")
+    )
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="batches", verbose_name=_("学期"))
+    title = models.CharField(_("名称"), max_length=100, blank=True)
+    state = FSMField(
+        _("状态"), max_length=16, choices=BatchState.choices, default=BatchState.DRAFT, protected=True
+    )
+    comment = models.TextField(_("意见"), blank=True)
+    document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        "registrar.User", null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        "registrar.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("提交人"),
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "registrar.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("审批人"),
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+
+    objects = scoped_queryset(college="college").as_manager()
+
+    class Meta:
+        verbose_name = _("批次")
+        verbose_name_plural = _("批次")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "college", "state"])]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_kind_display()} #{self.pk}"
+
+    B = BatchState
+
+    @transition(field=state, source=[B.DRAFT, B.RETURNED], target=B.SUBMITTED, custom={"label": "提交审批"})
+    def submit(self, *, by, at) -> None:
+        """提交."""
+        self.submitted_by, self.submitted_at = by, at
+
+    @transition(field=state, source=B.SUBMITTED, target=B.APPROVED, custom={"label": "审批通过"})
+    def approve(self, *, by, at, comment: str = "") -> None:
+        """审批通过."""
+        self.decided_by, self.decided_at, self.comment = by, at, comment
+
+    @transition(field=state, source=B.SUBMITTED, target=B.RETURNED, custom={"label": "退回"})
+    def send_back(self, *, by, at, comment: str = "") -> None:
+        """退回学院修改."""
+        self.decided_by, self.decided_at, self.comment = by, at, comment
+
+    del B
