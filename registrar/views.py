@@ -1,7 +1,8 @@
 """Pages outside the staff admin: the landing redirect and the student's own status page."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from registrar.roles import STAFF_ROLES, role_of
@@ -23,3 +24,10 @@ def student_me(request: HttpRequest) -> HttpResponse:
     """学生本人学籍信息 (QRY-1): only the signed-in student's own record."""
     profile = student_profile(request.user)
     return render(request, "registrar/me.html", {"profile": profile})
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers and compose: the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -24,6 +24,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def tasks_run_in_process():
+    """Tasks run eagerly in tests; tests/registrar/test_celery_redis.py proves the broker path."""
+    from registrar.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+
+
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"

@@ -1,0 +1,93 @@
+"""The audit trail (SEC-3): append-only, hash-chained, checked by audit_verify."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+
+from audit.chain import verify_chain
+from audit.models import GENESIS_HASH, AuditEvent
+from audit.services import COPY_THRESHOLD, EventSpec, audit_record, audit_record_many
+from registrar.services import student_change_status
+
+pytestmark = pytest.mark.django_db
+
+
+def record(n: int, actor=None) -> None:
+    with transaction.atomic():
+        audit_record_many(
+            [EventSpec(action="test.event", subject=("test.thing", i), after={"n": i}) for i in range(n)]
+        )
+
+
+def test_a_status_change_records_actor_reason_document_number_and_values(registrar, student_a_record):
+    student_change_status(
+        actor=registrar,
+        student_id=student_a_record.pk,
+        transition="suspend",
+        reason="病休",
+        document_number="校〔2026〕3号",
+    )
+    event = AuditEvent.objects.filter(action="registrar.student.suspend").get()
+    assert (event.actor, event.reason, event.document_number) == (registrar, "病休", "校〔2026〕3号")
+    assert (event.before, event.after) == ({"student_status": "in_school"}, {"student_status": "suspended"})
+    assert event.student_id == student_a_record.pk
+
+
+def test_events_chain_from_the_genesis_hash():
+    record(3)
+    first, second, third = AuditEvent.objects.order_by("id")
+    assert first.prev_hash == GENESIS_HASH
+    assert (second.prev_hash, third.prev_hash) == (first.hash, second.hash)
+    assert verify_chain() == (3, None)
+
+
+def test_a_bulk_write_chains_as_many_single_writes_would(registrar):
+    with transaction.atomic():
+        audit_record(actor=registrar, action="test.single", subject=("test.thing", "x"))
+    record(COPY_THRESHOLD + 5)
+    # the registrar's account, the single event and the bulk
+    assert verify_chain() == (COPY_THRESHOLD + 7, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_outside_a_transaction_is_refused():
+    with pytest.raises(RuntimeError):
+        audit_record(actor=None, action="test.loose", subject=("test.thing", 1))
+
+
+def test_audit_verify_reports_an_intact_chain(capsys):
+    record(2)
+    call_command("audit_verify")
+    assert "审计链完整：共核对2条事件" in capsys.readouterr().out
+
+
+@pytest.mark.postgres
+def test_the_database_refuses_to_update_or_delete_an_event():
+    record(1)
+    event = AuditEvent.objects.get()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(reason="改过")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+@pytest.mark.postgres
+def test_audit_verify_finds_a_row_changed_behind_the_applications_back():
+    record(4)
+    third = AuditEvent.objects.order_by("id")[2]
+    with connection.cursor() as cursor:
+        # A superuser switches triggers off for the session and edits a row.
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("UPDATE audit_auditevent SET reason = 'tampered' WHERE id = %s", [third.pk])
+        cursor.execute("SET session_replication_role = origin")
+    with pytest.raises(CommandError, match=f"第3条事件（id={third.pk}）处断开：内容与哈希不符"):
+        call_command("audit_verify")
+
+
+def test_audit_verify_finds_a_deleted_event():
+    record(3)
+    events = list(AuditEvent.objects.order_by("id"))
+    _checked, broken = verify_chain([events[0], events[2]])
+    assert (broken.event_id, broken.position) == (events[2].pk, 2)
+    assert "前一事件哈希不符" in broken.reason

@@ -1,0 +1,32 @@
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from audit.chain import verify_chain
+from registrar.demo import DEMO_LOGINS
+from registrar.models import College, Student
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_colleges_students_in_varied_statuses_and_working_logins(capsys):
+    call_command("load_demo", students=520)
+    assert College.objects.count() >= 3
+    assert Student.objects.count() >= 500
+    assert set(Student.objects.values_list("student_status", flat=True)) >= {
+        "in_school",
+        "suspended",
+        "retained",
+        "deregistered",
+    }
+    for username, (_role, password, _label) in DEMO_LOGINS.items():
+        response = Client().post("/accounts/login/", {"username": username, "password": password})
+        assert response.status_code == 302, username
+    assert verify_chain()[1] is None
+
+
+def test_loading_the_demo_twice_changes_nothing(capsys):
+    call_command("load_demo", students=500)
+    call_command("load_demo", students=500)
+    assert Student.objects.count() == 500
+    assert "跳过" in capsys.readouterr().out

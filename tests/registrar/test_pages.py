@@ -1,0 +1,29 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_login_page_is_in_chinese(client):
+    response = client.get("/accounts/login/")
+    assert "登录" in response.text and 'lang="zh-hans"' in response.text
+
+
+def test_english_is_available_for_the_admin(client):
+    response = client.get("/admin/login/", headers={"Accept-Language": "en"})
+    assert "Username" in response.text
+
+
+def test_home_sends_each_role_to_its_pages(client_for, registrar, student_a, client):
+    assert client.get("/")["Location"] == "/accounts/login/"
+    assert client_for(registrar).get("/")["Location"] == "/admin/"
+    assert client_for(student_a).get("/")["Location"] == "/me/"
+
+
+def test_health_check_answers_when_the_database_does(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_the_openapi_schema_lists_the_scoped_endpoints(client_for, registrar):
+    schema = client_for(registrar).get("/api/schema/", headers={"Accept": "application/json"})
+    assert schema.status_code == 200
+    assert "/api/students/" in schema.text
