@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint checks pytest bench messages clean
+.PHONY: install run test lint checks pytest bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,11 +37,10 @@ pytest: install
 
 test: lint checks pytest
 
+# Benchmarks print their numbers; they run on PostgreSQL (the default URL below is the local service).
 bench: install
-	$(BIN)/python -m pytest benchmarks -m bench -s -p no:randomly $(PYTEST_ARGS)
-
-messages: install
-	cd registrar && ../$(BIN)/python ../manage.py compilemessages -l en
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
+		$(BIN)/python -m pytest benchmarks -m bench -s -o testpaths=benchmarks $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var test-artifacts
