@@ -1,0 +1,176 @@
+"""Batches (批次 / 名单): the workflow every app's lists share (DESIGN §2.3).
+
+An app keeps its own item model and passes two callables: ``check`` lists
+every problem of the items before submission, ``apply`` performs the items'
+transitions set-based on approval. This module locks the batch, checks the
+transition against the declarations on ``Batch``, writes the new state with a
+conditional UPDATE (zero rows means someone else decided first) and records
+the audit event, all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from audit.services import audit_record
+from registrar.models import Batch, BatchKind, College, Term, User
+from registrar.roles import is_college_staff, is_registrar
+from registrar.services import DomainError
+
+
+class BatchConflict(DomainError):
+    """The batch is no longer in a state that allows this action (e.g. another registrar approved it)."""
+
+
+class BatchInvalid(DomainError):
+    """The batch's items have problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("；".join(problems[:20]) + ("……" if len(problems) > 20 else ""))
+
+
+# Transition name → who may perform it.
+COLLEGE_TRANSITIONS = {"submit"}
+REGISTRAR_TRANSITIONS = {"approve", "send_back"}
+
+
+def transition_sources(model: type[models.Model], method: str, field: str = "state") -> set[str]:
+    """The source states of ``model``'s transition ``method``, read from its declaration."""
+    fsm_field = model._meta.get_field(field)
+    sources = {t.source for t in fsm_field.get_all_transitions(model) if t.name == method}
+    if not sources:
+        raise ValueError(f"{model.__name__} declares no transition {method!r}")
+    return sources
+
+
+def transition_target(model: type[models.Model], method: str, field: str = "state") -> str:
+    fsm_field = model._meta.get_field(field)
+    targets = {t.target for t in fsm_field.get_all_transitions(model) if t.name == method}
+    if len(targets) != 1:
+        raise ValueError(f"{model.__name__}.{method} has no single target")
+    return targets.pop()
+
+
+def transition_label(model: type[models.Model], method: str, field: str = "state") -> str:
+    fsm_field = model._meta.get_field(field)
+    for t in fsm_field.get_all_transitions(model):
+        if t.name == method:
+            return str(t.custom.get("label", method))
+    return method
+
+
+def may_perform(user: User, batch: Batch, name: str) -> bool:
+    if name in REGISTRAR_TRANSITIONS:
+        return is_registrar(user)
+    if name in COLLEGE_TRANSITIONS:
+        if is_registrar(user):
+            return True
+        return is_college_staff(user) and user.colleges.filter(pk=batch.college_id).exists()
+    return False
+
+
+def batch_actions(*, user: User, batch: Batch) -> list[tuple[str, str]]:
+    """The (transition, label) pairs this user may perform now: the buttons of pages and the API."""
+    return [
+        (t.name, str(t.custom.get("label", t.name)))
+        for t in batch.get_available_state_transitions()
+        if may_perform(user, batch, t.name)
+    ]
+
+
+@transaction.atomic
+def batch_create(*, actor: User, kind: str, college: College, term: Term, title: str = "") -> Batch:
+    """新建名单: a draft list for one college and term."""
+    if kind not in BatchKind.values:
+        raise DomainError(f"未知的批次种类：{kind}")
+    if not (
+        is_registrar(actor) or (is_college_staff(actor) and actor.colleges.filter(pk=college.pk).exists())
+    ):
+        raise PermissionDenied("只能为本学院建立名单")
+    batch = Batch.objects.create(kind=kind, college=college, term=term, title=title, created_by=actor)
+    audit_record(
+        actor=actor,
+        action="registrar.batch.create",
+        subject=batch,
+        after={"kind": kind, "college": college.pk, "term": term.pk, "title": title},
+    )
+    return batch
+
+
+def batch_for_update(*, actor: User, batch_id: int, kind: str | None = None) -> Batch:
+    """The batch, locked until the transaction ends; another college's batch does not exist for ``actor``."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("batch_for_update must run inside a transaction")
+    visible = Batch.objects.for_user(actor).filter(pk=batch_id)
+    if kind is not None:
+        visible = visible.filter(kind=kind)
+    if not visible.exists():
+        raise Batch.DoesNotExist("批次不存在")
+    return Batch.objects.select_for_update().get(pk=batch_id)
+
+
+def batch_move(
+    *,
+    actor: User,
+    batch_id: int,
+    transition: str,
+    kind: str | None = None,
+    comment: str = "",
+    document_number: str = "",
+    check: Callable[[Batch], Iterable[str]] | None = None,
+    apply: Callable[[Batch], None] | None = None,
+) -> Batch:
+    """提交 / 审批 / 退回 a batch: lock, check rights and state, validate items, write, audit, apply items.
+
+    Run it inside the caller's transaction. A second decision on the same
+    batch raises ``BatchConflict``; items with problems raise ``BatchInvalid``.
+    """
+    batch = batch_for_update(actor=actor, batch_id=batch_id, kind=kind)
+    if transition not in COLLEGE_TRANSITIONS | REGISTRAR_TRANSITIONS:
+        raise DomainError(f"未知的批次操作：{transition}")
+    label = transition_label(Batch, transition)
+    if not may_perform(actor, batch, transition):
+        raise PermissionDenied(f"无权{label}")
+    method = getattr(batch, transition)
+    if not can_proceed(method):
+        raise BatchConflict(f"名单当前状态为“{batch.get_state_display()}”，不能{label}（可能已被他人处理）")
+    if check is not None:
+        problems = list(check(batch))
+        if problems:
+            raise BatchInvalid(problems)
+    before = batch.state
+    now = timezone.now()
+    if transition == "submit":
+        method(by=actor, at=now)
+        fields = {"submitted_by": actor, "submitted_at": now}
+    else:
+        method(by=actor, at=now, comment=comment)
+        batch.document_number = document_number
+        fields = {
+            "decided_by": actor,
+            "decided_at": now,
+            "comment": comment,
+            "document_number": document_number,
+        }
+    # The conditional UPDATE settles races even where row locks are not available (SQLite).
+    updated = Batch.objects.filter(pk=batch.pk, state=before).update(state=batch.state, **fields)
+    if updated != 1:
+        raise BatchConflict(f"名单已被他人处理，不能{label}")
+    audit_record(
+        actor=actor,
+        action=f"registrar.batch.{transition}",
+        subject=batch,
+        before={"state": before},
+        after={"state": batch.state, "comment": comment},
+        reason=comment,
+        document_number=document_number,
+    )
+    if apply is not None:
+        apply(batch)
+    return batch

@@ -1,0 +1,98 @@
+"""Fixtures of freshman registration: admission sheets built in memory, records imported through the service."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from enrollment.imports import parse_admissions
+from enrollment.models import AdmissionRecord
+from enrollment.services import admission_import
+from registrar.idcard import make_id_number
+
+HEADER = [
+    "KSH",
+    "XM",
+    "XB",
+    "CSRQ",
+    "ZJLX",
+    "ZJHM",
+    "MZ",
+    "ZZMM",
+    "ZYDM",
+    "ZYMC",
+    "CC",
+    "XZ",
+    "XXXS",
+    "RXRQ",
+    "FY",
+    "BZ",
+]
+
+
+def admission_row(n: int, major, *, gender: str = "1", birth=datetime.date(2007, 5, 1), **overrides) -> dict:
+    row = {
+        "KSH": f"26110101{n:06d}",
+        "XM": f"新生{n}",
+        "XB": gender,
+        "CSRQ": birth.strftime("%Y%m%d"),
+        "ZJLX": "1",
+        "ZJHM": make_id_number("110101", birth, n, gender),
+        "MZ": "01",
+        "ZZMM": "03",
+        "ZYDM": major.code,
+        "ZYMC": major.name,
+        "CC": major.level,
+        "XZ": str(major.program_years),
+        "XXXS": "1",
+        "RXRQ": "20260907",
+        "FY": major.college.name,
+        "BZ": "",
+    }
+    row.update(overrides)
+    return row
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def admission_sheet(rows: list[dict], header: list[str] = HEADER) -> bytes:
+    return xlsx_bytes([header, *[[r.get(h, "") for h in header] for r in rows]])
+
+
+@pytest.fixture
+def import_rows(registrar, term):
+    """Import these rows as the registrar and return the result."""
+
+    def do(rows: list[dict], *, year: int = 2026, dry_run: bool = False, name: str = "lq.xlsx"):
+        content = admission_sheet(rows)
+        return admission_import(
+            actor=registrar, year=year, sheet=parse_admissions(content, name), file_name=name, dry_run=dry_run
+        )
+
+    return do
+
+
+@pytest.fixture
+def freshmen_a(import_rows, major_a, school):
+    """Five freshmen of college A, imported."""
+    result = import_rows([admission_row(n, major_a) for n in range(1, 6)])
+    assert result.ok, result.errors
+    return list(AdmissionRecord.objects.filter(college=major_a.college).order_by("exam_number"))
+
+
+@pytest.fixture
+def freshmen_b(import_rows, major_b, school):
+    result = import_rows([admission_row(n, major_b) for n in range(101, 104)])
+    assert result.ok, result.errors
+    return list(AdmissionRecord.objects.filter(college=major_b.college).order_by("exam_number"))
