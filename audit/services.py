@@ -65,15 +65,11 @@ def _lock_chain_head() -> str:
     return last or GENESIS_HASH
 
 
-def audit_record_many(specs: Sequence[EventSpec]) -> list[AuditEvent]:
-    """Record many events in one bulk insert, chained in order. Call inside the write's transaction."""
-    if not specs:
-        return []
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit_record must run inside the transaction of the write it records")
+def _chained(specs: Sequence[EventSpec]) -> list[dict[str, Any]]:
+    """The events' column values, each carrying the hash of its content and of the one before."""
     occurred_at = timezone.now()
     prev = _lock_chain_head()
-    events = []
+    rows = []
     for spec in specs:
         subject_type, subject_id = subject_key(spec.subject)
         student_id, college_id = _placement(spec)
@@ -87,19 +83,41 @@ def audit_record_many(specs: Sequence[EventSpec]) -> list[AuditEvent]:
             subject_id=subject_id,
             student_id=student_id,
             college_id=college_id,
-            before=plain_json(spec.before),
-            after=plain_json(spec.after),
+            before=spec.before or {},
+            after=spec.after or {},
             reason=spec.reason or "",
             document_number=spec.document_number or "",
             prev_hash=prev,
         )
-        prev = event_hash(**values)
-        events.append(AuditEvent(hash=prev, **values))
-    if connection.vendor == "postgresql" and len(events) > COPY_THRESHOLD:
-        _copy_events(events)
+        # JSON text of dates and decimals reads back as the same text, so the hash survives storage.
+        prev = values["hash"] = event_hash(**values)
+        rows.append(values)
+    return rows
+
+
+def audit_record_many(specs: Sequence[EventSpec]) -> int:
+    """Record many events in one bulk insert, chained in order; return how many.
+
+    Call inside the write's transaction: the chain's lock is held until it ends.
+    """
+    if not specs:
+        return 0
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the write it records")
+    rows = _chained(specs)
+    if connection.vendor == "postgresql" and len(rows) > COPY_THRESHOLD:
+        _copy_events(rows)
     else:
-        AuditEvent.objects.bulk_create(events, batch_size=2000)
-    return events
+        _insert_events(rows)
+    return len(rows)
+
+
+def _insert_events(rows: list[dict[str, Any]]) -> list[AuditEvent]:
+    events = [
+        AuditEvent(**{**row, "before": plain_json(row["before"]), "after": plain_json(row["after"])})
+        for row in rows
+    ]
+    return AuditEvent.objects.bulk_create(events, batch_size=2000)
 
 
 def audit_record(
@@ -126,7 +144,9 @@ def audit_record(
         student_id=student_id,
         college_id=college_id,
     )
-    return audit_record_many([spec])[0]
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the write it records")
+    return _insert_events(_chained([spec]))[0]
 
 
 COPY_COLUMNS = (
@@ -149,27 +169,27 @@ COPY_COLUMNS = (
 TEXT_COLUMNS = "actor_name, action, subject_type, subject_id, reason, document_number, prev_hash, hash"
 
 
-def _copy_events(events: list[AuditEvent]) -> None:
+def _copy_events(rows: list[dict[str, Any]]) -> None:
     """PostgreSQL COPY of many events: rows keep their order, so ids follow the chain."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for event in events:
+    for row in rows:
         writer.writerow(
             [
-                event.occurred_at.isoformat(),
-                "" if event.actor_id is None else event.actor_id,
-                event.actor_name,
-                event.action,
-                event.subject_type,
-                event.subject_id,
-                "" if event.student_id is None else event.student_id,
-                "" if event.college_id is None else event.college_id,
-                canonical_json(event.before),
-                canonical_json(event.after),
-                event.reason,
-                event.document_number,
-                event.prev_hash,
-                event.hash,
+                row["occurred_at"].isoformat(),
+                "" if row["actor_id"] is None else row["actor_id"],
+                row["actor_name"],
+                row["action"],
+                row["subject_type"],
+                row["subject_id"],
+                "" if row["student_id"] is None else row["student_id"],
+                "" if row["college_id"] is None else row["college_id"],
+                canonical_json(row["before"]),
+                canonical_json(row["after"]),
+                row["reason"],
+                row["document_number"],
+                row["prev_hash"],
+                row["hash"],
             ]
         )
     buffer.seek(0)

@@ -1,5 +1,6 @@
-"""Scheduled checks of the audit trail."""
+"""Scheduled checks: the audit chain and the deadline scan (both daily, at settings.DEADLINE_SCAN_HOUR)."""
 
+import datetime
 import logging
 
 from celery import shared_task
@@ -21,5 +22,17 @@ def verify_audit_chain() -> dict:
 
 @shared_task
 def scan_deadlines(as_of: str | None = None) -> dict:
-    """Daily deadline scan; the engine arrives with the deadline issue."""
-    return {"as_of": as_of}
+    """Daily deadline scan (时限检查): violations, resolutions and reminders; idempotent."""
+    from audit.deadlines.scan import deadline_scan
+
+    day = datetime.date.fromisoformat(as_of) if as_of else None
+    result = deadline_scan(as_of=day)
+    return {"scan_id": result.scan_id, "as_of": result.as_of.isoformat(), **result.counts()}
+
+
+@shared_task
+def send_deadline_notices(notice_ids: list[int]) -> int:
+    """Mail the reminders a scan made, after it committed."""
+    from audit.deadlines.reminders import notices_send
+
+    return notices_send(notice_ids=notice_ids)

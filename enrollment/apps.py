@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class EnrollmentConfig(AppConfig):
     name = "enrollment"
     verbose_name = "新生学籍注册"
+
+    def ready(self) -> None:
+        from enrollment import deadlines  # noqa: F401  (registers the deadline kinds)
