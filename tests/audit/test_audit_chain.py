@@ -91,3 +91,27 @@ def test_audit_verify_finds_a_deleted_event():
     _checked, broken = verify_chain([events[0], events[2]])
     assert (broken.event_id, broken.position) == (events[2].pk, 2)
     assert "前一事件哈希不符" in broken.reason
+
+
+@pytest.mark.parametrize("count", [1, COPY_THRESHOLD + 1])
+def test_dates_and_decimals_in_values_keep_the_chain_verifiable(count):
+    import datetime
+    from decimal import Decimal
+
+    with transaction.atomic():
+        audit_record_many(
+            [
+                EventSpec(
+                    action="test.values",
+                    subject=("test.thing", i),
+                    before={"birth_date": datetime.date(2007, 5, 1), "program_years": Decimal("4.0")},
+                    after={"at": datetime.datetime(2026, 9, 7, 8, 0, tzinfo=datetime.UTC), "名": "张三"},
+                )
+                for i in range(count)
+            ]
+        )
+    assert verify_chain() == (count, None)
+    assert AuditEvent.objects.order_by("id").first().before == {
+        "birth_date": "2007-05-01",
+        "program_years": "4.0",
+    }
