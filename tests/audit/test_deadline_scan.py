@@ -143,7 +143,7 @@ def test_each_scan_run_is_recorded_with_its_counts(make_rule, subject_in):
     subject_in(START)
     deadline_scan(as_of=D(2026, 12, 8))
     scan = DeadlineScan.objects.get()
-    assert (scan.opened, scan.rules) == (2, 1)
+    assert (scan.opened, scan.as_of) == (2, D(2026, 12, 8))
     assert AuditEvent.objects.filter(action="deadline.scan", subject_id=str(scan.pk)).exists()
 
 
