@@ -75,7 +75,7 @@ def test_registered_student_gets_an_account_without_a_password_from_the_id_numbe
     review_batch_approve(actor=registrar, batch_id=batch_a.pk)
     account = User.objects.get(student__admission_record=freshmen_a[0])
     assert not account.has_usable_password()
-    [(username, _name, password)] = student_passwords_issue(actor=college_a_staff, batch_id=batch_a.pk)
+    [(_username, _name, password)] = student_passwords_issue(actor=college_a_staff, batch_id=batch_a.pk)
     account.refresh_from_db()
     assert account.check_password(password)
     assert password not in freshmen_a[0].id_number and freshmen_a[0].id_number[-6:] not in password
