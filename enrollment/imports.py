@@ -530,3 +530,17 @@ def parse_review_results(content: bytes, file_name: str) -> ParsedSheet:
     if not rows and not errors:
         errors.append(RowError(0, "", "文件中没有数据行"))
     return ParsedSheet(rows, errors, sha)
+
+
+def raw_rows(content: bytes, file_name: str, limit: int = 200_000) -> list[list[Any]]:
+    """The file's rows as text, for the error sheet that repeats them with their errors."""
+    try:
+        table, _ = _read(content, file_name)
+    except FileFormatError:
+        return []
+    rows = []
+    for index, row in enumerate(table):
+        if index > limit:
+            break
+        rows.append([_text(v) if not isinstance(v, datetime.date) else v.isoformat() for v in row])
+    return rows

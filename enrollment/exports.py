@@ -1,0 +1,194 @@
+"""Files out: the platform's registration file (xlsx, DBF), statistics (ENR-12), templates, error sheets.
+
+Workbooks are write-only (streamed), and every text cell that a spreadsheet
+would read as a formula is escaped.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import dbf
+from openpyxl import Workbook
+
+from enrollment.imports import ADMISSION_COLUMNS, REVIEW_COLUMNS, RowError
+from registrar import codes
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape(value: Any) -> Any:
+    """A cell value that no spreadsheet evaluates: text starting with = + - @ tab or CR gets a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Sheet1") -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([escape(h) for h in header])
+    for row in rows:
+        sheet.append([escape(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# The platform's registration file: column name, Chinese header, DBF width.
+REGISTRATION_LAYOUT = (
+    ("KSH", "考生号", 20),
+    ("XH", "学号", 20),
+    ("XM", "姓名", 50),
+    ("XB", "性别", 10),
+    ("CSRQ", "出生日期", 8),
+    ("ZJLX", "证件类型", 20),
+    ("ZJHM", "证件号码", 30),
+    ("ZZMM", "政治面貌", 20),
+    ("MZ", "民族", 20),
+    ("ZYDM", "专业代码", 20),
+    ("ZYMC", "专业名称", 60),
+    ("FY", "院系", 60),
+    ("XSH", "院系代码", 20),
+    ("BH", "班号", 50),
+    ("CC", "层次", 20),
+    ("XXXS", "学习形式", 20),
+    ("XZ", "学制", 4),
+    ("RXRQ", "入学日期", 8),
+    ("YJBYRQ", "预计毕业日期", 8),
+    ("LQLX", "录取类型", 30),
+    ("BZ", "备注", 100),
+)
+
+
+def registration_row(record) -> list[str]:
+    """One record in the platform's layout, coded values by their Chinese names."""
+    student = record.student
+    return [
+        record.exam_number,
+        student.student_number if student else "",
+        record.name,
+        codes.label_of(codes.Gender, record.gender),
+        f"{record.birth_date:%Y%m%d}",
+        codes.label_of(codes.IdType, record.id_type),
+        record.id_number,
+        codes.label_of(codes.PoliticalStatus, record.political_status),
+        codes.label_of(codes.Ethnicity, record.ethnicity),
+        record.major.code,
+        record.major.name,
+        record.college.name,
+        record.college.code,
+        student.class_name if student else "",
+        codes.label_of(codes.Level, record.level),
+        codes.label_of(codes.StudyMode, record.study_mode),
+        f"{record.program_years.normalize():f}",
+        f"{record.entry_date:%Y%m%d}",
+        f"{student.expected_graduation_date:%Y%m%d}" if student and student.expected_graduation_date else "",
+        codes.label_of(codes.AdmissionType, record.admission_type),
+        record.remark,
+    ]
+
+
+def registration_xlsx(records: Iterable) -> bytes:
+    """学籍注册上报文件 (xlsx): the platform's column names as the header."""
+    return xlsx(
+        [name for name, _, _ in REGISTRATION_LAYOUT], (registration_row(r) for r in records), "学籍注册"
+    )
+
+
+def registration_dbf(records: Iterable) -> bytes:
+    """学籍注册上报文件 (DBF, GBK): fixed column names and widths."""
+    spec = "; ".join(f"{name} C({width})" for name, _, width in REGISTRATION_LAYOUT)
+    handle, path = tempfile.mkstemp(suffix=".dbf")
+    os.close(handle)
+    try:
+        table = dbf.Table(path, spec, codepage="cp936", dbf_type="db3")
+        table.open(dbf.READ_WRITE)
+        try:
+            for record in records:
+                row = registration_row(record)
+                table.append(
+                    tuple(
+                        _fit(value, width)
+                        for value, (_, _, width) in zip(row, REGISTRATION_LAYOUT, strict=True)
+                    )
+                )
+        finally:
+            table.close()
+        with open(path, "rb") as file:
+            return file.read()
+    finally:
+        os.unlink(path)
+
+
+def _fit(value: str, width: int) -> str:
+    """Cut a value to the DBF width counted in GBK bytes, never inside a character."""
+    text = escape(value or "")
+    while len(text.encode("gbk", "replace")) > width:
+        text = text[:-1]
+    return text
+
+
+def statistics_xlsx(rows: Iterable[Sequence[Any]], states: Sequence[tuple[str, str]]) -> bytes:
+    """新生注册情况统计表 (ENR-12): by college and major, a column per outcome."""
+    header = ["院系", "专业代码", "专业名称", "层次", *[label for _, label in states], "合计"]
+    return xlsx(header, rows, "新生注册统计")
+
+
+def admission_template() -> bytes:
+    """录取数据导入模板: the platform's column names, with one example row."""
+    header = [c.platform for c in ADMISSION_COLUMNS]
+    example = [
+        "26110101000001",
+        "张三",
+        "男",
+        "20070501",
+        "居民身份证",
+        "11010120070501001X",
+        "汉族",
+        "共青团员",
+        "080901",
+        "计算机科学与技术",
+        "本科",
+        "4",
+        "普通全日制",
+        "20260907",
+        "计算机学院",
+        "普通",
+        "",
+    ]
+    notes = ["（" + c.label + ("，必填" if c.required else "") + "）" for c in ADMISSION_COLUMNS]
+    return xlsx(header, [notes, example], "录取数据")
+
+
+def review_template(records: Iterable = ()) -> bytes:
+    """审查结果模板, prefilled with the college's freshmen when given."""
+    header = [c.label for c in REVIEW_COLUMNS]
+    return xlsx(header, ([r.exam_number, r.name, "报到入学", "", ""] for r in records), "审查结果")
+
+
+def error_sheet(original: Sequence[Sequence[Any]], errors: Sequence[RowError]) -> bytes:
+    """The uploaded rows with an 错误说明 column, so that staff fix them where they are."""
+    by_row: dict[int, list[str]] = {}
+    for error in errors:
+        by_row.setdefault(error.row, []).append(
+            f"{error.column}：{error.reason}" if error.column else error.reason
+        )
+    rows = list(original)
+    header = [*(rows[0] if rows else []), "错误说明"]
+    general = "；".join(by_row.get(0, []) + by_row.get(1, []))
+    body = []
+    for number, cells in enumerate(rows[1:], start=2):
+        body.append([*cells, "；".join(by_row.get(number, []))])
+    if general:
+        body.insert(0, ["" for _ in header[:-1]] + [general])
+    return xlsx(header, body, "错误")
+
+
+def password_sheet(rows: Iterable[tuple[str, str, str]]) -> bytes:
+    """初始密码单 for the college to hand out."""
+    return xlsx(["学号（登录账号）", "姓名", "初始密码"], rows, "初始密码")
