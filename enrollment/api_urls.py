@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from enrollment import api
 
 app_name = "enrollment_api"
-urlpatterns: list = []
+
+router = DefaultRouter()
+router.register("records", api.RecordViewSet, basename="record")
+router.register("batches", api.BatchViewSet, basename="batch")
+
+urlpatterns = [
+    path("imports/", api.ImportView.as_view(), name="import"),
+    path("", include(router.urls)),
+]

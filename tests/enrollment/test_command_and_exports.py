@@ -43,18 +43,18 @@ def test_command_imports_and_dry_run_writes_nothing(tmp_path, term, major_a):
     assert AdmissionRecord.objects.count() == 1
 
 
-def test_dbf_in_gbk_is_imported_like_xlsx(registrar, term, major_a):
+def test_dbf_in_gbk_is_imported_like_xlsx(registrar, term, major_a, tmp_path):
     # rule ENR-1
     import dbf
 
-    path = "/tmp/_enroll_test.dbf"
+    path = str(tmp_path / "lq.dbf")
     row = admission_row(1, major_a, XB="男", MZ="汉族", CC="本科")
     header = ["KSH", "XM", "XB", "CSRQ", "SFZH", "MZ", "ZYDM", "CC", "RXRQ"]
     table = dbf.Table(path, "; ".join(f"{h} C(30)" for h in header), codepage="cp936", dbf_type="db3")
     table.open(dbf.READ_WRITE)
     table.append(tuple(row["ZJHM" if h == "SFZH" else h] for h in header))
     table.close()
-    content = open(path, "rb").read()
+    content = (tmp_path / "lq.dbf").read_bytes()
     assert list(read_dbf(content))[1][1] == row["XM"]
     from enrollment.services import admission_import
 

@@ -1,0 +1,326 @@
+"""REST API of freshman registration: fetch with permission, call one service, respond."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import parsers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from enrollment import selectors, services
+from enrollment.imports import RowError, parse_admissions, parse_review_results
+from enrollment.models import AdmissionRecord, ReviewItem
+from registrar.batches import BatchConflict, BatchInvalid, batch_actions
+from registrar.idcard import mask
+from registrar.models import Batch, College, Term
+from registrar.services import DomainError
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    id_number = serializers.SerializerMethodField(help_text="证件号码（脱敏）")
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    student_number = serializers.CharField(source="student.student_number", default=None, read_only=True)
+
+    class Meta:
+        model = AdmissionRecord
+        fields = [
+            "id",
+            "year",
+            "exam_number",
+            "name",
+            "gender",
+            "birth_date",
+            "id_type",
+            "id_number",
+            "ethnicity",
+            "college",
+            "major",
+            "level",
+            "admission_type",
+            "entry_date",
+            "state",
+            "state_display",
+            "state_changed_at",
+            "deferral_end",
+            "rereview_passed_on",
+            "identity_conflict",
+            "student_number",
+        ]
+
+    def get_id_number(self, obj: AdmissionRecord) -> str:
+        return mask(obj.id_number)
+
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="行号（表头为第1行；0表示整个文件）")
+    column = serializers.CharField()
+    reason = serializers.CharField()
+
+
+def row_errors(errors: list[RowError]) -> list[dict]:
+    return [{"row": e.row, "column": e.column, "reason": e.reason} for e in errors]
+
+
+def refusal(exc: Exception) -> Response:
+    """Domain refusals as 4xx with a Chinese reason; never a 500."""
+    if isinstance(exc, BatchConflict):
+        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, BatchInvalid):
+        return Response(
+            {"detail": "名单有问题，未提交", "problems": exc.problems}, status=status.HTTP_400_BAD_REQUEST
+        )
+    if isinstance(exc, PermissionDenied):
+        return Response({"detail": str(exc) or "无权操作"}, status=status.HTTP_403_FORBIDDEN)
+    if isinstance(exc, Batch.DoesNotExist | AdmissionRecord.DoesNotExist):
+        return Response({"detail": "不存在"}, status=status.HTTP_404_NOT_FOUND)
+    return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+
+
+REFUSALS = (DomainError, PermissionDenied, Batch.DoesNotExist, AdmissionRecord.DoesNotExist)
+
+
+class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+    """录取数据 (scoped: college staff see their colleges, a student only themself)."""
+
+    serializer_class = RecordSerializer
+    filterset_fields = ["year", "state", "college", "major", "identity_conflict"]
+
+    def get_queryset(self):
+        return selectors.records_for(self.request.user).order_by("pk")
+
+
+ImportRequest = inline_serializer(
+    "AdmissionImportRequest",
+    {
+        "file": serializers.FileField(help_text="xlsx 或 DBF"),
+        "year": serializers.IntegerField(),
+        "dry_run": serializers.BooleanField(required=False, default=False),
+    },
+)
+ImportResponse = inline_serializer(
+    "AdmissionImportResult",
+    {
+        "rows": serializers.IntegerField(),
+        "created": serializers.IntegerField(),
+        "updated": serializers.IntegerField(),
+        "unchanged": serializers.IntegerField(),
+        "skipped": serializers.ListField(child=serializers.CharField()),
+        "flagged": serializers.ListField(child=serializers.CharField()),
+        "dry_run": serializers.BooleanField(),
+        "errors": RowErrorSerializer(many=True),
+    },
+)
+
+
+class ImportView(APIView):
+    """录取数据导入 (ENR-1): 400 with every row error, or the counts."""
+
+    parser_classes = [parsers.MultiPartParser]
+
+    @extend_schema(request=ImportRequest, responses={200: ImportResponse, 400: ImportResponse})
+    def post(self, request: Request) -> Response:
+        upload = request.FILES.get("file")
+        try:
+            year = int(request.data.get("year", ""))
+        except ValueError:
+            return Response({"detail": "请填写招生年份"}, status=status.HTTP_400_BAD_REQUEST)
+        if upload is None:
+            return Response({"detail": "请选择文件"}, status=status.HTTP_400_BAD_REQUEST)
+        dry_run = str(request.data.get("dry_run", "")).lower() in ("1", "true", "on")
+        sheet = parse_admissions(upload.read(), upload.name)
+        try:
+            result = services.admission_import(
+                actor=request.user, year=year, sheet=sheet, file_name=upload.name, dry_run=dry_run
+            )
+        except REFUSALS as exc:
+            return refusal(exc)
+        body = {
+            "rows": result.rows,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "skipped": result.skipped,
+            "flagged": result.flagged,
+            "dry_run": result.dry_run,
+            "errors": row_errors(result.errors),
+        }
+        return Response(body, status=status.HTTP_400_BAD_REQUEST if result.errors else status.HTTP_200_OK)
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    exam_number = serializers.CharField(source="record.exam_number")
+    name = serializers.CharField(source="record.name", read_only=True)
+
+    class Meta:
+        model = ReviewItem
+        fields = ["id", "exam_number", "name", "outcome", "deferral_end", "reason"]
+
+
+class BatchSerializer(serializers.ModelSerializer):
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    actions = serializers.SerializerMethodField(help_text="当前用户可执行的操作")
+    item_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Batch
+        fields = [
+            "id",
+            "kind",
+            "college",
+            "term",
+            "title",
+            "state",
+            "state_display",
+            "comment",
+            "document_number",
+            "submitted_at",
+            "decided_at",
+            "item_count",
+            "actions",
+        ]
+        read_only_fields = ["kind", "state", "comment", "document_number", "submitted_at", "decided_at"]
+
+    def get_actions(self, obj: Batch) -> list[str]:
+        return [name for name, _ in batch_actions(user=self.context["request"].user, batch=obj)]
+
+
+DecisionRequest = inline_serializer(
+    "BatchDecision",
+    {
+        "comment": serializers.CharField(required=False, allow_blank=True),
+        "document_number": serializers.CharField(required=False, allow_blank=True),
+    },
+)
+ItemsRequest = inline_serializer(
+    "ReviewItemsUpload",
+    {
+        "file": serializers.FileField(required=False, help_text="审查结果表 xlsx"),
+        "items": ItemSerializer(many=True, required=False),
+    },
+)
+Problems = inline_serializer(
+    "BatchProblems",
+    {"detail": serializers.CharField(), "problems": serializers.ListField(child=serializers.CharField())},
+)
+
+
+class BatchViewSet(viewsets.ReadOnlyModelViewSet):
+    """入学资格审查名单: create, fill, submit, approve, return."""
+
+    serializer_class = BatchSerializer
+    filterset_fields = ["state", "college", "term"]
+
+    def get_queryset(self):
+        return selectors.review_batches_for(self.request.user).order_by("-pk")
+
+    @extend_schema(
+        request=inline_serializer(
+            "BatchCreate",
+            {
+                "college": serializers.IntegerField(),
+                "term": serializers.IntegerField(),
+                "title": serializers.CharField(required=False),
+            },
+        ),
+        responses={201: BatchSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        college = College.objects.for_user(request.user).filter(pk=request.data.get("college")).first()
+        term = Term.objects.filter(pk=request.data.get("term")).first()
+        if college is None or term is None:
+            return Response({"detail": "院系或学期不存在"}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            batch = services.review_batch_create(
+                actor=request.user, college=college, term=term, title=str(request.data.get("title", ""))[:100]
+            )
+        except REFUSALS as exc:
+            return refusal(exc)
+        batch = self.get_queryset().get(pk=batch.pk)
+        return Response(self.get_serializer(batch).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=ItemSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def items(self, request: Request, pk: str) -> Response:
+        batch = self.get_object()
+        return Response(ItemSerializer(batch.review_items.select_related("record"), many=True).data)
+
+    @extend_schema(
+        request=ItemsRequest, responses={200: ItemSerializer(many=True), 400: RowErrorSerializer(many=True)}
+    )
+    @items.mapping.post
+    def upload_items(self, request: Request, pk: str) -> Response:
+        batch = self.get_object()
+        try:
+            upload = request.FILES.get("file")
+            if upload is not None:
+                errors = services.review_items_from_sheet(
+                    actor=request.user,
+                    batch_id=batch.pk,
+                    sheet=parse_review_results(upload.read(), upload.name),
+                )
+            else:
+                serializer = ItemSerializer(data=request.data.get("items", []), many=True)
+                serializer.is_valid(raise_exception=True)
+                items = [
+                    services.ItemInput(
+                        exam_number=i["record"]["exam_number"],
+                        outcome=i["outcome"],
+                        deferral_end=i.get("deferral_end"),
+                        reason=i.get("reason", ""),
+                        row=n,
+                    )
+                    for n, i in enumerate(serializer.validated_data, start=1)
+                ]
+                errors = services.review_items_save(
+                    actor=request.user, batch_id=batch.pk, items=items, replace=False
+                )
+        except REFUSALS as exc:
+            return refusal(exc)
+        if errors:
+            return Response(
+                {"detail": "有错误，未保存", "errors": row_errors(errors)}, status=status.HTTP_400_BAD_REQUEST
+            )
+        return Response(ItemSerializer(batch.review_items.select_related("record"), many=True).data)
+
+    def _decide(self, request: Request, pk: str, call) -> Response:
+        batch = self.get_object()
+        try:
+            call(batch)
+        except REFUSALS as exc:
+            return refusal(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=batch.pk)).data)
+
+    @extend_schema(request=None, responses={200: BatchSerializer, 400: Problems, 409: Problems})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        return self._decide(
+            request, pk, lambda b: services.review_batch_submit(actor=request.user, batch_id=b.pk)
+        )
+
+    @extend_schema(request=DecisionRequest, responses={200: BatchSerializer, 400: Problems, 409: Problems})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        return self._decide(
+            request,
+            pk,
+            lambda b: services.review_batch_approve(
+                actor=request.user,
+                batch_id=b.pk,
+                comment=str(request.data.get("comment", "")),
+                document_number=str(request.data.get("document_number", ""))[:100],
+            ),
+        )
+
+    @extend_schema(request=DecisionRequest, responses={200: BatchSerializer, 400: Problems, 409: Problems})
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str) -> Response:
+        return self._decide(
+            request,
+            pk,
+            lambda b: services.review_batch_return(
+                actor=request.user, batch_id=b.pk, comment=str(request.data.get("comment", ""))
+            ),
+        )
