@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from audit import api
 
 app_name = "audit_api"
-urlpatterns: list = []
+
+router = DefaultRouter()
+router.register("violations", api.DeadlineViolationViewSet, basename="violation")
+router.register("rules", api.DeadlineRuleViewSet, basename="rule")
+router.register("notices", api.DeadlineNoticeViewSet, basename="notice")
+
+urlpatterns = [
+    path("violation-counts/", api.ViolationCountsView.as_view(), name="violation-counts"),
+    *router.urls,
+]
