@@ -27,3 +27,8 @@ def test_the_openapi_schema_lists_the_scoped_endpoints(client_for, registrar):
     schema = client_for(registrar).get("/api/schema/", headers={"Accept": "application/json"})
     assert schema.status_code == 200
     assert "/api/students/" in schema.text
+
+
+def test_the_student_page_is_available_in_english(client_for, student_a):
+    response = client_for(student_a).get("/me/", headers={"Accept-Language": "en"})
+    assert "My student status" in response.text and "Student number" in response.text
