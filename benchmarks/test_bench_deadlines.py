@@ -1,0 +1,138 @@
+"""Benchmark: the deadline scan over 1,000,000 watched subjects on PostgreSQL (make bench).
+
+Subjects are real admission records watched by the freshman 复查 kind (ENR-5):
+all registered, four entering terms; 90% passed 复查 in time, 5% late, 5% not
+yet. Records are written with one INSERT … SELECT generate_series, so that the
+set-up stays short. Printed: seconds per scan and the peak of Python memory
+(tracemalloc) during the scan, at 100,000 and at 1,000,000 subjects: a flat
+peak shows memory does not grow with the number of subjects. Nothing about
+time is asserted.
+"""
+
+from __future__ import annotations
+
+import datetime
+import resource
+import time
+import tracemalloc
+
+import pytest
+from django.db import connection
+
+from audit.deadlines.scan import deadline_scan
+from audit.models import DeadlineViolation
+from enrollment.models import AdmissionRecord
+from tests.factories import AcademicYearFactory, CollegeFactory, MajorFactory, TermFactory
+
+pytestmark = [pytest.mark.bench, pytest.mark.postgres, pytest.mark.django_db]
+
+AS_OF = datetime.date(2027, 6, 30)
+
+# SQL for every column of the admission record; ``i`` is the row number, ``t`` the term, ``m`` the major.
+COLUMNS = {
+    "year": "t.year",
+    "exam_number": "lpad(i::text, 14, '0')",
+    "name": "'新生' || i",
+    "gender": "'1'",
+    "birth_date": "DATE '2007-05-01'",
+    "id_type": "'1'",
+    "id_number": "lpad(i::text, 18, '0')",
+    "ethnicity": "'01'",
+    "political_status": "'13'",
+    "major_id": "m.major_id",
+    "college_id": "m.college_id",
+    "level": "'05'",
+    "program_years": "4",
+    "study_mode": "'1'",
+    "admission_type": "'01'",
+    "entry_date": "t.start_date",
+    "remark": "''",
+    "term_id": "t.term_id",
+    "state": "'registered'",
+    "state_changed_at": "now()",
+    "student_id": "NULL",
+    "deferral_end": "NULL",
+    # 90% in time (day 30), 5% late (day 100), 5% not yet.
+    "rereview_passed_on": (
+        "CASE WHEN i % 20 = 0 THEN NULL WHEN i % 20 = 1 THEN t.start_date + 100 ELSE t.start_date + 30 END"
+    ),
+    "identity_conflict": "false",
+    "confirmed_at": "NULL",
+    "source_hash": "''",
+    "import_run_id": "NULL",
+    "updated_at": "now()",
+}
+
+
+def insert_records(first: int, last: int, terms: list[tuple[int, int, datetime.date]], majors) -> None:
+    table = AdmissionRecord._meta.db_table
+    columns = [f.column for f in AdmissionRecord._meta.concrete_fields if f.column != "id"]
+    missing = [c for c in columns if c not in COLUMNS]
+    assert not missing, f"the benchmark needs SQL for new columns: {missing}"
+    term_values = ", ".join(f"({k}, {pk}, {year}, DATE '{day}')" for k, (pk, year, day) in enumerate(terms))
+    major_values = ", ".join(f"({k}, {m.pk}, {m.college_id})" for k, m in enumerate(majors))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} ({", ".join(columns)})
+            SELECT {", ".join(COLUMNS[c] for c in columns)}
+            FROM generate_series({first}, {last}) AS i
+            JOIN (VALUES {term_values}) AS t(k, term_id, year, start_date) ON t.k = i % {len(terms)}
+            JOIN (VALUES {major_values}) AS m(k, major_id, college_id) ON m.k = (i / 7) % {len(majors)}
+            """
+        )
+        cursor.execute(f"ANALYZE {table}")
+
+
+def timed_scan(as_of: datetime.date) -> tuple[float, float, object]:
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = deadline_scan(as_of=as_of)
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return seconds, peak / 2**20, result
+
+
+def report(label: str, subjects: int, seconds: float, peak_mb: float, result) -> None:
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"\n[bench deadlines] {label}: {subjects:,} subjects, {seconds:.2f} s, python peak {peak_mb:.1f} MiB, "
+        f"process max RSS {rss:.0f} MiB; opened {result.opened:,}, resolved {result.resolved:,}, "
+        f"reopened {result.reopened:,}, withdrawn {result.withdrawn:,}"
+    )
+
+
+def test_bench_scan_of_a_million_watched_subjects():
+    year = AcademicYearFactory(start_year=2025)
+    terms = []
+    for number, day in [(1, datetime.date(2025, 9, 8)), (2, datetime.date(2026, 2, 24))]:
+        term = TermFactory(academic_year=year, number=number, start_date=day)
+        terms.append((term.pk, day.year, day))
+    year2 = AcademicYearFactory(start_year=2026)
+    for number, day in [(1, datetime.date(2026, 9, 7)), (2, datetime.date(2027, 3, 1))]:
+        term = TermFactory(academic_year=year2, number=number, start_date=day)
+        terms.append((term.pk, day.year, day))
+    majors = [MajorFactory(college=CollegeFactory(code=f"BC{n:02d}", name=f"基准学院{n}")) for n in range(20)]
+
+    started = time.perf_counter()
+    insert_records(1, 100_000, terms, majors)
+    print(f"\n[bench deadlines] set-up: 100,000 records in {time.perf_counter() - started:.1f} s")
+    report("first scan", 100_000, *timed_scan(AS_OF))
+
+    started = time.perf_counter()
+    insert_records(100_001, 1_000_000, terms, majors)
+    print(f"[bench deadlines] set-up: 900,000 more records in {time.perf_counter() - started:.1f} s")
+    report("scan adding 900k subjects", 1_000_000, *timed_scan(AS_OF))
+    report("repeat scan, nothing changed", 1_000_000, *timed_scan(AS_OF))
+    report("next day scan (days late move)", 1_000_000, *timed_scan(AS_OF + datetime.timedelta(days=1)))
+
+    with connection.cursor() as cursor:
+        # 1% of the open ones are done today: the scan resolves them.
+        cursor.execute(
+            f"UPDATE {AdmissionRecord._meta.db_table} SET rereview_passed_on = %s "
+            "WHERE rereview_passed_on IS NULL AND id %% 100 = 0",
+            [AS_OF],
+        )
+    report("scan after some were done", 1_000_000, *timed_scan(AS_OF + datetime.timedelta(days=1)))
+    assert DeadlineViolation.objects.filter(state="open").exists()
