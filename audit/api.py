@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -116,11 +117,22 @@ class DeadlineNoticeViewSet(viewsets.ReadOnlyModelViewSet):
         return notices_for(self.request.user)
 
 
+class CollegeCountsSerializer(serializers.Serializer):
+    college_id = serializers.IntegerField()
+    college__code = serializers.CharField()
+    college__name = serializers.CharField()
+    open = serializers.IntegerField(help_text="逾期未办")
+    resolved = serializers.IntegerField(help_text="逾期办结")
+    withdrawn = serializers.IntegerField(help_text="已撤销")
+    total = serializers.IntegerField()
+
+
 class ViolationCountsView(APIView):
     """Counts of violations per college, with the same filters as the list."""
 
     permission_classes = [IsStaffRole]
 
+    @extend_schema(responses=CollegeCountsSerializer(many=True))
     def get(self, request: Request) -> Response:
         filterset = ViolationFilterSet(request.query_params, queryset=violations_for(request.user))
         if not filterset.is_valid():
