@@ -337,3 +337,12 @@ class DataReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record}: {self.description[:20]}"
+
+
+class ReviewBatch(Batch):
+    """入学资格审查名单: the ``Batch`` rows of kind ``freshman_review``, for their own staff pages."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("入学资格审查名单")
+        verbose_name_plural = _("入学资格审查名单")

@@ -64,10 +64,38 @@ def registration_statistics(user, *, year: int | None = None) -> list[list]:
 
 
 @dataclass(frozen=True)
+class HistoryEntry:
+    occurred_at: object
+    label: str
+    reason: str
+    document_number: str
+
+
+ACTION_LABELS = {
+    "enrollment.admission.import": "录取数据导入",
+    "enrollment.admission.update": "录取数据更新",
+    "enrollment.admission.correct": "录取数据更正",
+    "enrollment.admission.confirm": "本人确认信息无误",
+    "enrollment.admission.clear_conflict": "重名重号已核清",
+}
+
+
+def _entry(event: AuditEvent) -> HistoryEntry:
+    state = (event.after or {}).get("state")
+    if event.action.endswith("pass_rereview"):
+        label = "入学资格复查合格"
+    elif state in AdmissionState.values:
+        label = str(AdmissionState(state).label)
+    else:
+        label = ACTION_LABELS.get(event.action, event.action)
+    return HistoryEntry(event.occurred_at, label, event.reason, event.document_number)
+
+
+@dataclass(frozen=True)
 class StudentRegistration:
     record: AdmissionRecord
     masked_id_number: str
-    history: list[AuditEvent]
+    history: list[HistoryEntry]
     reports: list[DataReport]
 
 
