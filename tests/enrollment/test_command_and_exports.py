@@ -99,7 +99,7 @@ def test_registration_dbf_is_gbk_with_the_platform_columns(registered, registrar
     assert rows[1][3] == "男"
 
 
-def test_exports_are_scoped_by_role(registered, college_b_staff, student_b):
+def test_exports_are_scoped_by_role(student_b, college_b_staff, registered):
     assert not registration_records(college_b_staff).exists()
     assert registration_statistics(college_b_staff) == []
 
