@@ -14,6 +14,7 @@ from typing import Any
 
 import dbf
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from enrollment.imports import ADMISSION_COLUMNS, REVIEW_COLUMNS, RowError
 from registrar import codes
@@ -22,9 +23,14 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def escape(value: Any) -> Any:
-    """A cell value that no spreadsheet evaluates: text starting with = + - @ tab or CR gets a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """A cell value that no spreadsheet evaluates: text starting with = + - @ tab or CR gets a quote.
+
+    Control characters that xlsx cannot hold are dropped, and text is cut to a cell's 32,767 characters.
+    """
+    if isinstance(value, str):
+        if value.startswith(FORMULA_PREFIXES):
+            value = "'" + value
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
     return value
 
 
