@@ -41,7 +41,7 @@ def malformed_sheets(draw, major):
         header[draw(st.integers(min_value=0, max_value=len(header) - 1))] = draw(
             st.sampled_from(["???", "", "考 生号", "KSH"])
         )
-    table = [header] + [[r[h] if h in r else "" for h in HEADER] for r in rows]
+    table = [header] + [[r.get(h, "") for h in HEADER] for r in rows]
     for _ in range(draw(st.integers(min_value=0, max_value=3))):
         table.insert(draw(st.integers(min_value=1, max_value=len(table))), [None] * len(header))
     return table
