@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import smtplib
 
 from django.core.mail import send_mail
 from django.db import connection
@@ -96,11 +97,17 @@ def notices_send(*, notice_ids: list[int]) -> int:
         if not claimed or not recipients:
             continue
         provisional = "（含暂定截止日期，法定节假日安排公布后将重新计算）" if notice.provisional else ""
-        send_mail(
-            subject=f"【时限提醒】{notice.rule.name}：{notice.subject_count}项将到期",
-            message=f"{notice.message}{provisional}\n\n请登录学籍学历电子注册管理系统查看“时限提醒”。",
-            from_email=None,
-            recipient_list=[user.email for user in recipients],
-        )
+        try:
+            send_mail(
+                subject=f"【时限提醒】{notice.rule.name}：{notice.subject_count}项将到期",
+                message=f"{notice.message}{provisional}\n\n请登录学籍学历电子注册管理系统查看“时限提醒”。",
+                from_email=None,
+                recipient_list=[user.email for user in recipients],
+            )
+        except (smtplib.SMTPException, OSError):
+            # Release the claim: the next scan mails every notice not yet sent.
+            DeadlineNotice.objects.filter(pk=notice.pk).update(emailed_at=None)
+            logger.exception("deadline notice %s could not be mailed; it will be tried again", notice.pk)
+            continue
         sent += 1
     return sent

@@ -24,7 +24,7 @@ from django.utils import timezone
 from audit.deadlines.clocks import due_dates
 from audit.deadlines.registry import DeadlineKind, get_kind
 from audit.deadlines.rules import rules_effective
-from audit.models import DeadlineRule, DeadlineScan, DeadlineViolation, ViolationState
+from audit.models import DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation, ViolationState
 from audit.services import EventSpec, audit_record, audit_record_many
 from registrar.calendar import WorkCalendar
 
@@ -181,7 +181,8 @@ def deadline_scan(*, as_of: datetime.date | None = None, actor=None) -> ScanResu
             subject=scan,
             after={"as_of": as_of, **result.counts(), "skipped": result.skipped},
         )
-        notice_ids = list(scan.notices.values_list("pk", flat=True))
+        # This scan's notices and any whose mail failed before.
+        notice_ids = list(DeadlineNotice.objects.filter(emailed_at__isnull=True).values_list("pk", flat=True))
         if notice_ids:
             transaction.on_commit(lambda: send_deadline_notices.delay(notice_ids))
     if result.skipped:

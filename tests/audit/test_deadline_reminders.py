@@ -93,3 +93,16 @@ def test_a_reminder_over_a_provisional_due_date_says_so(make_rule, subject_in):
     subject_in(D(2026, 12, 25))
     deadline_scan(as_of=D(2027, 1, 4))
     assert DeadlineNotice.objects.get().provisional
+
+
+def test_a_reminder_whose_mail_failed_is_mailed_by_the_next_scan(
+    make_rule, subject_in, staff_with_mail, scan
+):
+    make_rule()
+    subject_in(START)
+    with override_settings(EMAIL_BACKEND="tests.audit.failing_mail.Backend"):
+        scan(D(2026, 11, 24))
+    assert DeadlineNotice.objects.get().emailed_at is None
+    scan(D(2026, 11, 25))
+    assert [m.to for m in mail.outbox] == [["a@example.edu.cn"]]
+    assert DeadlineNotice.objects.get().emailed_at is not None
