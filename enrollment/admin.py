@@ -146,6 +146,7 @@ class AdmissionRecordAdmin(ScopedAdmin):
             if result.errors:
                 context["error_token"] = _remember_errors(request, content, upload.name, result.errors)
                 context["shown_errors"] = result.errors[:500]
+                context["error_count"] = len(result.errors)
         return TemplateResponse(request, "enrollment/admin/import.html", context)
 
 

@@ -111,11 +111,8 @@ def student_registration(user) -> StudentRegistration | None:
     )
     if record is None:
         return None
-    history = list(
-        AuditEvent.objects.filter(
-            subject_type="enrollment.admissionrecord", subject_id=str(record.pk)
-        ).order_by("id")
-    )
+    events = AuditEvent.objects.filter(subject_type="enrollment.admissionrecord", subject_id=str(record.pk))
+    history = [_entry(e) for e in events.order_by("id")]
     return StudentRegistration(
         record=record,
         masked_id_number=mask(record.id_number),

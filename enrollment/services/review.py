@@ -139,9 +139,7 @@ def review_items_save(
 
 
 def review_items_from_sheet(*, actor: User, batch_id: int, sheet: ParsedSheet) -> list[RowError]:
-    """上传审查结果表: every row error at once; the list is replaced only when there is none."""
-    if sheet.errors:
-        return sheet.errors
+    """上传审查结果表: every row error at once, the file's and the database's; the list is replaced only when there is none."""
     items = [
         ItemInput(
             exam_number=r.values["exam_number"],
@@ -151,7 +149,13 @@ def review_items_from_sheet(*, actor: User, batch_id: int, sheet: ParsedSheet) -
             row=r.number,
         )
         for r in sheet.rows
+        if r.values.get("exam_number") and r.values.get("outcome")
     ]
+    if sheet.errors:
+        with transaction.atomic():
+            batch = _editable_batch(actor, batch_id)
+            errors, _records = _item_errors(batch, items)
+        return sorted([*sheet.errors, *errors], key=lambda e: (e.row, e.column))
     return review_items_save(actor=actor, batch_id=batch_id, items=items, replace=True)
 
 

@@ -1,0 +1,153 @@
+"""Journeys 2, 3 and 4 of freshman registration, in Debian's Chromium."""
+
+import pytest
+
+from enrollment.models import AdmissionRecord
+from enrollment.services import (
+    ItemInput,
+    review_batch_approve,
+    review_batch_create,
+    review_batch_submit,
+    review_items_save,
+    student_passwords_issue,
+)
+from registrar.models import Batch
+from tests.conftest import PASSWORD
+from tests.enrollment import conftest as enrollment_fixtures
+from tests.enrollment.conftest import admission_row, admission_sheet, xlsx_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The enrollment fixtures, shared with the browser tests.
+import_rows = enrollment_fixtures.import_rows
+freshmen_a = enrollment_fixtures.freshmen_a
+
+
+def test_registrar_uploads_admission_data_with_errors_and_sees_them_all(
+    page, sign_in, live_server, registrar, term, major_a, tmp_path, screenshot_dir
+):
+    path = tmp_path / "luqu.xlsx"
+    path.write_bytes(
+        admission_sheet([admission_row(1, major_a, XM=""), admission_row(2, major_a, CSRQ="20070230")])
+    )
+    sign_in("registrar", PASSWORD)
+    page.goto(f"{live_server.url}/admin/enrollment/admissionrecord/import/")
+    page.set_input_files("#file", str(path))
+    page.click("#import-submit")
+    page.wait_for_selector("#row-errors")
+    assert page.locator("tr.row-error").count() >= 2
+    assert "第2行" in page.inner_text("#row-errors") and "第3行" in page.inner_text("#row-errors")
+    page.screenshot(path=str(screenshot_dir / "enrollment_import_errors.png"), full_page=True)
+    path.write_bytes(admission_sheet([admission_row(1, major_a), admission_row(2, major_a)]))
+    page.set_input_files("#file", str(path))
+    page.click("#import-submit")
+    page.wait_for_selector("#import-result")
+    assert AdmissionRecord.objects.count() == 2
+
+
+def test_college_staff_uploads_review_results_fixes_errors_and_submits(
+    page, sign_in, live_server, college_a_staff, college_a, freshmen_a, tmp_path, screenshot_dir
+):
+    sign_in("college_a_staff", PASSWORD)
+    page.goto(f"{live_server.url}/admin/enrollment/reviewbatch/add/")
+    page.click("#batch-new input[type=submit]")
+    page.wait_for_selector("#review-upload")
+    bad = tmp_path / "shencha.xlsx"
+    rows = [["考生号", "姓名", "审查结论", "保留截止日期", "原因"]]
+    rows += [[r.exam_number, r.name, "报到入学", "", ""] for r in freshmen_a[:3]]
+    rows += [[freshmen_a[3].exam_number, "", "请假", "", ""], ["00000000000000", "", "报到入学", "", ""]]
+    bad.write_bytes(xlsx_bytes(rows))
+    page.set_input_files("#review-file", str(bad))
+    page.click("#review-upload-submit")
+    page.wait_for_selector("#row-errors")
+    errors = page.inner_text("#row-errors")
+    assert "第5行" in errors and "第6行" in errors
+    page.screenshot(path=str(screenshot_dir / "enrollment_review_errors.png"), full_page=True)
+    rows[4][2], rows[5] = "放弃入学资格", [freshmen_a[4].exam_number, "", "保留入学资格", "", "参军"]
+    bad.write_bytes(xlsx_bytes(rows))
+    page.set_input_files("#review-file", str(bad))
+    page.click("#review-upload-submit")
+    page.wait_for_selector("text=审查结果已上传")
+    assert page.locator("tr.item").count() == 5
+    page.click("#action-submit")
+    page.wait_for_selector("text=名单已提交")
+    assert page.inner_text("#batch-state") == "已提交"
+    page.screenshot(path=str(screenshot_dir / "enrollment_review_submitted.png"), full_page=True)
+
+
+def test_registrar_approves_a_list_and_a_second_approval_gets_a_message(
+    page, sign_in, live_server, registrar, college_a_staff, college_a, term, freshmen_a, screenshot_dir
+):
+    batch = review_batch_create(actor=college_a_staff, college=college_a, term=term)
+    outcomes = ["passed", "passed", "forfeited", "deferred", "cancelled"]
+    review_items_save(
+        actor=college_a_staff,
+        batch_id=batch.pk,
+        items=[
+            ItemInput(exam_number=r.exam_number, outcome=o) for r, o in zip(freshmen_a, outcomes, strict=True)
+        ],
+    )
+    review_batch_submit(actor=college_a_staff, batch_id=batch.pk)
+    sign_in("registrar", PASSWORD)
+    url = f"{live_server.url}/admin/enrollment/reviewbatch/{batch.pk}/review/"
+    page.goto(url)
+    other = page.context.new_page()
+    other.goto(url)
+    page.fill("#document_number", "教学〔2026〕12号")
+    page.click("#action-approve")
+    page.wait_for_selector("text=名单已审批通过")
+    assert page.inner_text("#batch-state") == "已审批"
+    other.click("#action-approve")
+    other.wait_for_selector(".messagelist .error")
+    assert "不能审批通过" in other.inner_text(".messagelist")
+    other.screenshot(path=str(screenshot_dir / "enrollment_second_approval.png"), full_page=True)
+    states = list(AdmissionRecord.objects.order_by("exam_number").values_list("state", flat=True))
+    assert states == ["registered", "registered", "forfeited", "deferred", "cancelled"]
+
+
+def test_registrar_returns_a_list_with_a_comment(
+    page, sign_in, live_server, registrar, college_a_staff, college_a, term, freshmen_a
+):
+    batch = review_batch_create(actor=college_a_staff, college=college_a, term=term)
+    review_items_save(
+        actor=college_a_staff,
+        batch_id=batch.pk,
+        items=[ItemInput(exam_number=freshmen_a[0].exam_number, outcome="passed")],
+    )
+    review_batch_submit(actor=college_a_staff, batch_id=batch.pk)
+    sign_in("registrar", PASSWORD)
+    page.goto(f"{live_server.url}/admin/enrollment/reviewbatch/{batch.pk}/review/")
+    page.fill("#comment", "请补充保留入学资格的证明")
+    page.click("#action-send_back")
+    page.wait_for_selector("text=名单已退回学院")
+    assert Batch.objects.get(pk=batch.pk).state == "returned"
+
+
+def test_student_signs_in_sees_their_registration_and_confirms_it(
+    page, sign_in, live_server, registrar, college_a_staff, college_a, term, freshmen_a, screenshot_dir
+):
+    batch = review_batch_create(actor=college_a_staff, college=college_a, term=term)
+    review_items_save(
+        actor=college_a_staff,
+        batch_id=batch.pk,
+        items=[ItemInput(exam_number=freshmen_a[0].exam_number, outcome="passed")],
+    )
+    review_batch_submit(actor=college_a_staff, batch_id=batch.pk)
+    review_batch_approve(actor=registrar, batch_id=batch.pk, document_number="教学〔2026〕12号")
+    [(username, _name, password)] = student_passwords_issue(actor=college_a_staff, batch_id=batch.pk)
+    sign_in(username, password, admin=False)
+    page.goto(f"{live_server.url}/enrollment/me/")
+    record = AdmissionRecord.objects.get(pk=freshmen_a[0].pk)
+    assert page.inner_text("#state") == "已注册学籍"
+    assert record.id_number not in page.content() and page.inner_text("#id-number").endswith(
+        record.id_number[-4:]
+    )
+    assert "已注册学籍" in page.inner_text("#history")
+    page.click("#confirm")
+    page.wait_for_selector("#confirmed")
+    page.fill("#description", "民族应为回族")
+    page.click("#report")
+    page.wait_for_selector("#reports")
+    page.screenshot(path=str(screenshot_dir / "enrollment_student_page.png"), full_page=True)
+    record.refresh_from_db()
+    assert record.confirmed_at is not None
