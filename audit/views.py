@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.deadlines.exports import violations_xlsx_write
-from audit.deadlines.selectors import notices_for, violation_counts_by_college, violations_for
+from audit.deadlines.selectors import notices_for, subject_labels, violation_counts_by_college, violations_for
 from audit.forms import ViolationFilterForm
 from audit.models import DeadlineScan
 from registrar.roles import STAFF_ROLES, role_of
@@ -38,7 +38,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         violations = violations_for(request.user).none()
     else:
         violations = violations_for(request.user, filters)
-    page = Paginator(violations, 50).get_page(request.GET.get("page"))
+    page = Paginator(violations.select_related("rule", "college"), 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    labels = subject_labels(page.object_list)
+    for violation in page.object_list:
+        violation.subject_label = labels.get((violation.subject_type, violation.subject_id), "")
     context = {
         **admin.site.each_context(request),
         "title": "逾期情况",

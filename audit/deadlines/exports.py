@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 
-from audit.deadlines.registry import get_kind
+from audit.deadlines.selectors import subject_labels
 from audit.models import AuditEvent, DeadlineViolation
 
 CHUNK = 1000
@@ -41,23 +41,6 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-def _labels(violations: list[DeadlineViolation]) -> dict[tuple[str, int], str]:
-    """What each subject is, as people read it (its ``str``), fetched once per chunk and type."""
-    by_type: dict[str, list[int]] = defaultdict(list)
-    kinds = {}
-    for violation in violations:
-        by_type[violation.subject_type].append(violation.subject_id)
-        kinds[violation.subject_type] = get_kind(violation.rule.kind)
-    labels: dict[tuple[str, int], str] = {}
-    for subject_type, ids in by_type.items():
-        kind = kinds[subject_type]
-        if kind is None:
-            continue
-        for pk, obj in kind.model._base_manager.in_bulk(ids).items():
-            labels[(subject_type, pk)] = str(obj)
-    return labels
 
 
 def _evidence(user, violations: list[DeadlineViolation]) -> dict[tuple[str, str], list[AuditEvent]]:
@@ -95,7 +78,7 @@ def _chunks(queryset: QuerySet[DeadlineViolation]) -> Iterator[list[DeadlineViol
 
 def violation_rows(user, queryset: QuerySet[DeadlineViolation]) -> Iterable[list[Any]]:
     for chunk in _chunks(queryset.select_related("rule", "college")):
-        labels = _labels(chunk)
+        labels = subject_labels(chunk)
         evidence = _evidence(user, chunk)
         for v in chunk:
             events = evidence.get((v.subject_type, str(v.subject_id)), []) + evidence.get(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from audit.deadlines.registry import get_kind
 from audit.models import DeadlineNotice, DeadlineRule, DeadlineViolation, ViolationState
 
 
@@ -60,3 +62,20 @@ def rules_for(user) -> QuerySet[DeadlineRule]:
 def notices_for(user) -> QuerySet[DeadlineNotice]:
     """时限提醒 of the user's colleges (all of them for school-wide roles)."""
     return DeadlineNotice.objects.for_user(user).select_related("rule", "college")
+
+
+def subject_labels(violations: list[DeadlineViolation]) -> dict[tuple[str, int], str]:
+    """What each subject is, as people read it (its ``str``), fetched once per chunk and type."""
+    by_type: dict[str, list[int]] = defaultdict(list)
+    kinds = {}
+    for violation in violations:
+        by_type[violation.subject_type].append(violation.subject_id)
+        kinds[violation.subject_type] = get_kind(violation.rule.kind)
+    labels: dict[tuple[str, int], str] = {}
+    for subject_type, ids in by_type.items():
+        kind = kinds[subject_type]
+        if kind is None:
+            continue
+        for pk, obj in kind.model._base_manager.in_bulk(ids).items():
+            labels[(subject_type, pk)] = str(obj)
+    return labels

@@ -199,3 +199,12 @@ def test_college_staff_see_their_notices_and_not_the_other_colleges(
     assert (
         client_for(college_b_staff).get(f"/admin/audit/deadlinenotice/{notice.pk}/change/").status_code == 302
     )
+
+
+def test_the_dashboard_names_each_subject_as_people_read_it(client_for, auditor, make_rule, subject_in):
+    make_rule()
+    student = subject_in(START)
+    deadline_scan(as_of=D(2026, 12, 20))
+    response = client_for(auditor).get(reverse("audit:dashboard"))
+    assert str(student) in response.text
+    assert f"registrar.student:{student.pk}" not in response.text
