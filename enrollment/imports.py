@@ -9,10 +9,12 @@ touches the database: checks that need it (majors, ENR-6, ENR-9) are in
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import io
 import re
 import struct
+import sys
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -143,14 +145,26 @@ def _formula_cells(content: bytes) -> list[tuple[int, int]]:
 
 
 def read_xlsx(content: bytes) -> Iterator[list[Any]]:
-    """The first sheet's rows as python values, read by python-calamine."""
+    """The first sheet's rows as python values, streamed by python-calamine, numbered from A1."""
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheet = workbook.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
+        start = sheet.start or (0, 0)
+        rows = sheet.iter_rows()
     except Exception as exc:  # calamine raises its own error types for every malformed file
         raise FileFormatError("无法读取该文件，请上传 xlsx 格式的表格") from exc
-    return iter(rows)
+
+    def stream() -> Iterator[list[Any]]:
+        for _ in range(start[0]):
+            yield []
+        pad = [None] * start[1]
+        try:
+            for row in rows:
+                yield pad + row if pad else row
+        except Exception as exc:  # a sheet that breaks half-way is unreadable as a whole
+            raise FileFormatError("无法读取该文件，请上传 xlsx 格式的表格") from exc
+
+    return stream()
 
 
 def read_dbf(content: bytes, encoding: str = "gbk") -> Iterator[list[Any]]:
@@ -221,22 +235,30 @@ def parse_date(value: Any, *, month_ok: bool = False) -> datetime.date:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value)
-    for pattern in DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            year, month, day = (int(g) for g in match.groups())
-            break
+    return _date_from_text(_text(value), month_ok)
+
+
+@functools.lru_cache(maxsize=8192)
+def _date_from_text(text: str, month_ok: bool) -> datetime.date:
+    """Dates repeat across a sheet (birthdays, the entry date): each distinct text is parsed once."""
+    if len(text) == 8 and text.isdigit():
+        year, month, day = int(text[:4]), int(text[4:6]), int(text[6:])
     else:
-        match = None
-        if month_ok:
-            for pattern in MONTH_PATTERNS:
-                match = pattern.match(text)
-                if match:
-                    break
-        if not match:
-            raise ValueError("日期格式应为YYYYMMDD或YYYY-MM-DD")
-        year, month, day = int(match.group(1)), int(match.group(2)), 1
+        for pattern in DATE_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                year, month, day = (int(g) for g in match.groups())
+                break
+        else:
+            match = None
+            if month_ok:
+                for pattern in MONTH_PATTERNS:
+                    match = pattern.match(text)
+                    if match:
+                        break
+            if not match:
+                raise ValueError("日期格式应为YYYYMMDD或YYYY-MM-DD")
+            year, month, day = int(match.group(1)), int(match.group(2)), 1
     if not 1900 <= year <= 2100:
         raise ValueError("日期超出合理范围")
     try:
@@ -293,13 +315,13 @@ ADMISSION_CHECKS = {
     "id_number": lambda text, value: normalize(text),
     "ethnicity": _code_table(codes.Ethnicity, "民族", pad=True),
     "political_status": _code_table(codes.PoliticalStatus, "政治面貌", pad=True),
-    "major_code": _plain,
-    "major_name": _plain,
+    "major_code": lambda text, value: sys.intern(text),
+    "major_name": lambda text, value: sys.intern(text),
     "level": _code_table(codes.Level, "层次", pad=True),
     "program_years": _program_years,
     "study_mode": _code_table(codes.StudyMode, "学习形式"),
     "entry_date": lambda text, value: parse_date(value, month_ok=True),
-    "college": _plain,
+    "college": lambda text, value: sys.intern(text),
     "admission_type": _code_table(codes.AdmissionType, "录取类型", pad=True),
     "remark": _plain,
 }
@@ -309,44 +331,53 @@ ADMISSION_DEFAULTS = {
     "study_mode": codes.StudyMode.FULL_TIME.value,
     "admission_type": codes.AdmissionType.REGULAR.value,
 }
-FORMULA_STARTS = frozenset("=+@")
 
 
-def _cell_errors(columns, raw, number, checks, values, errors) -> None:
-    for column in columns:
-        value = raw.get(column.key)
-        if value is None or value == "":
-            if column.required:
-                errors.append(RowError(number, column.label, "不能为空"))
-            continue
-        if isinstance(value, str):
+SUSPICIOUS_STARTS = frozenset("=+@-\t\r")
+
+
+def _plan(columns: tuple[Column, ...], checks: dict) -> tuple[tuple, ...]:
+    return tuple((c.key, c.label, c.required, c.max_length, checks.get(c.key, _plain)) for c in columns)
+
+
+def _cell_errors(plan: tuple[tuple, ...], raw: dict, number: int, values: dict, errors: list) -> None:
+    """Check each cell of one row: required, length, formula-like text, then the column's own check."""
+    get = raw.get
+    for key, label, required, max_length, check in plan:
+        value = get(key)
+        if value.__class__ is str:
             text = value.strip()
+        elif value is None:
+            text = ""
         elif isinstance(value, datetime.date):
             text = value.isoformat()
         else:
             text = _text(value)
         if not text:
-            if column.required:
-                errors.append(RowError(number, column.label, "不能为空"))
+            if required:
+                errors.append(RowError(number, label, "不能为空"))
             continue
-        if len(text) > column.max_length:
-            errors.append(RowError(number, column.label, f"长度超过{column.max_length}个字符"))
+        if len(text) > max_length:
+            errors.append(RowError(number, label, f"长度超过{max_length}个字符"))
             continue
         first = text[0]
-        if first in FORMULA_STARTS or (first == "-" and not text[1:2].isdigit()) or first in "\t\r":
-            errors.append(RowError(number, column.label, "不能以 = + - @ 开头（疑似公式）"))
+        if first in SUSPICIOUS_STARTS and (first != "-" or not text[1:2].isdigit()):
+            errors.append(RowError(number, label, "不能以 = + - @ 开头（疑似公式）"))
             continue
         try:
-            values[column.key] = checks[column.key](text, value)
+            values[key] = check(text, value)
         except ValueError as exc:
-            errors.append(RowError(number, column.label, str(exc)))
+            errors.append(RowError(number, label, str(exc)))
+
+
+ADMISSION_PLAN = _plan(ADMISSION_COLUMNS, ADMISSION_CHECKS)
 
 
 def check_admission_cells(raw: dict[str, Any], number: int) -> tuple[dict[str, Any], list[RowError]]:
     """Check one admission row's cells on their own; the values keep their codes and dates (ENR-7)."""
     errors: list[RowError] = []
     values: dict[str, Any] = {}
-    _cell_errors(ADMISSION_COLUMNS, raw, number, ADMISSION_CHECKS, values, errors)
+    _cell_errors(ADMISSION_PLAN, raw, number, values, errors)
     for key, default in ADMISSION_DEFAULTS.items():
         values.setdefault(key, default)
     if values.get("id_number") and values["id_type"] == "1":
@@ -456,11 +487,9 @@ def parse_table(
         if number - 1 > max_rows:
             errors.append(RowError(0, "", f"文件超过{max_rows}行，请分批导入"))
             break
-        raw: dict[str, Any] = {}
-        for index, column in items:
-            if index < len(cells):
-                raw[column.key] = cells[index]
-        if all(_text(v) == "" for v in raw.values()):
+        width = len(cells)
+        raw = {column.key: cells[index] for index, column in items if index < width}
+        if not any(v is not None and (v.__class__ is not str or v.strip()) for v in raw.values()):
             continue  # empty rows are skipped
         if number in formulas:
             for col in sorted(formulas[number]):

@@ -96,7 +96,10 @@ class AdmissionRecord(FSMModelMixin, models.Model):
         choices=codes.PoliticalStatus.choices,
         default=codes.PoliticalStatus.MASSES,
     )
-    major = models.ForeignKey(Major, on_delete=models.PROTECT, related_name="+", verbose_name=_("专业"))
+    # No index of its own: (college, state) serves the pages, and a bulk import writes fewer indexes.
+    major = models.ForeignKey(
+        Major, on_delete=models.PROTECT, related_name="+", verbose_name=_("专业"), db_index=False
+    )
     college = models.ForeignKey(
         College, on_delete=models.PROTECT, related_name="admission_records", verbose_name=_("院系")
     )
@@ -138,7 +141,12 @@ class AdmissionRecord(FSMModelMixin, models.Model):
     confirmed_at = models.DateTimeField(_("学生确认时间"), null=True, blank=True)
     source_hash = models.CharField(_("源数据摘要"), max_length=32, blank=True)
     import_run = models.ForeignKey(
-        AdmissionImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="records"
+        AdmissionImport,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="records",
+        db_index=False,
     )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

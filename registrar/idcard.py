@@ -5,6 +5,7 @@ issuing authority; passports have none) are not checked here.
 """
 
 import datetime
+import operator
 import re
 from dataclasses import dataclass
 
@@ -25,7 +26,9 @@ class IdNumberFacts:
 
 def check_digit(first17: str) -> str:
     """The 18th character for the first 17 digits."""
-    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
+    if len(first17) != len(WEIGHTS):
+        raise ValueError("check_digit needs exactly 17 digits")
+    total = sum(map(operator.mul, map(int, first17), WEIGHTS))
     return CHECK_CHARS[total % 11]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -72,9 +73,26 @@ def _first_term(year: int) -> Term:
     return term
 
 
+_data_values = operator.itemgetter(*DATA_FIELDS)
+
+
 def _source_hash(values: dict) -> str:
-    content = "\x1f".join(str(values.get(name, "")) for name in DATA_FIELDS)
+    content = "\x1f".join(map(str, _data_values(values)))
     return hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
+
+
+def _by_id_numbers(table: str, columns: str, id_numbers: list[str]) -> list[tuple]:
+    """Rows of ``table`` holding any of these id numbers: one array query on PostgreSQL, chunks elsewhere."""
+    found: list[tuple] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE id_number = ANY(%s)", [id_numbers])
+            return cursor.fetchall()
+        for chunk in _chunks(id_numbers, 500):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE id_number IN ({marks})", chunk)
+            found.extend(cursor.fetchall())
+    return found
 
 
 def _chunks(items: list, size: int = CHUNK):
@@ -90,18 +108,17 @@ def _resolve(rows: list[SheetRow], errors: list[RowError], year: int) -> tuple[l
     active: dict[str, int] = {}
     inactive: dict[str, str] = {}
     others: dict[str, list[tuple[str, int, str]]] = {}
-    for chunk in _chunks(id_numbers):
-        for number, name, pk, status in Student.objects.filter(id_number__in=chunk).values_list(
-            "id_number", "name", "pk", "student_status"
-        ):
-            if status in codes.ACTIVE_STUDENT_STATUSES:
-                active[number] = pk
-            else:
-                inactive[number] = name
-        for number, name, rec_year, exam in AdmissionRecord.objects.filter(id_number__in=chunk).values_list(
-            "id_number", "name", "year", "exam_number"
-        ):
-            others.setdefault(number, []).append((name, rec_year, exam))
+    for number, name, pk, status in _by_id_numbers(
+        Student._meta.db_table, "id_number, name, id, student_status", id_numbers
+    ):
+        if status in codes.ACTIVE_STUDENT_STATUSES:
+            active[number] = pk
+        else:
+            inactive[number] = name
+    for number, name, rec_year, exam in _by_id_numbers(
+        AdmissionRecord._meta.db_table, "id_number, name, year, exam_number", id_numbers
+    ):
+        others.setdefault(number, []).append((name, rec_year, exam))
     own_students = dict(
         AdmissionRecord.objects.filter(year=year, student__isnull=False).values_list(
             "exam_number", "student_id"
@@ -147,23 +164,17 @@ def _resolve(rows: list[SheetRow], errors: list[RowError], year: int) -> tuple[l
         if conflict:
             flagged.append(exam)
         if major is not None:
-            resolved.append(
-                {
-                    **{k: v.get(k, "") for k in ("exam_number", "name", "gender", "birth_date", "id_type")},
-                    "id_number": id_number,
-                    "ethnicity": v.get("ethnicity"),
-                    "political_status": v["political_status"],
-                    "major_id": major.pk,
-                    "college_id": major.college_id,
-                    "level": major.level,
-                    "program_years": v.get("program_years") or major.program_years,
-                    "study_mode": v["study_mode"],
-                    "admission_type": v["admission_type"],
-                    "entry_date": v.get("entry_date"),
-                    "remark": v.get("remark", ""),
-                    "identity_conflict": conflict,
-                }
-            )
+            # The row's own dict becomes the record's values: no second dict per row.
+            v.pop("major_code", None)
+            v.pop("major_name", None)
+            v.pop("college", None)
+            v["major_id"] = major.pk
+            v["college_id"] = major.college_id
+            v["level"] = major.level
+            v["program_years"] = v.get("program_years") or major.program_years
+            v.setdefault("remark", "")
+            v["identity_conflict"] = conflict
+            resolved.append(v)
     return resolved, flagged
 
 

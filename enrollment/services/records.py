@@ -32,7 +32,7 @@ SINGLE_TRANSITIONS = {"admit", "readmit", "register", "forfeit", "defer", "cance
 def _record_for_update(actor: User | None, record_id: int) -> AdmissionRecord:
     if actor is not None and not AdmissionRecord.objects.for_user(actor).filter(pk=record_id).exists():
         raise AdmissionRecord.DoesNotExist("录取数据不存在")
-    return lock_records([record_id])[record_id]
+    return lock_records([record_id], full=True)[record_id]
 
 
 @transaction.atomic
@@ -288,7 +288,7 @@ def correction_answer(
 def correction_apply(*, actor: User, request_id: int) -> CorrectionRequest:
     """按答复更正 (ENR-8, ANN-8): identity fields change through the history-keeping path, old values stay."""
     request = _correction_for_update(actor, request_id)
-    record = lock_records([request.record_id])[request.record_id]
+    record = lock_records([request.record_id], full=True)[request.record_id]
     answer = dict(request.answer)
     before = {k: getattr(record, k) for k in answer}
     if answer:

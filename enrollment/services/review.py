@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from enrollment.imports import ParsedSheet, RowError
-from enrollment.models import AdmissionRecord, CorrectionState, ReviewItem, ReviewOutcome
+from enrollment.models import (
+    AdmissionRecord,
+    AdmissionState,
+    CorrectionRequest,
+    CorrectionState,
+    ReviewItem,
+    ReviewOutcome,
+)
 from enrollment.services.transitions import (
     OUTCOME_TRANSITION,
     Step,
@@ -178,50 +185,74 @@ def review_items_fill(*, actor: User, batch_id: int) -> int:
 
 def review_problems(batch: Batch) -> list[str]:
     """Every problem of every item of a review list, for submission and approval."""
-    items = list(ReviewItem.objects.filter(batch=batch).select_related("record").order_by("pk"))
+    items = list(
+        ReviewItem.objects.filter(batch=batch)
+        .order_by("pk")
+        .values_list(
+            "record_id",
+            "outcome",
+            "deferral_end",
+            "record__exam_number",
+            "record__name",
+            "record__college_id",
+            "record__state",
+            "record__identity_conflict",
+            "record__id_number",
+            "record__student_id",
+        )
+    )
     if not items:
         return ["名单中没有学生"]
     problems = []
-    record_ids = [i.record_id for i in items]
     elsewhere = set(
-        ReviewItem.objects.filter(record_id__in=record_ids, batch__state=BatchState.SUBMITTED)
+        ReviewItem.objects.filter(batch__state=BatchState.SUBMITTED, record__review_items__batch=batch)
         .exclude(batch=batch)
         .values_list("record_id", flat=True)
     )
     open_corrections = set(
-        AdmissionRecord.objects.filter(
-            pk__in=record_ids,
-            corrections__state__in=[CorrectionState.DRAFT, CorrectionState.SENT, CorrectionState.ANSWERED],
-        ).values_list("pk", flat=True)
+        CorrectionRequest.objects.filter(
+            record__review_items__batch=batch,
+            state__in=[CorrectionState.DRAFT, CorrectionState.SENT, CorrectionState.ANSWERED],
+        ).values_list("record_id", flat=True)
     )
-    passing = [i.record.id_number for i in items if i.outcome == ReviewOutcome.PASSED]
     active = set(
         Student.objects.filter(
-            id_number__in=passing, student_status__in=codes.ACTIVE_STUDENT_STATUSES
+            student_status__in=codes.ACTIVE_STUDENT_STATUSES,
+            id_number__in=ReviewItem.objects.filter(batch=batch, outcome=ReviewOutcome.PASSED).values(
+                "record__id_number"
+            ),
         ).values_list("id_number", flat=True)
     )
     today = timezone.localdate()
-    for item in items:
-        r = item.record
-        who = f"{r.exam_number} {r.name}"
-        if r.college_id != batch.college_id:
+    state_labels = dict(AdmissionState.choices)
+    outcome_labels = dict(ReviewOutcome.choices)
+    for (
+        record_id,
+        outcome,
+        deferral_end,
+        exam,
+        name,
+        college_id,
+        state,
+        conflict,
+        id_number,
+        student_id,
+    ) in items:
+        who = f"{exam} {name}"
+        if college_id != batch.college_id:
             problems.append(f"{who}：不属于本学院")
-        if path_to(OUTCOME_TRANSITION[item.outcome], r.state) is None:
-            problems.append(
-                f"{who}：当前为“{r.get_state_display()}”，不能标记为“{item.get_outcome_display()}”"
-            )
-        if r.pk in elsewhere:
+        if path_to(OUTCOME_TRANSITION[outcome], state) is None:
+            problems.append(f"{who}：当前为“{state_labels[state]}”，不能标记为“{outcome_labels[outcome]}”")
+        if record_id in elsewhere:
             problems.append(f"{who}：已在另一份待审批的名单中")
-        if item.outcome == ReviewOutcome.PASSED:
-            if r.identity_conflict:
+        if outcome == ReviewOutcome.PASSED:
+            if conflict:
                 problems.append(f"{who}：重名重号待核查，核清后方可注册（ENR-9）")
-            if r.pk in open_corrections:
+            if record_id in open_corrections:
                 problems.append(f"{who}：录取数据更正申请尚未完结，须按省招生部门答复更正后注册（ENR-8）")
-            if r.id_number in active and r.student_id is None:
+            if id_number in active and student_id is None:
                 problems.append(f"{who}：该证件号码已有在籍学籍（ENR-6）")
-        if item.outcome == ReviewOutcome.DEFERRED and (
-            item.deferral_end is None or item.deferral_end <= today
-        ):
+        if outcome == ReviewOutcome.DEFERRED and (deferral_end is None or deferral_end <= today):
             problems.append(f"{who}：保留入学资格截止日期应晚于今天")
     return problems
 
@@ -241,16 +272,21 @@ def review_batch_approve(
     """审批审查名单 (ENR-2, ENR-3): registers those who passed, marks the others, set-based, one event each."""
 
     def apply(batch: Batch) -> None:
-        items = list(ReviewItem.objects.filter(batch=batch).order_by("pk"))
-        records = lock_records([i.record_id for i in items])
+        items = list(
+            ReviewItem.objects.filter(batch=batch)
+            .order_by("pk")
+            .values_list("record_id", "outcome", "reason", "deferral_end")
+        )
+        records = lock_records([record_id for record_id, *_ in items])
+        labels = {o.value: f"{batch}：{o.label}" for o in ReviewOutcome}
         steps = [
             Step(
-                record=records[i.record_id],
-                transition=OUTCOME_TRANSITION[i.outcome],
-                reason=i.reason or f"{batch}：{i.get_outcome_display()}",
-                deferral_end=i.deferral_end,
+                record=records[record_id],
+                transition=OUTCOME_TRANSITION[outcome],
+                reason=reason or labels[outcome],
+                deferral_end=deferral_end,
             )
-            for i in items
+            for record_id, outcome, reason, deferral_end in items
         ]
         admission_apply_steps(
             actor=actor, steps=steps, document_number=document_number, action_prefix="enrollment.review"

@@ -10,7 +10,7 @@ record moved meanwhile, the count differs and the whole transaction fails.
 from __future__ import annotations
 
 import datetime
-import secrets
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,12 +18,9 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django_fsm import can_proceed
-from simple_history.utils import bulk_create_with_history
 
 from audit.services import EventSpec, audit_record_many
 from enrollment.models import AdmissionRecord, AdmissionState, ReviewOutcome
-from registrar import codes
 from registrar.batches import transition_label, transition_sources, transition_target
 from registrar.models import Student, User
 from registrar.roles import Role
@@ -43,7 +40,19 @@ def _declared() -> list:
     return list(AdmissionRecord._meta.get_field("state").get_all_transitions(AdmissionRecord))
 
 
+@functools.cache
+def _path(transition: str, state: str) -> tuple[str, ...] | None:
+    found = path_to_uncached(transition, state)
+    return tuple(found) if found is not None else None
+
+
 def path_to(transition: str, state: str) -> list[str] | None:
+    """The transitions that take a record in ``state`` through ``transition`` (see ``path_to_uncached``)."""
+    found = _path(transition, state)
+    return list(found) if found is not None else None
+
+
+def path_to_uncached(transition: str, state: str) -> list[str] | None:
     """The transitions that take a record in ``state`` through ``transition``.
 
     Either ``transition`` itself, or one declared step that reaches one of its
@@ -75,19 +84,29 @@ class Step:
     rereview_on: datetime.date | None = None
 
 
-def _call(record: AdmissionRecord, name: str, *, now, step: Step) -> None:
-    method = getattr(record, name)
-    if not can_proceed(method):
+def _apply(record: AdmissionRecord, name: str, current: str, *, now, step: Step) -> str:
+    """Run one declared transition on ``record`` in memory; return the state it leads to.
+
+    The guard and the field effects are the declaration's own (its source list,
+    its conditions, its method body). The method body is called unwrapped: the
+    wrapper's per-instance signals make django-fsm-log insert one row per call,
+    which would turn the set-based path into a loop of inserts; the audit events
+    written below are the log of these transitions.
+    """
+    method = getattr(AdmissionRecord, name)
+    meta = method._django_fsm
+    if not meta.has_transition(current) or not meta.conditions_met(record, current):
         raise DomainError(
-            f"{record.name}（{record.exam_number}）当前为“{record.get_state_display()}”，"
+            f"{record.name}（{record.exam_number}）当前为“{AdmissionState(current).label}”，"
             f"不能{transition_label(AdmissionRecord, name)}"
         )
     if name == "defer":
-        method(at=now, until=step.deferral_end)
+        method.__wrapped__(record, at=now, until=step.deferral_end)
     elif name == "pass_rereview":
-        method(on=step.rereview_on)
+        method.__wrapped__(record, on=step.rereview_on)
     else:
-        method(at=now)
+        method.__wrapped__(record, at=now)
+    return meta.next_state(current)
 
 
 STATE_FIELDS = ("state_changed_at", "deferral_end", "rereview_passed_on")
@@ -109,39 +128,47 @@ def admission_apply_steps(
         return []
     now = timezone.now()
     befores: dict[int, str] = {}
+    afters: dict[int, str] = {}
     for step in steps:
         record = step.record
-        befores[record.pk] = record.state
-        path = path_to(step.transition, record.state)
+        befores[record.pk] = current = record.state
+        path = path_to(step.transition, current)
         if path is None:
             raise DomainError(
                 f"{record.name}（{record.exam_number}）当前为“{record.get_state_display()}”，"
                 f"不能{transition_label(AdmissionRecord, step.transition)}"
             )
         for name in path:
-            _call(record, name, now=now, step=step)
+            current = _apply(record, name, current, now=now, step=step)
+        afters[record.pk] = current
 
-    # One conditional UPDATE per (source, target, field values) group.
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for step in steps:
-        r = step.record
-        key = (befores[r.pk], r.state, r.state_changed_at, r.deferral_end, r.rereview_passed_on)
-        groups[key].append(r.pk)
-    for (source, target, changed_at, deferral_end, rereview_on), ids in groups.items():
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
-            count = AdmissionRecord.objects.filter(pk__in=chunk, state=source).update(
-                state=target,
-                state_changed_at=changed_at,
-                deferral_end=deferral_end,
-                rereview_passed_on=rereview_on,
-            )
-            if count != len(chunk):
-                raise DomainError("部分录取数据已被他人处理，请刷新后重试")
-
+    # Students first, so that the state UPDATE of registered records also links them.
     registered = [s.record for s in steps if s.transition == "register"]
     if registered:
         _create_students(actor=actor, records=registered)
+
+    # One conditional UPDATE per (source, target, field values) group: its ``state`` filter
+    # is the group's source, so a record that moved meanwhile makes the count differ.
+    groups: dict[tuple, list[AdmissionRecord]] = defaultdict(list)
+    for step in steps:
+        r = step.record
+        key = (befores[r.pk], afters[r.pk], r.state_changed_at, r.deferral_end, r.rereview_passed_on)
+        groups[key].append(r)
+    for (source, target, changed_at, deferral_end, rereview_on), members in groups.items():
+        values = {
+            "state": target,
+            "state_changed_at": changed_at,
+            "deferral_end": deferral_end,
+            "rereview_passed_on": rereview_on,
+        }
+        for start in range(0, len(members), CHUNK):
+            chunk = members[start : start + CHUNK]
+            count = _update_group(chunk, source, values)
+            if count != len(chunk):
+                raise DomainError("部分录取数据已被他人处理，请刷新后重试")
+    state_field = AdmissionRecord._meta.get_field("state")
+    for step in steps:
+        state_field.set_state(step.record, afters[step.record.pk])
 
     audit_record_many(
         [
@@ -167,7 +194,7 @@ def admission_apply_steps(
     return [s.record for s in steps]
 
 
-def _next_student_numbers(year: int, count: int) -> list[str]:
+def _next_student_number(year: int) -> int:
     prefix = str(year)
     last = (
         Student.objects.filter(student_number__startswith=prefix, student_number__regex=r"^\d{10}$")
@@ -175,96 +202,224 @@ def _next_student_numbers(year: int, count: int) -> list[str]:
         .values_list("student_number", flat=True)
         .first()
     )
-    start = int(last[4:]) + 1 if last else 1
-    return [f"{prefix}{n:06d}" for n in range(start, start + count)]
+    return int(last[4:]) + 1 if last else 1
 
 
 def _create_students(*, actor: User | None, records: list[AdmissionRecord]) -> None:
-    """学籍注册: a Student in status 在籍 for each record, and a student account without a password yet.
+    """学籍注册: a Student in its initial status (在籍) for each record, its history row, and an account.
 
-    The first password is set later by ``student_passwords_issue`` and handed
-    out by the college; it is random, never derived from the id number.
+    Three INSERT … SELECT statements copy the admission data over, so that
+    registering ten thousand students writes no Python objects. The account
+    has no usable password: the first one is set by ``student_passwords_issue``
+    and handed out by the college; it is random, never derived from the id number.
     """
-    new = [r for r in records if r.student_id is None]
-    numbers = _next_student_numbers(min((r.year for r in new), default=timezone.now().year), len(new))
-    students = [
-        Student(
-            name=r.name,
-            gender=r.gender,
-            ethnicity=r.ethnicity,
-            birth_date=r.birth_date,
-            id_type=r.id_type,
-            id_number=r.id_number,
-            exam_number=r.exam_number,
-            student_number=number,
-            political_status=r.political_status,
-            college_id=r.college_id,
-            major_id=r.major_id,
-            level=r.level,
-            program_years=r.program_years,
-            study_mode=r.study_mode,
-            admission_type=r.admission_type,
-            entry_date=r.entry_date,
-            student_status=codes.StudentStatus.IN_SCHOOL,
-        )
-        for r, number in zip(new, numbers, strict=True)
-    ]
+    new = sorted((r for r in records if r.student_id is None), key=lambda r: r.pk)
+    if not new:
+        return
+    by_year: dict[int, list[AdmissionRecord]] = defaultdict(list)
+    for r in new:
+        by_year[r.year].append(r)
+    numbers: dict[str, AdmissionRecord] = {}
+    for year, group in by_year.items():
+        start = _next_student_number(year)
+        for offset, r in enumerate(group):
+            numbers[f"{year}{start + offset:06d}"] = r
     try:
         with transaction.atomic():
-            created = bulk_create_with_history(
-                students, Student, batch_size=2000, default_user=actor if getattr(actor, "pk", None) else None
-            )
+            student_ids = _insert_students(numbers)
     except IntegrityError as exc:
         raise DomainError("有学生的证件号码已有在籍学籍，不能重复注册（ENR-6）") from exc
-    if any(s.pk is None for s in created):  # databases that do not return ids from bulk inserts
-        by_number = dict(
-            Student.objects.filter(student_number__in=numbers).values_list("student_number", "pk")
-        )
-        for s in created:
-            s.pk = s.id = by_number[s.student_number]
-    for record, student in zip(new, created, strict=True):
-        record.student_id = student.pk
-    User.objects.bulk_create(
-        [
-            User(
-                username=s.student_number,
-                role=Role.STUDENT,
-                student_id=s.pk,
-                first_name=s.name,
-                password=UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(10),
-            )
-            for s in created
-        ],
-        batch_size=2000,
-    )
-    _link_students([(r.pk, r.student_id) for r in new])
+    for number, record in numbers.items():
+        record.student_id = student_ids[number]
+    ids = list(student_ids.values())
+    _insert_history(ids, actor)
+    _insert_accounts(ids)
 
 
-def _link_students(pairs: list[tuple[int, int]]) -> None:
-    """Set ``student_id`` on many records in one statement per chunk."""
-    table = AdmissionRecord._meta.db_table
+def _in(ids: list[int]) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [list(ids)]
+    return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+STUDENT_FROM_RECORD = {
+    "name": "r.name",
+    "gender": "r.gender",
+    "ethnicity": "r.ethnicity",
+    "birth_date": "r.birth_date",
+    "id_type": "r.id_type",
+    "id_number": "r.id_number",
+    "exam_number": "r.exam_number",
+    "political_status": "r.political_status",
+    "college_id": "r.college_id",
+    "major_id": "r.major_id",
+    "level": "r.level",
+    "program_years": "r.program_years",
+    "study_mode": "r.study_mode",
+    "admission_type": "r.admission_type",
+    "entry_date": "r.entry_date",
+}
+
+
+def _insert_students(numbers: dict[str, AdmissionRecord]) -> dict[str, int]:
+    """INSERT … SELECT from the admission records; returns student number → id."""
+    table = Student._meta.db_table
+    columns, exprs, params = [], [], []
+    for f in Student._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        columns.append(f.column)
+        if f.column in STUDENT_FROM_RECORD:
+            exprs.append(STUDENT_FROM_RECORD[f.column])
+        elif f.column == "student_number":
+            exprs.append("n.number")
+        elif f.has_default():
+            exprs.append("%s")
+            params.append(f.get_db_prep_save(f.get_default(), connection))
+        elif f.null:
+            exprs.append("NULL")
+        else:
+            exprs.append("%s")
+            params.append("")
+    pairs = list(numbers.items())
+    result: dict[str, int] = {}
     with connection.cursor() as cursor:
         for start in range(0, len(pairs), CHUNK):
             chunk = pairs[start : start + CHUNK]
             values = ", ".join(["(%s, %s)"] * len(chunk))
-            params = [v for pair in chunk for v in pair]
-            if connection.vendor == "postgresql":
-                sql = (
-                    f"UPDATE {table} AS t SET student_id = v.sid FROM (VALUES {values}) AS v(rid, sid) "
-                    "WHERE t.id = v.rid"
-                )
-            else:
-                sql = f"UPDATE {table} SET student_id = v.column2 FROM (VALUES {values}) AS v WHERE {table}.id = v.column1"
-            cursor.execute(sql, params)
+            mapping = "(VALUES " + values + ")"
+            alias = "n(rid, number)" if connection.vendor == "postgresql" else "n"
+            rid, number = (
+                ("n.rid", "n.number") if connection.vendor == "postgresql" else ("n.column1", "n.column2")
+            )
+            select = ", ".join(exprs).replace("n.number", number)
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"SELECT {select} FROM {AdmissionRecord._meta.db_table} r JOIN {mapping} AS {alias} ON r.id = {rid} "
+                f"RETURNING id, student_number",
+                [*params, *[v for number, rec in chunk for v in (rec.pk, number)]],
+            )
+            result.update({number: pk for pk, number in cursor.fetchall()})
+    return result
 
 
-def lock_records(ids: Sequence[int]) -> dict[int, AdmissionRecord]:
-    """The records, locked in primary-key order until the transaction ends."""
+def _insert_history(ids: list[int], actor: User | None) -> None:
+    """The first history row of each new student, so that every later change keeps the value before."""
+    history = Student.history.model
+    columns, exprs, params = [], [], []
+    for f in history._meta.concrete_fields:
+        if f.column == "history_id":
+            continue
+        columns.append(f.column)
+        if f.column == "history_date":
+            exprs.append("%s")
+            params.append(timezone.now())
+        elif f.column == "history_type":
+            exprs.append("'+'")
+        elif f.column == "history_change_reason":
+            exprs.append("%s")
+            params.append("新生学籍注册")
+        elif f.column == "history_user_id":
+            exprs.append("%s")
+            params.append(actor.pk if getattr(actor, "pk", None) else None)
+        else:
+            exprs.append(f"s.{f.column}")
+    where, where_params = _in(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {history._meta.db_table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(exprs)} FROM {Student._meta.db_table} s WHERE s.id {where}",
+            [*params, *where_params],
+        )
+
+
+def _insert_accounts(ids: list[int]) -> None:
+    """A student account per new student, named by the student number, with no usable password yet."""
+    random_tail = (
+        "md5(random()::text || s.id::text)" if connection.vendor == "postgresql" else "hex(randomblob(16))"
+    )
+    values = {
+        "password": f"'{UNUSABLE_PASSWORD_PREFIX}' || {random_tail}",
+        "username": "s.student_number",
+        "first_name": "s.name",
+        "student_id": "s.id",
+    }
+    columns, exprs, params = [], [], []
+    for f in User._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        columns.append(f.column)
+        if f.column in values:
+            exprs.append(values[f.column])
+        elif f.column == "role":
+            exprs.append("%s")
+            params.append(Role.STUDENT.value)
+        elif f.has_default():
+            exprs.append("%s")
+            params.append(f.get_db_prep_save(f.get_default(), connection))
+        elif f.null:
+            exprs.append("NULL")
+        else:
+            exprs.append("''")
+    where, where_params = _in(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {User._meta.db_table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(exprs)} FROM {Student._meta.db_table} s WHERE s.id {where}",
+            [*params, *where_params],
+        )
+
+
+def _update_group(records: list[AdmissionRecord], source: str, values: dict) -> int:
+    """UPDATE the records still in ``source`` with ``values`` (and each one's student); the row count."""
+    if all(r.student_id is None for r in records) or values["state"] != AdmissionState.REGISTERED:
+        return AdmissionRecord.objects.filter(pk__in=[r.pk for r in records], state=source).update(**values)
+    table = AdmissionRecord._meta.db_table
+    sets = ", ".join(f"{name} = %s" for name in values)
+    params = [
+        AdmissionRecord._meta.get_field(name).get_db_prep_save(v, connection) for name, v in values.items()
+    ]
+    pairs = ", ".join(["(%s, %s)"] * len(records))
+    pair_params = [v for r in records for v in (r.pk, r.student_id)]
+    if connection.vendor == "postgresql":
+        sql = (
+            f"UPDATE {table} AS t SET {sets}, student_id = v.sid FROM (VALUES {pairs}) AS v(rid, sid) "
+            "WHERE t.id = v.rid AND t.state = %s"
+        )
+    else:
+        sql = (
+            f"UPDATE {table} SET {sets}, student_id = v.column2 FROM (VALUES {pairs}) AS v "
+            f"WHERE {table}.id = v.column1 AND {table}.state = %s"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *pair_params, source])
+        return cursor.rowcount
+
+
+# What the transitions, their audit events and registration read; the rest is not loaded.
+LOCKED_FIELDS = (
+    "id",
+    "year",
+    "exam_number",
+    "name",
+    "state",
+    "state_changed_at",
+    "deferral_end",
+    "rereview_passed_on",
+    "student_id",
+    "college_id",
+    "identity_conflict",
+)
+
+
+def lock_records(ids: Sequence[int], *, full: bool = False) -> dict[int, AdmissionRecord]:
+    """The records, locked in primary-key order until the transaction ends (only the fields transitions use)."""
     found: dict[int, AdmissionRecord] = {}
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
-        for record in AdmissionRecord.objects.select_for_update().filter(pk__in=chunk).order_by("pk"):
+        query = AdmissionRecord.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+        for record in query if full else query.only(*LOCKED_FIELDS):
             found[record.pk] = record
     return found
 

@@ -1,0 +1,207 @@
+"""Benchmark: freshman registration on PostgreSQL (make bench). Prints numbers; asserts nothing about time.
+
+1. Imports generated sheets of 10,000 and 100,000 valid rows end to end
+   (parse, validate, write, audit) and prints rows/s, next to the bare
+   python-calamine read of the same file as the yardstick.
+2. Peak memory: the same imports run by ``manage.py import_admissions`` in a
+   child process (its peak RSS, Django included), next to a child that only
+   reads the file with python-calamine.
+3. Approves a review list of 10,000 items (register 10,000 students with
+   accounts, 10,000 audit events) and prints the seconds.
+
+Targets on a 2-core machine: ≥ 14,000 rows/s and ≤ 400 MB for the 100,000-row
+import; ≤ 1 s for the 10,000-item approval.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
+
+from enrollment.imports import parse_admissions
+from enrollment.models import AdmissionRecord
+from enrollment.services import (
+    ItemInput,
+    admission_import,
+    review_batch_approve,
+    review_batch_create,
+    review_batch_submit,
+    review_items_save,
+)
+from registrar.idcard import make_id_number
+from registrar.roles import Role
+from registrar.services import user_create
+from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, TermFactory
+
+pytestmark = [pytest.mark.bench, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADER = [
+    "KSH",
+    "XM",
+    "XB",
+    "CSRQ",
+    "ZJLX",
+    "ZJHM",
+    "MZ",
+    "ZZMM",
+    "ZYDM",
+    "ZYMC",
+    "CC",
+    "XZ",
+    "XXXS",
+    "RXRQ",
+    "FY",
+    "BZ",
+]
+
+
+def sheet(count: int, major, offset: int = 0) -> bytes:
+    """``count`` valid rows with distinct exam and id numbers."""
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet()
+    ws.append(HEADER)
+    base = datetime.date(2006, 1, 1)
+    for i in range(offset, offset + count):
+        gender = "1" if i % 2 else "2"
+        birth = base + datetime.timedelta(days=i // 500)
+        ws.append(
+            [
+                f"26{i:012d}",
+                f"新生{i}",
+                gender,
+                birth.strftime("%Y%m%d"),
+                "1",
+                make_id_number("110101", birth, i % 500, gender),
+                "01",
+                "03",
+                major.code,
+                major.name,
+                major.level,
+                "4",
+                "1",
+                "20260907",
+                major.college.name,
+                "",
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def calamine_read(content: bytes) -> float:
+    start = time.perf_counter()
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    assert rows
+    return time.perf_counter() - start
+
+
+# A child inherits its parent's high-water mark of RSS across fork and exec: reset it first
+# (Linux: /proc/self/clear_refs), then read the peak of the child's own run from VmHWM.
+PEAK_WRAPPER = """
+import runpy, sys
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")
+sys.argv = sys.argv[1:]
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+finally:
+    with open("/proc/self/status") as f:
+        kb = next(line.split()[1] for line in f if line.startswith("VmHWM"))
+    print("PEAK_KB", kb, file=sys.stderr)
+"""
+
+
+def child_peak_mb(script: str, *args: str) -> float:
+    """Peak RSS, in MB, of a child process that runs ``script`` with ``args``."""
+    env = {**os.environ, "DATABASE_URL": _test_database_url()}
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_WRAPPER, script, *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    lines = [line for line in done.stderr.splitlines() if line.startswith("PEAK_KB")]
+    assert done.returncode == 0 and lines, done.stderr[-2000:]
+    return int(lines[-1].split()[1]) / 1024
+
+
+def _test_database_url() -> str:
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def setting(db):
+    SchoolFactory()
+    term = TermFactory()
+    TermFactory(academic_year__start_year=2027, start_date=datetime.date(2027, 9, 6))
+    TermFactory(academic_year__start_year=2028, start_date=datetime.date(2028, 9, 4))
+    college = CollegeFactory(code="A01", name="计算机学院")
+    major = MajorFactory(code="080901", name="计算机科学与技术", college=college)
+    registrar = user_create(
+        actor=None, username="registrar", password="Bench-pass-2026!", role=Role.REGISTRAR
+    )
+    staff = user_create(
+        actor=None,
+        username="college_a_staff",
+        password="Bench-pass-2026!",
+        role=Role.COLLEGE_STAFF,
+        colleges=[college],
+    )
+    return term, college, major, registrar, staff
+
+
+def timed_import(content: bytes, *, registrar, year: int) -> tuple[float, int]:
+    start = time.perf_counter()
+    parsed = parse_admissions(content, "bench.xlsx")
+    result = admission_import(actor=registrar, year=year, sheet=parsed, file_name="bench.xlsx")
+    elapsed = time.perf_counter() - start
+    assert result.ok, result.errors[:5]
+    return elapsed, result.created
+
+
+def test_bench_import_and_approval(setting, tmp_path):
+    term, college, major, registrar, staff = setting
+    print()
+    for count, offset, year in ((10_000, 0, 2026), (100_000, 200_000, 2027)):
+        content = sheet(count, major, offset)
+        yardstick = min(calamine_read(content) for _ in range(3))
+        elapsed, created = timed_import(content, registrar=registrar, year=year)
+        assert created == count
+        path = tmp_path / f"bench_{count}.xlsx"
+        path.write_bytes(sheet(count, major, offset + 1_000_000))
+        reader = tmp_path / "read.py"
+        reader.write_text(
+            "import sys, python_calamine as c\n"
+            "c.CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()\n"
+        )
+        read_mb = child_peak_mb(str(reader), str(path))
+        import_mb = child_peak_mb("manage.py", "import_admissions", str(path), "--year", "2028")
+        print(
+            f"import {count:>7,} rows: {elapsed:6.2f} s = {count / elapsed:8,.0f} rows/s "
+            f"(python-calamine read alone: {yardstick:5.2f} s = {count / yardstick:8,.0f} rows/s); "
+            f"peak RSS of the import command {import_mb:6.0f} MB (calamine read alone {read_mb:5.0f} MB)"
+        )
+
+    batch = review_batch_create(actor=staff, college=college, term=term)
+    exams = list(AdmissionRecord.objects.filter(year=2026).values_list("exam_number", flat=True))
+    assert not review_items_save(
+        actor=staff, batch_id=batch.pk, items=[ItemInput(exam_number=e, outcome="passed") for e in exams]
+    )
+    review_batch_submit(actor=staff, batch_id=batch.pk)
+    start = time.perf_counter()
+    review_batch_approve(actor=registrar, batch_id=batch.pk, document_number="教学〔2026〕1号")
+    elapsed = time.perf_counter() - start
+    registered = AdmissionRecord.objects.filter(year=2026, state="registered").count()
+    print(f"approve a list of {len(exams):,} items (register, accounts, audit events): {elapsed:5.2f} s")
+    assert registered == len(exams)
