@@ -101,7 +101,11 @@ class AdmissionRecord(FSMModelMixin, models.Model):
         Major, on_delete=models.PROTECT, related_name="+", verbose_name=_("专业"), db_index=False
     )
     college = models.ForeignKey(
-        College, on_delete=models.PROTECT, related_name="admission_records", verbose_name=_("院系")
+        College,
+        on_delete=models.PROTECT,
+        related_name="admission_records",
+        verbose_name=_("院系"),
+        db_index=False,  # the (college, state) index serves lookups by college
     )
     level = models.CharField(_("层次"), max_length=2, choices=codes.Level.choices)
     program_years = models.DecimalField(_("学制"), max_digits=3, decimal_places=1)

@@ -14,6 +14,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import IntegrityError, connection, transaction
@@ -77,7 +78,7 @@ def outcome_sources(outcome: str) -> set[str]:
 class Step:
     """One record to move: the final transition, its keyword arguments, and what to say in the audit trail."""
 
-    record: AdmissionRecord
+    record: AdmissionRecord | RecordRow
     transition: str
     reason: str = ""
     deferral_end: datetime.date | None = None
@@ -109,7 +110,47 @@ def _apply(record: AdmissionRecord, name: str, current: str, *, now, step: Step)
     return meta.next_state(current)
 
 
+# The fields a transition may set besides the state; a probe starts them at UNSET to see which it sets.
 STATE_FIELDS = ("state_changed_at", "deferral_end", "rereview_passed_on")
+UNSET = object()
+
+
+@dataclass(slots=True)
+class RecordRow:
+    """What the set-based path needs of a locked record; no model instance per row."""
+
+    pk: int
+    year: int
+    exam_number: str
+    name: str
+    state: str
+    college_id: int
+    student_id: int | None
+    identity_conflict: bool
+
+
+ROW_FIELDS = ("pk", "year", "exam_number", "name", "state", "college_id", "student_id", "identity_conflict")
+
+
+def _probe(record, step: Step, now) -> tuple[str, dict]:
+    """The target state and the field values that the declared path sets, found on a probe instance.
+
+    Every record with the same source state and step arguments gets the same
+    values, so the path runs once per group instead of once per record.
+    """
+    path = path_to(step.transition, record.state)
+    if path is None:
+        raise DomainError(
+            f"{record.name}（{record.exam_number}）当前为“{AdmissionState(record.state).label}”，"
+            f"不能{transition_label(AdmissionRecord, step.transition)}"
+        )
+    probe = AdmissionRecord(state=record.state, name=record.name, exam_number=record.exam_number)
+    for name in STATE_FIELDS:
+        setattr(probe, name, UNSET)
+    current = record.state
+    for name in path:
+        current = _apply(probe, name, current, now=now, step=step)
+    return current, {name: getattr(probe, name) for name in STATE_FIELDS if getattr(probe, name) is not UNSET}
 
 
 def admission_apply_steps(
@@ -118,29 +159,26 @@ def admission_apply_steps(
     steps: Sequence[Step],
     document_number: str = "",
     action_prefix: str = "enrollment.admission",
-) -> list[AdmissionRecord]:
+) -> list:
     """录取状态变更（批量）: apply every step with set-based writes and one audit event per record.
 
-    Run inside a transaction, with the records locked (``select_for_update``).
-    Registration (ENR-2) creates the students and their accounts in bulk.
+    Run inside a transaction, with the records locked (``lock_records``). The
+    declared transitions decide each group's target and fields; one
+    conditional UPDATE per group writes them. Registration (ENR-2) creates
+    the students and their accounts in bulk.
     """
     if not steps:
         return []
     now = timezone.now()
-    befores: dict[int, str] = {}
-    afters: dict[int, str] = {}
+    probes: dict[tuple, tuple[str, dict]] = {}
+    planned: list[tuple[Step, str, str, dict]] = []
     for step in steps:
         record = step.record
-        befores[record.pk] = current = record.state
-        path = path_to(step.transition, current)
-        if path is None:
-            raise DomainError(
-                f"{record.name}（{record.exam_number}）当前为“{record.get_state_display()}”，"
-                f"不能{transition_label(AdmissionRecord, step.transition)}"
-            )
-        for name in path:
-            current = _apply(record, name, current, now=now, step=step)
-        afters[record.pk] = current
+        key = (record.state, step.transition, step.deferral_end, step.rereview_on)
+        if key not in probes:
+            probes[key] = _probe(record, step, now)
+        target, values = probes[key]
+        planned.append((step, record.state, target, values))
 
     # Students first, so that the state UPDATE of registered records also links them.
     registered = [s.record for s in steps if s.transition == "register"]
@@ -149,48 +187,45 @@ def admission_apply_steps(
 
     # One conditional UPDATE per (source, target, field values) group: its ``state`` filter
     # is the group's source, so a record that moved meanwhile makes the count differ.
-    groups: dict[tuple, list[AdmissionRecord]] = defaultdict(list)
-    for step in steps:
-        r = step.record
-        key = (befores[r.pk], afters[r.pk], r.state_changed_at, r.deferral_end, r.rereview_passed_on)
-        groups[key].append(r)
-    for (source, target, changed_at, deferral_end, rereview_on), members in groups.items():
-        values = {
-            "state": target,
-            "state_changed_at": changed_at,
-            "deferral_end": deferral_end,
-            "rereview_passed_on": rereview_on,
-        }
+    groups: dict[tuple, list] = defaultdict(list)
+    for step, source, target, values in planned:
+        groups[(source, target, tuple(values.items()))].append(step.record)
+    for (source, target, values), members in groups.items():
         for start in range(0, len(members), CHUNK):
             chunk = members[start : start + CHUNK]
-            count = _update_group(chunk, source, values)
-            if count != len(chunk):
+            if _update_group(chunk, source, {"state": target, **dict(values)}) != len(chunk):
                 raise DomainError("部分录取数据已被他人处理，请刷新后重试")
-    state_field = AdmissionRecord._meta.get_field("state")
-    for step in steps:
-        state_field.set_state(step.record, afters[step.record.pk])
 
-    audit_record_many(
-        [
+    state_field = AdmissionRecord._meta.get_field("state")
+    events = []
+    for step, source, target, values in planned:
+        record = step.record
+        if isinstance(record, AdmissionRecord):
+            state_field.set_state(record, target)
+            for name, value in values.items():
+                setattr(record, name, value)
+        else:
+            record.state = target
+        after = {
+            "state": target,
+            **{k: v for k, v in values.items() if v is not None and k != "state_changed_at"},
+        }
+        if record.student_id:
+            after["student"] = record.student_id
+        events.append(
             EventSpec(
                 action=f"{action_prefix}.{step.transition}",
-                subject=step.record,
+                subject=(AdmissionRecord._meta.label_lower, record.pk),
                 actor=actor,
-                before={"state": befores[step.record.pk]},
-                after={
-                    "state": step.record.state,
-                    **({"deferral_end": step.record.deferral_end} if step.record.deferral_end else {}),
-                    **({"student": step.record.student_id} if step.record.student_id else {}),
-                    **({"rereview_passed_on": step.rereview_on} if step.rereview_on else {}),
-                },
+                before={"state": source},
+                after=after,
                 reason=step.reason,
                 document_number=document_number,
-                student_id=step.record.student_id,
-                college_id=step.record.college_id,
+                student_id=record.student_id,
+                college_id=record.college_id,
             )
-            for step in steps
-        ]
-    )
+        )
+    audit_record_many(events)
     return [s.record for s in steps]
 
 
@@ -396,31 +431,20 @@ def _update_group(records: list[AdmissionRecord], source: str, values: dict) -> 
         return cursor.rowcount
 
 
-# What the transitions, their audit events and registration read; the rest is not loaded.
-LOCKED_FIELDS = (
-    "id",
-    "year",
-    "exam_number",
-    "name",
-    "state",
-    "state_changed_at",
-    "deferral_end",
-    "rereview_passed_on",
-    "student_id",
-    "college_id",
-    "identity_conflict",
-)
+def lock_records(ids: Sequence[int], *, full: bool = False) -> dict[int, Any]:
+    """The records, locked in primary-key order until the transaction ends.
 
-
-def lock_records(ids: Sequence[int], *, full: bool = False) -> dict[int, AdmissionRecord]:
-    """The records, locked in primary-key order until the transaction ends (only the fields transitions use)."""
-    found: dict[int, AdmissionRecord] = {}
+    ``RecordRow`` values for the set-based path, or model instances when ``full``.
+    """
+    found: dict[int, Any] = {}
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
         query = AdmissionRecord.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
-        for record in query if full else query.only(*LOCKED_FIELDS):
-            found[record.pk] = record
+        if full:
+            found.update((record.pk, record) for record in query)
+        else:
+            found.update((row[0], RecordRow(*row)) for row in query.values_list(*ROW_FIELDS))
     return found
 
 
