@@ -243,7 +243,7 @@ def _next_student_number(year: int) -> int:
 def _create_students(*, actor: User | None, records: list[AdmissionRecord]) -> None:
     """学籍注册: a Student in its initial status (在籍) for each record, its history row, and an account.
 
-    Three INSERT … SELECT statements copy the admission data over, so that
+    INSERT … SELECT statements copy the admission data over, so that
     registering ten thousand students writes no Python objects. The account
     has no usable password: the first one is set by ``student_passwords_issue``
     and handed out by the college; it is random, never derived from the id number.
@@ -261,14 +261,11 @@ def _create_students(*, actor: User | None, records: list[AdmissionRecord]) -> N
             numbers[f"{year}{start + offset:06d}"] = r
     try:
         with transaction.atomic():
-            student_ids = _insert_students(numbers)
+            student_ids = _insert_students(numbers, actor)
     except IntegrityError as exc:
         raise DomainError("有学生的证件号码已有在籍学籍，不能重复注册（ENR-6）") from exc
     for number, record in numbers.items():
         record.student_id = student_ids[number]
-    ids = list(student_ids.values())
-    _insert_history(ids, actor)
-    _insert_accounts(ids)
 
 
 def _in(ids: list[int]) -> tuple[str, list]:
@@ -296,9 +293,7 @@ STUDENT_FROM_RECORD = {
 }
 
 
-def _insert_students(numbers: dict[str, AdmissionRecord]) -> dict[str, int]:
-    """INSERT … SELECT from the admission records; returns student number → id."""
-    table = Student._meta.db_table
+def _student_select() -> tuple[list[str], list[str], list]:
     columns, exprs, params = [], [], []
     for f in Student._meta.concrete_fields:
         if f.primary_key:
@@ -316,33 +311,13 @@ def _insert_students(numbers: dict[str, AdmissionRecord]) -> dict[str, int]:
         else:
             exprs.append("%s")
             params.append("")
-    pairs = list(numbers.items())
-    result: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(pairs), CHUNK):
-            chunk = pairs[start : start + CHUNK]
-            values = ", ".join(["(%s, %s)"] * len(chunk))
-            mapping = "(VALUES " + values + ")"
-            alias = "n(rid, number)" if connection.vendor == "postgresql" else "n"
-            rid, number = (
-                ("n.rid", "n.number") if connection.vendor == "postgresql" else ("n.column1", "n.column2")
-            )
-            select = ", ".join(exprs).replace("n.number", number)
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) "
-                f"SELECT {select} FROM {AdmissionRecord._meta.db_table} r JOIN {mapping} AS {alias} ON r.id = {rid} "
-                f"RETURNING id, student_number",
-                [*params, *[v for number, rec in chunk for v in (rec.pk, number)]],
-            )
-            result.update({number: pk for pk, number in cursor.fetchall()})
-    return result
+    return columns, exprs, params
 
 
-def _insert_history(ids: list[int], actor: User | None) -> None:
-    """The first history row of each new student, so that every later change keeps the value before."""
-    history = Student.history.model
+def _history_select(actor: User | None) -> tuple[list[str], list[str], list]:
+    """The first history row of a new student (alias ``s``), so that every later change keeps the value before."""
     columns, exprs, params = [], [], []
-    for f in history._meta.concrete_fields:
+    for f in Student.history.model._meta.concrete_fields:
         if f.column == "history_id":
             continue
         columns.append(f.column)
@@ -359,17 +334,11 @@ def _insert_history(ids: list[int], actor: User | None) -> None:
             params.append(actor.pk if getattr(actor, "pk", None) else None)
         else:
             exprs.append(f"s.{f.column}")
-    where, where_params = _in(ids)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {history._meta.db_table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(exprs)} FROM {Student._meta.db_table} s WHERE s.id {where}",
-            [*params, *where_params],
-        )
+    return columns, exprs, params
 
 
-def _insert_accounts(ids: list[int]) -> None:
-    """A student account per new student, named by the student number, with no usable password yet."""
+def _account_select() -> tuple[list[str], list[str], list]:
+    """A student account for a new student (alias ``s``), named by the student number, no usable password yet."""
     random_tail = (
         "md5(random()::text || s.id::text)" if connection.vendor == "postgresql" else "hex(randomblob(16))"
     )
@@ -396,13 +365,59 @@ def _insert_accounts(ids: list[int]) -> None:
             exprs.append("NULL")
         else:
             exprs.append("''")
-    where, where_params = _in(ids)
+    return columns, exprs, params
+
+
+def _insert_students(numbers: dict[str, AdmissionRecord], actor: User | None) -> dict[str, int]:
+    """Students, their first history rows and their accounts, from the admission records; number → id.
+
+    PostgreSQL does all three in one statement (data-modifying CTEs); other
+    databases run three INSERT … SELECT statements.
+    """
+    student_table, history_table = Student._meta.db_table, Student.history.model._meta.db_table
+    columns, exprs, params = _student_select()
+    pg = connection.vendor == "postgresql"
+    pairs = list(numbers.items())
+    result: dict[str, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {User._meta.db_table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(exprs)} FROM {Student._meta.db_table} s WHERE s.id {where}",
-            [*params, *where_params],
-        )
+        for start in range(0, len(pairs), CHUNK):
+            chunk = pairs[start : start + CHUNK]
+            mapping = "(VALUES " + ", ".join(["(%s, %s)"] * len(chunk)) + ")"
+            alias, rid, number = (
+                ("n(rid, number)", "n.rid", "n.number") if pg else ("n", "n.column1", "n.column2")
+            )
+            select = ", ".join(exprs).replace("n.number", number)
+            insert = (
+                f"INSERT INTO {student_table} ({', '.join(columns)}) "
+                f"SELECT {select} FROM {AdmissionRecord._meta.db_table} r JOIN {mapping} AS {alias} ON r.id = {rid}"
+            )
+            insert_params = [*params, *[v for number, rec in chunk for v in (rec.pk, number)]]
+            if pg:
+                h_cols, h_exprs, h_params = _history_select(actor)
+                u_cols, u_exprs, u_params = _account_select()
+                cursor.execute(
+                    f"WITH s AS ({insert} RETURNING *), "
+                    f"h AS (INSERT INTO {history_table} ({', '.join(h_cols)}) SELECT {', '.join(h_exprs)} FROM s), "
+                    f"u AS (INSERT INTO {User._meta.db_table} ({', '.join(u_cols)}) SELECT {', '.join(u_exprs)} FROM s) "
+                    "SELECT id, student_number FROM s",
+                    [*insert_params, *h_params, *u_params],
+                )
+                result.update({number: pk for pk, number in cursor.fetchall()})
+                continue
+            cursor.execute(f"{insert} RETURNING id, student_number", insert_params)
+            created = {number: pk for pk, number in cursor.fetchall()}
+            result.update(created)
+            where, where_params = _in(list(created.values()))
+            for cols, sel, sel_params, table in (
+                (*_history_select(actor), history_table),
+                (*_account_select(), User._meta.db_table),
+            ):
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(sel)} FROM {student_table} s "
+                    f"WHERE s.id {where}",
+                    [*sel_params, *where_params],
+                )
+    return result
 
 
 def _update_group(records: list[AdmissionRecord], source: str, values: dict) -> int:
