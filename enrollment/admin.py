@@ -18,8 +18,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enrollment import exports, services
-from enrollment.imports import parse_admissions, parse_review_results, raw_rows
+from enrollment import exports, selectors, services
+from enrollment.imports import parse_admissions, parse_date, parse_review_results, raw_rows
 from enrollment.models import (
     AdmissionRecord,
     CorrectionRequest,
@@ -88,8 +88,139 @@ class AdmissionRecordAdmin(ScopedAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="enrollment_admissionrecord_import",
             ),
+            path(
+                "<int:record_id>/detail/",
+                self.admin_site.admin_view(self.detail_view),
+                name="enrollment_admissionrecord_detail",
+            ),
             *super().get_urls(),
         ]
+
+    actions = ["pass_rereview"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_registrar(request.user):
+            actions.pop("pass_rereview", None)
+        return actions
+
+    @admin.action(description=_("所选学生入学资格复查合格"))
+    def pass_rereview(self, request, queryset):
+        try:
+            count = services.admission_rereview_pass_many(
+                actor=request.user, record_ids=list(queryset.values_list("pk", flat=True))
+            )
+        except REFUSALS as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已登记%(n)d名学生复查合格") % {"n": count})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return redirect("admin:enrollment_admissionrecord_detail", record_id=object_id)
+
+    # Decisions on one record that the detail page offers; registration goes through review lists.
+    PAGE_TRANSITIONS = ("admit", "readmit", "forfeit", "defer", "cancel")
+
+    def detail_view(self, request: HttpRequest, record_id: int) -> HttpResponse:
+        """One freshman: data (id number masked), history, decisions, corrections (ENR-8), reports (ENR-11)."""
+        record = (
+            self.get_queryset(request)
+            .filter(pk=record_id)
+            .select_related("college", "major", "student")
+            .first()
+        )
+        if record is None:
+            raise Http404
+        if request.method == "POST":
+            self._decide(request, record)
+            return redirect("admin:enrollment_admissionrecord_detail", record_id=record.pk)
+        registrar = is_registrar(request.user)
+        transitions = [
+            (t.name, t.custom.get("label", t.name))
+            for t in record.get_available_state_transitions()
+            if t.name in self.PAGE_TRANSITIONS
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": str(record),
+            "record": record,
+            "masked_id_number": mask(record.id_number),
+            "history": selectors.record_history(record),
+            "transitions": transitions if registrar else [],
+            "registrar": registrar,
+            "can_correct": registrar or is_college_staff(request.user),
+            "correctable": services.records.CORRECTABLE.items(),
+            "corrections": record.corrections.order_by("-created_at"),
+            "reports": record.reports.all(),
+            "default_deferral_end": services.default_deferral_end(),
+        }
+        return TemplateResponse(request, "enrollment/admin/record_detail.html", context)
+
+    def _decide(self, request: HttpRequest, record: AdmissionRecord) -> None:
+        post, actor = request.POST, request.user
+        action = post.get("action", "")
+        try:
+            if action == "transition":
+                deferral_end = parse_date(post["deferral_end"]) if post.get("deferral_end") else None
+                services.admission_transition(
+                    actor=actor,
+                    record_id=record.pk,
+                    transition=post.get("transition", ""),
+                    reason=post.get("reason", ""),
+                    document_number=post.get("document_number", "")[:100],
+                    deferral_end=deferral_end,
+                )
+            elif action in ("rereview_pass", "rereview_fail"):
+                services.admission_rereview(
+                    actor=actor,
+                    record_id=record.pk,
+                    passed=action == "rereview_pass",
+                    reason=post.get("reason", "") or "入学资格复查合格",
+                    document_number=post.get("document_number", "")[:100],
+                )
+            elif action == "clear_conflict":
+                services.admission_clear_conflict(
+                    actor=actor, record_id=record.pk, reason=post.get("reason", "")
+                )
+            elif action == "correction_create":
+                services.correction_create(
+                    actor=actor,
+                    record_id=record.pk,
+                    requested={post.get("field", ""): post.get("value", "")},
+                    reason=post.get("reason", ""),
+                )
+            elif action == "correction_send":
+                services.correction_send(
+                    actor=actor,
+                    request_id=int(post.get("request", 0)),
+                    document_number=post.get("document_number", "")[:100],
+                )
+            elif action in ("correction_agreed", "correction_refused"):
+                correction = record.corrections.get(pk=int(post.get("request", 0)))
+                services.correction_answer(
+                    actor=actor,
+                    request_id=correction.pk,
+                    answer=correction.requested if action == "correction_agreed" else {},
+                    note=post.get("note", ""),
+                    document_number=post.get("document_number", "")[:100],
+                )
+            elif action == "correction_apply":
+                services.correction_apply(actor=actor, request_id=int(post.get("request", 0)))
+            elif action == "report_resolve":
+                services.data_report_resolve(
+                    actor=actor, report_id=int(post.get("report", 0)), note=post.get("note", "")
+                )
+            else:
+                messages.error(request, _("未知的操作"))
+                return
+        except (ValueError, CorrectionRequest.DoesNotExist, DataReport.DoesNotExist) as exc:
+            messages.error(request, str(exc) or _("输入有误"))
+            return
+        except REFUSALS as exc:
+            messages.error(request, str(exc) or _("无权操作"))
+            return
+        messages.success(request, _("已办理"))
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

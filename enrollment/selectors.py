@@ -119,3 +119,9 @@ def student_registration(user) -> StudentRegistration | None:
         history=history,
         reports=list(DataReport.objects.filter(record=record)),
     )
+
+
+def record_history(record: AdmissionRecord) -> list[HistoryEntry]:
+    """What happened to one admission record, oldest first, as people read it."""
+    events = AuditEvent.objects.filter(subject_type="enrollment.admissionrecord", subject_id=str(record.pk))
+    return [_entry(e) for e in events.order_by("id")]

@@ -404,3 +404,47 @@ def student_passwords_issue(*, actor: User, batch_id: int) -> list[tuple[str, st
         after={"accounts": [u.username for u in users]},
     )
     return sheet
+
+
+@transaction.atomic
+def admission_rereview_pass_many(
+    *, actor: User, record_ids: list[int], reason: str = "入学资格复查合格"
+) -> int:
+    """入学资格复查合格（批量） (ENR-5): set-based, one audit event per record."""
+    if not is_registrar(actor):
+        raise PermissionDenied("只有教务处可以登记复查结论")
+    visible = set(
+        AdmissionRecord.objects.for_user(actor).filter(pk__in=record_ids).values_list("pk", flat=True)
+    )
+    records = lock_records(sorted(visible))
+    today = timezone.localdate()
+    steps = [
+        Step(record=records[pk], transition="pass_rereview", reason=reason, rereview_on=today)
+        for pk in sorted(records)
+    ]
+    admission_apply_steps(actor=actor, steps=steps, action_prefix="enrollment.rereview")
+    return len(steps)
+
+
+@transaction.atomic
+def data_report_resolve(*, actor: User, report_id: int, note: str = "") -> DataReport:
+    """学生报告的信息错误已处理 (ENR-11): the college answers for the completeness of the data."""
+    if not (is_registrar(actor) or is_college_staff(actor)):
+        raise PermissionDenied("无权处理")
+    report = DataReport.objects.for_user(actor).select_for_update().filter(pk=report_id).first()
+    if report is None:
+        raise DataReport.DoesNotExist("报告不存在")
+    if report.resolved_at is not None:
+        raise DomainError("该报告已处理")
+    report.resolved_at = timezone.now()
+    report.save(update_fields=["resolved_at"])
+    audit_record(
+        actor=actor,
+        action="enrollment.report.resolve",
+        subject=report,
+        after={"resolved_at": report.resolved_at},
+        reason=note,
+        college_id=report.record.college_id,
+        student_id=report.record.student_id,
+    )
+    return report

@@ -114,3 +114,47 @@ def test_staff_cannot_use_the_student_page_and_students_cannot_download_exports(
 ):
     assert client_for(college_a_staff).get("/enrollment/me/").status_code == 404
     assert client_for(student_a).get("/enrollment/exports/registration.xlsx").status_code == 403
+
+
+def test_registrar_records_a_deferral_and_a_correction_on_the_record_page(client_for, registrar, freshmen_a):
+    # rule ENR-4  rule ENR-8
+    client = client_for(registrar)
+    url = f"/admin/enrollment/admissionrecord/{freshmen_a[0].pk}/detail/"
+    assert "保留入学资格" in client.get(url).content.decode()
+    client.post(
+        url,
+        {"action": "transition", "transition": "defer", "reason": "应征入伍", "deferral_end": "2027-09-01"},
+    )
+    client.post(url, {"action": "correction_create", "field": "name", "value": "李四", "reason": "错字"})
+    record = AdmissionRecord.objects.get(pk=freshmen_a[0].pk)
+    assert (record.state, str(record.deferral_end)) == ("deferred", "2027-09-01")
+    assert record.corrections.get().requested == {"name": "李四"}
+
+
+def test_college_staff_see_no_decisions_and_college_b_gets_404_on_the_record_page(
+    client_for, college_a_staff, college_b_staff, freshmen_a
+):
+    url = f"/admin/enrollment/admissionrecord/{freshmen_a[0].pk}/detail/"
+    html = client_for(college_a_staff).get(url).content.decode()
+    assert 'id="decisions"' not in html and 'id="correction-form"' in html
+    client_for(college_a_staff).post(url, {"action": "transition", "transition": "forfeit", "reason": "x"})
+    assert AdmissionRecord.objects.get(pk=freshmen_a[0].pk).state == "imported"
+    assert client_for(college_b_staff).get(url).status_code == 404
+
+
+def test_bulk_rereview_action_marks_registered_students(
+    client_for, registrar, batch_a, college_a_staff, freshmen_a
+):
+    # rule ENR-5
+    review_items_save(
+        actor=college_a_staff,
+        batch_id=batch_a.pk,
+        items=[ItemInput(exam_number=r.exam_number, outcome="passed") for r in freshmen_a[:2]],
+    )
+    review_batch_submit(actor=college_a_staff, batch_id=batch_a.pk)
+    review_batch_approve(actor=registrar, batch_id=batch_a.pk)
+    client_for(registrar).post(
+        "/admin/enrollment/admissionrecord/",
+        {"action": "pass_rereview", "_selected_action": [freshmen_a[0].pk, freshmen_a[1].pk]},
+    )
+    assert AdmissionRecord.objects.filter(rereview_passed_on__isnull=False).count() == 2
