@@ -94,3 +94,16 @@ def test_error_sheet_survives_control_characters_in_the_upload():
     from enrollment.imports import RowError
 
     assert exports.error_sheet([["XM"], ["a\x1fb"]], [RowError(2, "姓名", "x")])
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_malformed_sheets_through_the_api_are_400_never_500(data, client_for, registrar, term, major_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = xlsx_bytes(data.draw(malformed_sheets(major_a)))
+    response = client_for(registrar).post(
+        "/api/enrollment/imports/", {"file": SimpleUploadedFile("x.xlsx", content), "year": 2026}
+    )
+    assert response.status_code == 400 and response.json()["errors"]
+    assert not AdmissionRecord.objects.exists()
