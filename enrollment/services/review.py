@@ -28,6 +28,7 @@ from enrollment.services.transitions import (
     Step,
     admission_apply_steps,
     lock_records,
+    outcome_sources,
     path_to,
 )
 from enrollment.tasks import batch_decided
@@ -172,7 +173,9 @@ def review_items_fill(*, actor: User, batch_id: int) -> int:
     batch = _editable_batch(actor, batch_id)
     in_lists = ReviewItem.objects.exclude(batch__state__in=[BatchState.APPROVED]).values("record")
     records = AdmissionRecord.objects.filter(
-        college=batch.college, state__in=["imported", "deferred"], term__start_date__lte=batch.term.start_date
+        college=batch.college,
+        state__in=outcome_sources(ReviewOutcome.PASSED) - {AdmissionState.ADMITTED},
+        term__start_date__lte=batch.term.start_date,
     ).exclude(pk__in=in_lists)
     created = ReviewItem.objects.bulk_create(
         [ReviewItem(batch=batch, record=r, outcome=ReviewOutcome.PASSED) for r in records], batch_size=2000

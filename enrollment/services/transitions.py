@@ -35,6 +35,7 @@ OUTCOME_TRANSITION = {
     ReviewOutcome.CANCELLED: "cancel",
 }
 CHUNK = 5000
+STUDENT_NUMBER_LOCK_KEY = 0x3E1A1
 
 
 def _declared() -> list:
@@ -256,6 +257,9 @@ def _create_students(*, actor: User | None, records: list[AdmissionRecord]) -> N
         by_year[r.year].append(r)
     numbers: dict[str, AdmissionRecord] = {}
     for year, group in by_year.items():
+        if connection.vendor == "postgresql":  # one allocator of a year's student numbers at a time
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [STUDENT_NUMBER_LOCK_KEY, year])
         start = _next_student_number(year)
         for offset, r in enumerate(group):
             numbers[f"{year}{start + offset:06d}"] = r
@@ -263,7 +267,7 @@ def _create_students(*, actor: User | None, records: list[AdmissionRecord]) -> N
         with transaction.atomic():
             student_ids = _insert_students(numbers, actor)
     except IntegrityError as exc:
-        raise DomainError("有学生的证件号码已有在籍学籍，不能重复注册（ENR-6）") from exc
+        raise DomainError("有学生的证件号码已有在籍学籍或学号冲突，不能注册（ENR-6），请核对后重试") from exc
     for number, record in numbers.items():
         record.student_id = student_ids[number]
 
