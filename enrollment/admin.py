@@ -150,7 +150,7 @@ class AdmissionRecordAdmin(ScopedAdmin):
             "transitions": transitions if registrar else [],
             "registrar": registrar,
             "can_correct": registrar or is_college_staff(request.user),
-            "correctable": services.records.CORRECTABLE.items(),
+            "correctable": services.corrections.CORRECTABLE.items(),
             "corrections": record.corrections.order_by("-created_at"),
             "reports": record.reports.all(),
             "default_deferral_end": services.default_deferral_end(),

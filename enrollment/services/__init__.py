@@ -1,21 +1,18 @@
 """Every write of freshman registration. Views, the API, the admin and commands call only these."""
 
 from enrollment.services.admission_import import ImportResult, admission_import
-from enrollment.services.records import (
-    admission_clear_conflict,
-    admission_confirm,
-    admission_expire_deferrals,
-    admission_report_error,
-    admission_rereview,
-    admission_rereview_pass_many,
-    admission_transition,
+from enrollment.services.corrections import (
     correction_answer,
     correction_apply,
     correction_create,
     correction_send,
-    data_report_resolve,
-    own_record,
-    student_passwords_issue,
+)
+from enrollment.services.records import (
+    admission_clear_conflict,
+    admission_expire_deferrals,
+    admission_rereview,
+    admission_rereview_pass_many,
+    admission_transition,
 )
 from enrollment.services.review import (
     ItemInput,
@@ -28,6 +25,13 @@ from enrollment.services.review import (
     review_items_from_sheet,
     review_items_save,
     review_problems,
+)
+from enrollment.services.students import (
+    admission_confirm,
+    admission_report_error,
+    data_report_resolve,
+    own_record,
+    student_passwords_issue,
 )
 from enrollment.services.transitions import Step, admission_apply_steps, outcome_sources, path_to
 

@@ -16,15 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from audit.services import EventSpec, audit_record_many
 from enrollment.models import AdmissionRecord, AdmissionState, ReviewOutcome
+from enrollment.services.registration import create_students
 from registrar.batches import transition_label, transition_sources, transition_target
-from registrar.models import Student, User
-from registrar.roles import Role
+from registrar.models import User
 from registrar.services import DomainError
 
 # The transition that gives each review outcome its final state (ENR-3).
@@ -35,7 +34,6 @@ OUTCOME_TRANSITION = {
     ReviewOutcome.CANCELLED: "cancel",
 }
 CHUNK = 5000
-STUDENT_NUMBER_LOCK_KEY = 0x3E1A1
 
 
 def _declared() -> list:
@@ -184,7 +182,7 @@ def admission_apply_steps(
     # Students first, so that the state UPDATE of registered records also links them.
     registered = [s.record for s in steps if s.transition == "register"]
     if registered:
-        _create_students(actor=actor, records=registered)
+        create_students(actor=actor, records=registered)
 
     # One conditional UPDATE per (source, target, field values) group: its ``state`` filter
     # is the group's source, so a record that moved meanwhile makes the count differ.
@@ -228,200 +226,6 @@ def admission_apply_steps(
         )
     audit_record_many(events)
     return [s.record for s in steps]
-
-
-def _next_student_number(year: int) -> int:
-    prefix = str(year)
-    last = (
-        Student.objects.filter(student_number__startswith=prefix, student_number__regex=r"^\d{10}$")
-        .order_by("-student_number")
-        .values_list("student_number", flat=True)
-        .first()
-    )
-    return int(last[4:]) + 1 if last else 1
-
-
-def _create_students(*, actor: User | None, records: list[AdmissionRecord]) -> None:
-    """学籍注册: a Student in its initial status (在籍) for each record, its history row, and an account.
-
-    INSERT … SELECT statements copy the admission data over, so that
-    registering ten thousand students writes no Python objects. The account
-    has no usable password: the first one is set by ``student_passwords_issue``
-    and handed out by the college; it is random, never derived from the id number.
-    """
-    new = sorted((r for r in records if r.student_id is None), key=lambda r: r.pk)
-    if not new:
-        return
-    by_year: dict[int, list[AdmissionRecord]] = defaultdict(list)
-    for r in new:
-        by_year[r.year].append(r)
-    numbers: dict[str, AdmissionRecord] = {}
-    for year, group in by_year.items():
-        if connection.vendor == "postgresql":  # one allocator of a year's student numbers at a time
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [STUDENT_NUMBER_LOCK_KEY, year])
-        start = _next_student_number(year)
-        for offset, r in enumerate(group):
-            numbers[f"{year}{start + offset:06d}"] = r
-    try:
-        with transaction.atomic():
-            student_ids = _insert_students(numbers, actor)
-    except IntegrityError as exc:
-        raise DomainError("有学生的证件号码已有在籍学籍或学号冲突，不能注册（ENR-6），请核对后重试") from exc
-    for number, record in numbers.items():
-        record.student_id = student_ids[number]
-
-
-def _in(ids: list[int]) -> tuple[str, list]:
-    if connection.vendor == "postgresql":
-        return "= ANY(%s)", [list(ids)]
-    return f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
-
-
-STUDENT_FROM_RECORD = {
-    "name": "r.name",
-    "gender": "r.gender",
-    "ethnicity": "r.ethnicity",
-    "birth_date": "r.birth_date",
-    "id_type": "r.id_type",
-    "id_number": "r.id_number",
-    "exam_number": "r.exam_number",
-    "political_status": "r.political_status",
-    "college_id": "r.college_id",
-    "major_id": "r.major_id",
-    "level": "r.level",
-    "program_years": "r.program_years",
-    "study_mode": "r.study_mode",
-    "admission_type": "r.admission_type",
-    "entry_date": "r.entry_date",
-}
-
-
-def _student_select() -> tuple[list[str], list[str], list]:
-    columns, exprs, params = [], [], []
-    for f in Student._meta.concrete_fields:
-        if f.primary_key:
-            continue
-        columns.append(f.column)
-        if f.column in STUDENT_FROM_RECORD:
-            exprs.append(STUDENT_FROM_RECORD[f.column])
-        elif f.column == "student_number":
-            exprs.append("n.number")
-        elif f.has_default():
-            exprs.append("%s")
-            params.append(f.get_db_prep_save(f.get_default(), connection))
-        elif f.null:
-            exprs.append("NULL")
-        else:
-            exprs.append("%s")
-            params.append("")
-    return columns, exprs, params
-
-
-def _history_select(actor: User | None) -> tuple[list[str], list[str], list]:
-    """The first history row of a new student (alias ``s``), so that every later change keeps the value before."""
-    columns, exprs, params = [], [], []
-    for f in Student.history.model._meta.concrete_fields:
-        if f.column == "history_id":
-            continue
-        columns.append(f.column)
-        if f.column == "history_date":
-            exprs.append("%s")
-            params.append(timezone.now())
-        elif f.column == "history_type":
-            exprs.append("'+'")
-        elif f.column == "history_change_reason":
-            exprs.append("%s")
-            params.append("新生学籍注册")
-        elif f.column == "history_user_id":
-            exprs.append("%s")
-            params.append(actor.pk if getattr(actor, "pk", None) else None)
-        else:
-            exprs.append(f"s.{f.column}")
-    return columns, exprs, params
-
-
-def _account_select() -> tuple[list[str], list[str], list]:
-    """A student account for a new student (alias ``s``), named by the student number, no usable password yet."""
-    random_tail = (
-        "md5(random()::text || s.id::text)" if connection.vendor == "postgresql" else "hex(randomblob(16))"
-    )
-    values = {
-        "password": f"'{UNUSABLE_PASSWORD_PREFIX}' || {random_tail}",
-        "username": "s.student_number",
-        "first_name": "s.name",
-        "student_id": "s.id",
-    }
-    columns, exprs, params = [], [], []
-    for f in User._meta.concrete_fields:
-        if f.primary_key:
-            continue
-        columns.append(f.column)
-        if f.column in values:
-            exprs.append(values[f.column])
-        elif f.column == "role":
-            exprs.append("%s")
-            params.append(Role.STUDENT.value)
-        elif f.has_default():
-            exprs.append("%s")
-            params.append(f.get_db_prep_save(f.get_default(), connection))
-        elif f.null:
-            exprs.append("NULL")
-        else:
-            exprs.append("''")
-    return columns, exprs, params
-
-
-def _insert_students(numbers: dict[str, AdmissionRecord], actor: User | None) -> dict[str, int]:
-    """Students, their first history rows and their accounts, from the admission records; number → id.
-
-    PostgreSQL does all three in one statement (data-modifying CTEs); other
-    databases run three INSERT … SELECT statements.
-    """
-    student_table, history_table = Student._meta.db_table, Student.history.model._meta.db_table
-    columns, exprs, params = _student_select()
-    pg = connection.vendor == "postgresql"
-    pairs = list(numbers.items())
-    result: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(pairs), CHUNK):
-            chunk = pairs[start : start + CHUNK]
-            mapping = "(VALUES " + ", ".join(["(%s, %s)"] * len(chunk)) + ")"
-            alias, rid, number = (
-                ("n(rid, number)", "n.rid", "n.number") if pg else ("n", "n.column1", "n.column2")
-            )
-            select = ", ".join(exprs).replace("n.number", number)
-            insert = (
-                f"INSERT INTO {student_table} ({', '.join(columns)}) "
-                f"SELECT {select} FROM {AdmissionRecord._meta.db_table} r JOIN {mapping} AS {alias} ON r.id = {rid}"
-            )
-            insert_params = [*params, *[v for number, rec in chunk for v in (rec.pk, number)]]
-            if pg:
-                h_cols, h_exprs, h_params = _history_select(actor)
-                u_cols, u_exprs, u_params = _account_select()
-                cursor.execute(
-                    f"WITH s AS ({insert} RETURNING *), "
-                    f"h AS (INSERT INTO {history_table} ({', '.join(h_cols)}) SELECT {', '.join(h_exprs)} FROM s), "
-                    f"u AS (INSERT INTO {User._meta.db_table} ({', '.join(u_cols)}) SELECT {', '.join(u_exprs)} FROM s) "
-                    "SELECT id, student_number FROM s",
-                    [*insert_params, *h_params, *u_params],
-                )
-                result.update({number: pk for pk, number in cursor.fetchall()})
-                continue
-            cursor.execute(f"{insert} RETURNING id, student_number", insert_params)
-            created = {number: pk for pk, number in cursor.fetchall()}
-            result.update(created)
-            where, where_params = _in(list(created.values()))
-            for cols, sel, sel_params, table in (
-                (*_history_select(actor), history_table),
-                (*_account_select(), User._meta.db_table),
-            ):
-                cursor.execute(
-                    f"INSERT INTO {table} ({', '.join(cols)}) SELECT {', '.join(sel)} FROM {student_table} s "
-                    f"WHERE s.id {where}",
-                    [*sel_params, *where_params],
-                )
-    return result
 
 
 def _update_group(records: list[AdmissionRecord], source: str, values: dict) -> int:
