@@ -1,0 +1,41 @@
+"""Reading admission data and review sheets: xlsx (python-calamine) and the platform's DBF (GBK).
+
+Parsing turns a file into ``SheetRow`` objects that keep their row number and
+checks each cell on its own (required, dates, codes, id numbers). It never
+touches the database: checks that need it (majors, ENR-6, ENR-9) are in
+``enrollment.services``.
+"""
+
+from enrollment.imports.cells import check_admission_cells, check_review_cells, parse_date
+from enrollment.imports.columns import (
+    ADMISSION_COLUMNS,
+    OUTCOME_NAMES,
+    REVIEW_COLUMNS,
+    Column,
+    FileFormatError,
+    ParsedSheet,
+    RowError,
+    SheetRow,
+)
+from enrollment.imports.readers import read_dbf, read_xlsx
+from enrollment.imports.sheets import parse_admissions, parse_review_results, parse_table, raw_rows
+
+__all__ = [
+    "ADMISSION_COLUMNS",
+    "OUTCOME_NAMES",
+    "REVIEW_COLUMNS",
+    "Column",
+    "FileFormatError",
+    "ParsedSheet",
+    "RowError",
+    "SheetRow",
+    "check_admission_cells",
+    "check_review_cells",
+    "parse_admissions",
+    "parse_date",
+    "parse_review_results",
+    "parse_table",
+    "raw_rows",
+    "read_dbf",
+    "read_xlsx",
+]

@@ -1,0 +1,236 @@
+"""Cell checks: each cell on its own, with a reason in Chinese (ENR-7)."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+import sys
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from enrollment.imports.columns import ADMISSION_COLUMNS, OUTCOME_NAMES, REVIEW_COLUMNS, Column, RowError
+from registrar import codes
+from registrar.idcard import consistency_errors, normalize
+
+# ---------------------------------------------------------------- cell checks
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+DATE_PATTERNS = (
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+)
+MONTH_PATTERNS = (re.compile(r"^(\d{4})(\d{2})$"), re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$"))
+
+
+def parse_date(value: Any, *, month_ok: bool = False) -> datetime.date:
+    """A date cell: an Excel date, YYYYMMDD, YYYY-MM-DD, YYYY/MM/DD, or (when ``month_ok``) YYYYMM."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return _date_from_text(cell_text(value), month_ok)
+
+
+@functools.lru_cache(maxsize=8192)
+def _date_from_text(text: str, month_ok: bool) -> datetime.date:
+    """Dates repeat across a sheet (birthdays, the entry date): each distinct text is parsed once."""
+    if len(text) == 8 and text.isdigit():
+        year, month, day = int(text[:4]), int(text[4:6]), int(text[6:])
+    else:
+        for pattern in DATE_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                year, month, day = (int(g) for g in match.groups())
+                break
+        else:
+            match = None
+            if month_ok:
+                for pattern in MONTH_PATTERNS:
+                    match = pattern.match(text)
+                    if match:
+                        break
+            if not match:
+                raise ValueError("日期格式应为YYYYMMDD或YYYY-MM-DD")
+            year, month, day = int(match.group(1)), int(match.group(2)), 1
+    if not 1900 <= year <= 2100:
+        raise ValueError("日期超出合理范围")
+    try:
+        return datetime.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError("日期不存在") from exc
+
+
+def _code_table(choices, label: str, pad: bool = False):
+    """A checker that accepts a code or its Chinese name; one dict lookup per cell."""
+    table = {code: code for code in choices.values}
+    table.update({str(name): code for code, name in choices.choices})
+    if pad:
+        table.update({code.lstrip("0"): code for code in choices.values if code.lstrip("0")})
+
+    def check(text: str, value: Any) -> str:
+        code = table.get(text)
+        if code is None:
+            raise ValueError(f"“{text[:20]}”不是有效的{label}代码或名称")
+        return code
+
+    return check
+
+
+def _program_years(text: str, value: Any = None) -> Decimal:
+    try:
+        years = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError("学制应为数字，如4或2.5") from exc
+    if not Decimal("1") <= years <= Decimal("9") or years != years.quantize(Decimal("0.1")):
+        raise ValueError("学制应在1到9年之间，至多一位小数")
+    return years
+
+
+EXAM_NUMBER = re.compile(r"^[0-9A-Za-z]{1,20}$")
+
+
+def _exam_number(text: str, value: Any) -> str:
+    if not EXAM_NUMBER.match(text):
+        raise ValueError("考生号应为不超过20位的数字或字母")
+    return text
+
+
+def _plain(text: str, value: Any) -> str:
+    return text
+
+
+ADMISSION_CHECKS = {
+    "exam_number": _exam_number,
+    "name": _plain,
+    "gender": _code_table(codes.Gender, "性别"),
+    "birth_date": lambda text, value: parse_date(value),
+    "id_type": _code_table(codes.IdType, "证件类型"),
+    "id_number": lambda text, value: normalize(text),
+    "ethnicity": _code_table(codes.Ethnicity, "民族", pad=True),
+    "political_status": _code_table(codes.PoliticalStatus, "政治面貌", pad=True),
+    "major_code": lambda text, value: sys.intern(text),
+    "major_name": lambda text, value: sys.intern(text),
+    "level": _code_table(codes.Level, "层次", pad=True),
+    "program_years": _program_years,
+    "study_mode": _code_table(codes.StudyMode, "学习形式"),
+    "entry_date": lambda text, value: parse_date(value, month_ok=True),
+    "college": lambda text, value: sys.intern(text),
+    "admission_type": _code_table(codes.AdmissionType, "录取类型", pad=True),
+    "remark": _plain,
+}
+ADMISSION_DEFAULTS = {
+    "id_type": codes.IdType.RESIDENT_ID.value,
+    "political_status": codes.PoliticalStatus.MASSES.value,
+    "study_mode": codes.StudyMode.FULL_TIME.value,
+    "admission_type": codes.AdmissionType.REGULAR.value,
+}
+
+
+SUSPICIOUS_STARTS = frozenset("=+@-\t\r")
+
+
+def _plan(columns: tuple[Column, ...], checks: dict) -> tuple[tuple, ...]:
+    return tuple((c.key, c.label, c.required, c.max_length, checks.get(c.key, _plain)) for c in columns)
+
+
+def _cell_errors(plan: tuple[tuple, ...], raw: dict, number: int, values: dict, errors: list) -> None:
+    """Check each cell of one row: required, length, formula-like text, then the column's own check."""
+    get = raw.get
+    for key, label, required, max_length, check in plan:
+        value = get(key)
+        if value.__class__ is str:
+            text = value.strip()
+        elif value is None:
+            text = ""
+        elif isinstance(value, datetime.date):
+            text = value.isoformat()
+        else:
+            text = cell_text(value)
+        if not text:
+            if required:
+                errors.append(RowError(number, label, "不能为空"))
+            continue
+        if len(text) > max_length:
+            errors.append(RowError(number, label, f"长度超过{max_length}个字符"))
+            continue
+        first = text[0]
+        if first in SUSPICIOUS_STARTS and (first != "-" or not text[1:2].isdigit()):
+            errors.append(RowError(number, label, "不能以 = + - @ 开头（疑似公式）"))
+            continue
+        try:
+            values[key] = check(text, value)
+        except ValueError as exc:
+            errors.append(RowError(number, label, str(exc)))
+
+
+ADMISSION_PLAN = _plan(ADMISSION_COLUMNS, ADMISSION_CHECKS)
+
+
+def check_admission_cells(raw: dict[str, Any], number: int) -> tuple[dict[str, Any], list[RowError]]:
+    """Check one admission row's cells on their own; the values keep their codes and dates (ENR-7)."""
+    errors: list[RowError] = []
+    values: dict[str, Any] = {}
+    _cell_errors(ADMISSION_PLAN, raw, number, values, errors)
+    for key, default in ADMISSION_DEFAULTS.items():
+        values.setdefault(key, default)
+    if values.get("id_number") and values["id_type"] == "1":
+        for reason in consistency_errors(values["id_number"], values.get("birth_date"), values.get("gender")):
+            column = (
+                "出生日期"
+                if reason.startswith("出生日期")
+                else "性别"
+                if reason.startswith("性别")
+                else "证件号码"
+            )
+            errors.append(RowError(number, column, reason))
+    return values, errors
+
+
+def check_review_cells(raw: dict[str, Any], number: int) -> tuple[dict[str, Any], list[RowError]]:
+    """Check one review-result row: 考生号, 审查结论, 保留截止日期, 原因."""
+    errors: list[RowError] = []
+    values: dict[str, Any] = {}
+    labels = {c.key: c.label for c in REVIEW_COLUMNS}
+    for column in REVIEW_COLUMNS:
+        value = raw.get(column.key)
+        text = cell_text(value) if not isinstance(value, datetime.date) else value
+        if text in ("", None):
+            if column.required:
+                errors.append(RowError(number, labels[column.key], "不能为空"))
+            continue
+        if isinstance(text, str):
+            if len(text) > column.max_length:
+                errors.append(RowError(number, labels[column.key], f"长度超过{column.max_length}个字符"))
+                continue
+            if text[0] in "=+@":
+                errors.append(RowError(number, labels[column.key], "不能以 = + @ 开头（疑似公式）"))
+                continue
+        if column.key == "outcome":
+            outcome = OUTCOME_NAMES.get(text) or (text if text in OUTCOME_NAMES.values() else None)
+            if outcome is None:
+                errors.append(
+                    RowError(
+                        number, labels["outcome"], "应为报到入学、放弃入学资格、保留入学资格或取消入学资格"
+                    )
+                )
+            else:
+                values["outcome"] = outcome
+        elif column.key == "deferral_end":
+            try:
+                values["deferral_end"] = parse_date(value)
+            except ValueError as exc:
+                errors.append(RowError(number, labels["deferral_end"], str(exc)))
+        else:
+            values[column.key] = text
+    return values, errors

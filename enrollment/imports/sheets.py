@@ -1,0 +1,162 @@
+"""Whole sheets: headers, rows with their numbers, duplicates inside the file."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from enrollment.imports.cells import cell_text, check_admission_cells, check_review_cells
+from enrollment.imports.columns import (
+    ADMISSION_COLUMNS,
+    REVIEW_COLUMNS,
+    Column,
+    FileFormatError,
+    ParsedSheet,
+    RowError,
+    SheetRow,
+)
+from enrollment.imports.readers import formula_cells, read_dbf, read_xlsx
+
+# ---------------------------------------------------------------- whole sheets
+
+
+def _header_map(header: list[Any], columns: Iterable[Column]) -> tuple[dict[int, Column], list[RowError]]:
+    names: dict[str, Column] = {}
+    for column in columns:
+        for name in (column.platform, column.label, *column.aliases):
+            names[name.upper()] = column
+    mapping: dict[int, Column] = {}
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    for index, cell in enumerate(header):
+        text = cell_text(cell).upper()
+        if not text:
+            continue
+        column = names.get(text)
+        if column is None:
+            continue  # extra columns are ignored
+        if column.key in seen:
+            errors.append(RowError(1, column.label, "表头中出现了重复的列"))
+            continue
+        seen.add(column.key)
+        mapping[index] = column
+    for column in columns:
+        if column.required and column.key not in seen:
+            errors.append(
+                RowError(1, column.label, f"缺少必填列（可用“{column.platform}”或“{column.label}”作表头）")
+            )
+    return mapping, errors
+
+
+def parse_table(
+    rows: Iterator[list[Any]],
+    *,
+    columns: tuple[Column, ...],
+    check,
+    formula_cells: list[tuple[int, int]] = (),
+    max_rows: int = 200_000,
+) -> tuple[list[SheetRow], list[RowError]]:
+    """Rows with their numbers, and every error of every row."""
+    header = next(rows, None)
+    if header is None:
+        return [], [RowError(0, "", "文件是空的")]
+    mapping, errors = _header_map(header, columns)
+    if errors:
+        return [], errors
+    formulas: dict[int, set[int]] = {}
+    for row, col in formula_cells:
+        formulas.setdefault(row, set()).add(col)
+    parsed: list[SheetRow] = []
+    items = list(mapping.items())
+    for number, cells in enumerate(rows, start=2):
+        if number - 1 > max_rows:
+            errors.append(RowError(0, "", f"文件超过{max_rows}行，请分批导入"))
+            break
+        width = len(cells)
+        raw = {column.key: cells[index] for index, column in items if index < width}
+        if not any(v is not None and (v.__class__ is not str or v.strip()) for v in raw.values()):
+            continue  # empty rows are skipped
+        if number in formulas:
+            for col in sorted(formulas[number]):
+                if col in mapping:
+                    errors.append(RowError(number, mapping[col].label, "单元格含公式，请粘贴为数值"))
+        values, row_errors = check(raw, number)
+        errors.extend(row_errors)
+        parsed.append(SheetRow(number, values))
+    return parsed, errors
+
+
+def _read(content: bytes, file_name: str) -> tuple[Iterator[list[Any]], list[tuple[int, int]]]:
+    lower = file_name.lower()
+    if lower.endswith(".dbf"):
+        return read_dbf(content), []
+    if lower.endswith((".xlsx", ".xlsm")) or content[:2] == b"PK":
+        return read_xlsx(content), formula_cells(content)
+    raise FileFormatError("只接受 xlsx 或 DBF 文件")
+
+
+def parse_admissions(content: bytes, file_name: str) -> ParsedSheet:
+    """录取数据文件 → rows and errors (ENR-1, ENR-7). Duplicates inside the file are errors too."""
+    sha = hashlib.sha256(content).hexdigest()
+    try:
+        table, formulas = _read(content, file_name)
+        rows, errors = parse_table(
+            table, columns=ADMISSION_COLUMNS, check=check_admission_cells, formula_cells=formulas
+        )
+    except FileFormatError as exc:
+        return ParsedSheet([], [RowError(0, "", str(exc))], sha)
+    seen_exam: dict[str, int] = {}
+    seen_id: dict[str, int] = {}
+    for row in rows:
+        exam, id_number = row.values.get("exam_number"), row.values.get("id_number")
+        if exam:
+            if exam in seen_exam:
+                errors.append(RowError(row.number, "考生号", f"与第{seen_exam[exam]}行重复"))
+            else:
+                seen_exam[exam] = row.number
+        if id_number:
+            if id_number in seen_id:
+                errors.append(RowError(row.number, "证件号码", f"与第{seen_id[id_number]}行重复"))
+            else:
+                seen_id[id_number] = row.number
+    if not rows and not errors:
+        errors.append(RowError(0, "", "文件中没有数据行"))
+    return ParsedSheet(rows, errors, sha)
+
+
+def parse_review_results(content: bytes, file_name: str) -> ParsedSheet:
+    """审查结果表 → rows and errors (ENR-2, ENR-3)."""
+    sha = hashlib.sha256(content).hexdigest()
+    try:
+        table, formulas = _read(content, file_name)
+        rows, errors = parse_table(
+            table, columns=REVIEW_COLUMNS, check=check_review_cells, formula_cells=formulas
+        )
+    except FileFormatError as exc:
+        return ParsedSheet([], [RowError(0, "", str(exc))], sha)
+    seen: dict[str, int] = {}
+    for row in rows:
+        exam = row.values.get("exam_number")
+        if exam in seen:
+            errors.append(RowError(row.number, "考生号", f"与第{seen[exam]}行重复"))
+        elif exam:
+            seen[exam] = row.number
+    if not rows and not errors:
+        errors.append(RowError(0, "", "文件中没有数据行"))
+    return ParsedSheet(rows, errors, sha)
+
+
+def raw_rows(content: bytes, file_name: str, limit: int = 200_000) -> list[list[Any]]:
+    """The file's rows as text, for the error sheet that repeats them with their errors."""
+    try:
+        table, _ = _read(content, file_name)
+    except FileFormatError:
+        return []
+    rows = []
+    for index, row in enumerate(table):
+        if index > limit:
+            break
+        rows.append([cell_text(v) if not isinstance(v, datetime.date) else v.isoformat() for v in row])
+    return rows
