@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -253,9 +253,20 @@ def admission_import(
             flagged=len(result.flagged),
         )
         result.run = run
-        _insert(new, year=year, term=term, run=run)
-        if changed:
-            _update(changed, actor=actor, run=run)
+        try:
+            with transaction.atomic():
+                _insert(new, year=year, term=term, run=run)
+                if changed:
+                    _update(changed, actor=actor, run=run)
+        except IntegrityError:
+            # E.g. two records trading id numbers: the database refuses; nothing is written.
+            transaction.set_rollback(True)
+            result.errors.append(
+                RowError(0, "", "文件中的考生号或证件号码与已有录取数据冲突，未导入；请核对后重试")
+            )
+            result.run = None
+            result.created = result.updated = 0
+            return result
         audit_record(
             actor=actor,
             action="enrollment.admission.import",

@@ -166,3 +166,15 @@ def test_excel_dates_and_year_month_entry_dates_are_read(import_rows, major_a):
     result = import_rows([row])
     assert result.ok, result.errors
     assert AdmissionRecord.objects.get().entry_date == datetime.date(2026, 9, 1)
+
+
+def test_two_records_trading_id_numbers_is_an_error_not_a_crash(import_rows, major_a):
+    first, second = admission_row(1, major_a), admission_row(2, major_a)
+    import_rows([first, second])
+    swapped = [
+        {**first, "ZJHM": second["ZJHM"], "CSRQ": second["CSRQ"], "XB": second["XB"]},
+        {**second, "ZJHM": first["ZJHM"], "CSRQ": first["CSRQ"], "XB": first["XB"]},
+    ]
+    result = import_rows(swapped)
+    assert not result.ok or result.updated == 2
+    assert set(AdmissionRecord.objects.values_list("id_number", flat=True)) == {first["ZJHM"], second["ZJHM"]}
