@@ -118,7 +118,11 @@ class AdmissionRecord(FSMModelMixin, models.Model):
     entry_date = models.DateField(_("入学日期"))
     remark = models.CharField(_("备注"), max_length=200, blank=True)
     term = models.ForeignKey(
-        Term, on_delete=models.PROTECT, related_name="admission_records", verbose_name=_("入学学期")
+        Term,
+        on_delete=models.PROTECT,
+        related_name="admission_records",
+        verbose_name=_("入学学期"),
+        db_index=False,  # records are read by college and state, and joined to their term, never the reverse
     )
 
     state = FSMField(
