@@ -138,6 +138,11 @@ def load(ctx) -> None:
     for n, record in enumerate(registered):
         if n % 10 < 7:  # 复查 passed in time; the others are overdue (ENR-5)
             admission_rereview(actor=registrar, record_id=record.pk, passed=True, reason="入学资格复查合格")
+    # The demo's student login: a freshman of the first college, registered and re-reviewed.
+    featured = next((r for r in registered[:10] if r.college_id == ctx.colleges[0].pk), None)
+    if featured is not None:
+        featured.refresh_from_db()
+        ctx.featured_student = featured.student
     if registered:
         admission_rereview(
             actor=registrar,

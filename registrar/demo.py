@@ -19,7 +19,7 @@ from audit.services import EventSpec, audit_record_many
 from registrar.idcard import make_id_number
 from registrar.models import AcademicYear, College, Major, School, Student, Term, User
 from registrar.roles import Role
-from registrar.services import student_change_status, user_create
+from registrar.services import student_change_status, user_create, user_set_credentials
 
 DEMO_APPS = ["enrollment", "annual_registration", "diploma", "audit"]
 
@@ -60,6 +60,8 @@ class DemoContext:
     rng: random.Random
     today: datetime.date
     students: list[Student] = field(default_factory=list)
+    # The student behind the demo's student login; an app may offer a richer one (e.g. a registered freshman).
+    featured_student: Student | None = None
 
 
 def demo_loaded() -> bool:
@@ -176,15 +178,6 @@ def load_demo(*, students: int = 560, seed: int = 2026) -> DemoContext:
     )
     ctx.students = _students(ctx, students)
     _vary_statuses(ctx)
-    role, password, label = DEMO_LOGINS["student_a"]
-    users["student_a"] = user_create(
-        actor=users["registrar"],
-        username="student_a",
-        password=password,
-        role=role,
-        full_name=label,
-        student=ctx.students[0],
-    )
     for app in DEMO_APPS:
         try:
             module = importlib.import_module(f"{app}.demo")
@@ -193,6 +186,22 @@ def load_demo(*, students: int = 560, seed: int = 2026) -> DemoContext:
                 raise
             continue
         module.load(ctx)
+    role, password, label = DEMO_LOGINS["student_a"]
+    student = ctx.featured_student or ctx.students[0]
+    account = User.objects.filter(student=student).first()
+    if account is not None:  # registration already opened an account for this freshman
+        users["student_a"] = user_set_credentials(
+            actor=users["registrar"], user_id=account.pk, username="student_a", password=password
+        )
+    else:
+        users["student_a"] = user_create(
+            actor=users["registrar"],
+            username="student_a",
+            password=password,
+            role=role,
+            full_name=label,
+            student=student,
+        )
     return ctx
 
 

@@ -66,6 +66,28 @@ def user_create(
 
 
 @transaction.atomic
+def user_set_credentials(
+    *, actor: User | None, user_id: int, password: str, username: str | None = None
+) -> User:
+    """Set an account's password (and, for the demo or a renamed login, its username); never logs the password."""
+    user = User.objects.select_for_update().get(pk=user_id)
+    before = {"username": user.username}
+    if username:
+        user.username = username
+    user.set_password(password)
+    user.save(update_fields=["username", "password"])
+    audit_record(
+        actor=actor,
+        action="registrar.user.set_credentials",
+        subject=user,
+        before=before,
+        after={"username": user.username, "password": "（已重设）"},
+        student_id=user.student_id,
+    )
+    return user
+
+
+@transaction.atomic
 def reference_save(*, actor: User, instance: models.Model, changed: Iterable[str] = ()) -> models.Model:
     """Save reference data (school, colleges, majors, terms, calendar) entered by the registrar."""
     if not is_registrar(actor):

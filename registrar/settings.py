@@ -179,9 +179,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Daily jobs; apps add theirs here. The hour is a setting.
 DEADLINE_SCAN_HOUR = int(os.environ.get("DEADLINE_SCAN_HOUR", "2"))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Deferrals past their end become 放弃入学资格 (ENR-4) before the scan looks at them.
+    "expire-deferrals": {
+        "task": "enrollment.tasks.expire_deferrals",
+        "schedule": crontab(hour=DEADLINE_SCAN_HOUR, minute=0),
+    },
     "scan-deadlines": {
         "task": "audit.tasks.scan_deadlines",
-        "schedule": crontab(hour=DEADLINE_SCAN_HOUR, minute=0),
+        "schedule": crontab(hour=DEADLINE_SCAN_HOUR, minute=15),
     },
     "audit-chain-verify": {
         "task": "audit.tasks.verify_audit_chain",

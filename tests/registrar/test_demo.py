@@ -32,3 +32,14 @@ def test_loading_the_demo_twice_changes_nothing(capsys):
     call_command("load_demo", students=500)
     assert Student.objects.count() == count >= 500
     assert "跳过" in capsys.readouterr().out
+
+
+def test_the_demo_student_login_is_a_registered_freshman_with_a_registration_page(capsys):
+    from registrar.models import User
+
+    call_command("load_demo", students=500)
+    client = Client()
+    client.post("/accounts/login/", {"username": "student_a", "password": DEMO_LOGINS["student_a"][1]})
+    student = User.objects.get(username="student_a").student
+    assert 'href="/enrollment/me/"' in client.get("/me/").text
+    assert student.name in client.get("/enrollment/me/").text
