@@ -13,7 +13,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from audit.models import GENESIS_HASH, AuditEvent
 
-
 # One encoder for every event: sorted keys, no spaces, UTF-8 text as is; dates and decimals as strings.
 _ENCODER = DjangoJSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
