@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -21,12 +20,12 @@ def canonical_json(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def plain_json(value: Any) -> Any:
-    """``value`` as the database will give it back (dates and decimals as text)."""
-    return json.loads(canonical_json(value)) if value is not None else {}
+def event_hash(*, before: Any, after: Any, **fields: Any) -> str:
+    """The SHA-256 of an event's content and the previous event's hash (the fields of ``AuditEvent``)."""
+    return event_hash_of_text(before_json=canonical_json(before), after_json=canonical_json(after), **fields)
 
 
-def event_hash(
+def event_hash_of_text(
     *,
     occurred_at: datetime.datetime,
     actor_id: int | None,
@@ -36,28 +35,32 @@ def event_hash(
     subject_id: str,
     student_id: int | None,
     college_id: int | None,
-    before: Any,
-    after: Any,
+    before_json: str,
+    after_json: str,
     reason: str,
     document_number: str,
     prev_hash: str,
 ) -> str:
-    content = [
-        occurred_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
-        actor_id,
-        actor_name,
-        action,
-        subject_type,
-        str(subject_id),
-        student_id,
-        college_id,
-        before,
-        after,
-        reason,
-        document_number,
-        prev_hash,
-    ]
-    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+    """``event_hash`` for before/after values already written as canonical JSON.
+
+    The content is the canonical JSON array of the fields in this order; it is
+    spliced from parts so that the before/after text is encoded once.
+    """
+    head = canonical_json(
+        [
+            occurred_at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+            actor_id,
+            actor_name,
+            action,
+            subject_type,
+            str(subject_id),
+            student_id,
+            college_id,
+        ]
+    )
+    tail = canonical_json([reason, document_number, prev_hash])
+    content = f"{head[:-1]},{before_json},{after_json},{tail[1:]}"
+    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def hash_of(event: AuditEvent) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-from audit.chain import canonical_json, event_hash, plain_json
+from audit.chain import canonical_json, event_hash_of_text
 from audit.models import GENESIS_HASH, AuditEvent
 
 # Any constant works; it names the one lock that orders the chain.
@@ -83,14 +84,14 @@ def _chained(specs: Sequence[EventSpec]) -> list[dict[str, Any]]:
             subject_id=subject_id,
             student_id=student_id,
             college_id=college_id,
-            before=spec.before or {},
-            after=spec.after or {},
+            before_json=canonical_json(spec.before or {}),
+            after_json=canonical_json(spec.after or {}),
             reason=spec.reason or "",
             document_number=spec.document_number or "",
             prev_hash=prev,
         )
         # JSON text of dates and decimals reads back as the same text, so the hash survives storage.
-        prev = values["hash"] = event_hash(**values)
+        prev = values["hash"] = event_hash_of_text(**values)
         rows.append(values)
     return rows
 
@@ -113,10 +114,12 @@ def audit_record_many(specs: Sequence[EventSpec]) -> int:
 
 
 def _insert_events(rows: list[dict[str, Any]]) -> list[AuditEvent]:
-    events = [
-        AuditEvent(**{**row, "before": plain_json(row["before"]), "after": plain_json(row["after"])})
-        for row in rows
-    ]
+    events = []
+    for row in rows:
+        fields = {k: v for k, v in row.items() if k not in ("before_json", "after_json")}
+        events.append(
+            AuditEvent(**fields, before=json.loads(row["before_json"]), after=json.loads(row["after_json"]))
+        )
     return AuditEvent.objects.bulk_create(events, batch_size=2000)
 
 
@@ -184,8 +187,8 @@ def _copy_events(rows: list[dict[str, Any]]) -> None:
                 row["subject_id"],
                 "" if row["student_id"] is None else row["student_id"],
                 "" if row["college_id"] is None else row["college_id"],
-                canonical_json(row["before"]),
-                canonical_json(row["after"]),
+                row["before_json"],
+                row["after_json"],
                 row["reason"],
                 row["document_number"],
                 row["prev_hash"],
