@@ -1,14 +1,8 @@
 FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DEBUG=0
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DEBUG=0 VAR_DIR=/app/var
 WORKDIR /app
-COPY pyproject.toml ./
-COPY registrar registrar
-COPY audit audit
-COPY enrollment enrollment
-COPY annual_registration annual_registration
-COPY diploma diploma
-RUN pip install --no-cache-dir .
 COPY . .
-RUN SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
+RUN pip install --no-cache-dir -e . \
+    && SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
 EXPOSE 8000
 CMD ["gunicorn", "registrar.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
