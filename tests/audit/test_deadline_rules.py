@@ -90,3 +90,8 @@ def test_a_schools_own_rule_wins_over_its_policy_and_the_national_one(school):
 def test_seeding_twice_creates_nothing_new(db):
     assert deadline_rules_seed() == []
     assert DeadlineRule.objects.filter(code="annual_registration").count() == 3
+
+
+def test_the_photo_check_is_due_forty_days_after_capture(school):
+    # rule DIP-9 (JL: students check their photo within 40 days of capture)
+    assert due(governing("national")["photo_check"], D(2026, 3, 2)) == D(2026, 4, 11)
