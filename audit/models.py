@@ -15,6 +15,12 @@ class AuditEvent(models.Model):
 
     Rows are never updated or deleted (a PostgreSQL trigger refuses it); each
     carries the hash of its content and of the previous event.
+
+    Actor, student and college are kept as ids the hash covers, without
+    database foreign keys: an event can never be changed, so the keys could
+    only block deletions (the ORM's PROTECT still refuses deleting a user,
+    student or college that events name) while costing every bulk approval
+    one deferred check per event and key at commit.
     """
 
     occurred_at = models.DateTimeField(_("时间"), db_index=True)
@@ -22,6 +28,7 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
+        db_constraint=False,
         db_index=False,
         on_delete=models.PROTECT,
         related_name="+",
@@ -35,6 +42,7 @@ class AuditEvent(models.Model):
         "registrar.Student",
         null=True,
         blank=True,
+        db_constraint=False,
         on_delete=models.PROTECT,
         related_name="audit_events",
         verbose_name=_("学生"),
@@ -43,6 +51,7 @@ class AuditEvent(models.Model):
         "registrar.College",
         null=True,
         blank=True,
+        db_constraint=False,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("院系"),

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-from audit.chain import canonical_json, event_hash_of_text
+from audit.chain import canonical_json, chain_hashes
 from audit.models import GENESIS_HASH, AuditEvent
 
 # Any constant works; it names the one lock that orders the chain.
@@ -67,32 +67,51 @@ def _lock_chain_head() -> str:
 
 
 def _chained(specs: Sequence[EventSpec]) -> list[dict[str, Any]]:
-    """The events' column values, each carrying the hash of its content and of the one before."""
+    """The events' column values, each carrying the hash of its content and of the one before.
+
+    A bulk write shares its time, usually its actor and often its before/after
+    values between events: each is resolved and encoded once.
+    """
     occurred_at = timezone.now()
     prev = _lock_chain_head()
+    actors: dict[int, tuple[int | None, str]] = {}
+    encoded: dict[
+        int, str
+    ] = {}  # id() of a before/after dict → its canonical JSON; the specs keep them alive
+
+    def json_of(value: dict[str, Any] | None) -> str:
+        key = id(value)
+        if key not in encoded:
+            encoded[key] = canonical_json(value or {})
+        return encoded[key]
+
     rows = []
     for spec in specs:
         subject_type, subject_id = subject_key(spec.subject)
         student_id, college_id = _placement(spec)
-        actor = spec.actor if getattr(spec.actor, "pk", None) else None
-        values = dict(
-            occurred_at=occurred_at,
-            actor_id=actor.pk if actor else None,
-            actor_name=actor.get_username() if actor else "system",
-            action=spec.action,
-            subject_type=subject_type,
-            subject_id=subject_id,
-            student_id=student_id,
-            college_id=college_id,
-            before_json=canonical_json(spec.before or {}),
-            after_json=canonical_json(spec.after or {}),
-            reason=spec.reason or "",
-            document_number=spec.document_number or "",
-            prev_hash=prev,
+        actor_key = id(spec.actor)
+        if actor_key not in actors:
+            actor = spec.actor if getattr(spec.actor, "pk", None) else None
+            actors[actor_key] = (actor.pk, actor.get_username()) if actor else (None, "system")
+        actor_id, actor_name = actors[actor_key]
+        rows.append(
+            dict(
+                occurred_at=occurred_at,
+                actor_id=actor_id,
+                actor_name=actor_name,
+                action=spec.action,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                student_id=student_id,
+                college_id=college_id,
+                before_json=json_of(spec.before),
+                after_json=json_of(spec.after),
+                reason=spec.reason or "",
+                document_number=spec.document_number or "",
+            )
         )
-        # JSON text of dates and decimals reads back as the same text, so the hash survives storage.
-        prev = values["hash"] = event_hash_of_text(**values)
-        rows.append(values)
+    # JSON text of dates and decimals reads back as the same text, so the hash survives storage.
+    chain_hashes(rows, prev)
     return rows
 
 
@@ -176,10 +195,14 @@ def _copy_events(rows: list[dict[str, Any]]) -> None:
     """PostgreSQL COPY of many events: rows keep their order, so ids follow the chain."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    moments: dict[Any, str] = {}
     for row in rows:
+        moment = row["occurred_at"]
+        if moment not in moments:
+            moments[moment] = moment.isoformat()
         writer.writerow(
             [
-                row["occurred_at"].isoformat(),
+                moments[moment],
                 "" if row["actor_id"] is None else row["actor_id"],
                 row["actor_name"],
                 row["action"],

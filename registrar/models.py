@@ -169,8 +169,9 @@ class Student(FSMModelMixin, models.Model):
     )
     photo = models.FileField(_("照片"), upload_to="photos/", blank=True)
     # Placement
+    # No index of its own: the (college, student_status) index below serves lookups by college.
     college = models.ForeignKey(
-        College, on_delete=models.PROTECT, related_name="students", verbose_name=_("院系")
+        College, on_delete=models.PROTECT, related_name="students", verbose_name=_("院系"), db_index=False
     )
     major = models.ForeignKey(
         Major, on_delete=models.PROTECT, related_name="students", verbose_name=_("专业")
@@ -195,10 +196,15 @@ class Student(FSMModelMixin, models.Model):
         protected=True,
     )
 
+    # History rows are looked up by student (id) and date only; the other indexes and the
+    # user foreign key would cost every bulk registration without serving a query. The
+    # ORM still sets history_user to NULL when a user is deleted.
     history = HistoricalRecords(
         verbose_name=_("学生信息变更记录"),
         excluded_fields=["student_status", "photo"],
         cascade_delete_history=False,
+        no_db_index=["college", "major", "student_number"],
+        user_db_constraint=False,
     )
     objects = scoped_queryset(college="college", student="pk").as_manager()
 

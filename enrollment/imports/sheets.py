@@ -18,6 +18,7 @@ from enrollment.imports.columns import (
     SheetRow,
 )
 from enrollment.imports.readers import formula_cells, read_dbf, read_xlsx
+from registrar.sql import collector_paused
 
 # ---------------------------------------------------------------- whole sheets
 
@@ -97,6 +98,7 @@ def _read(content: bytes, file_name: str) -> tuple[Iterator[list[Any]], list[tup
     raise FileFormatError("只接受 xlsx 或 DBF 文件")
 
 
+@collector_paused()
 def parse_admissions(content: bytes, file_name: str) -> ParsedSheet:
     """录取数据文件 → rows and errors (ENR-1, ENR-7). Duplicates inside the file are errors too."""
     sha = hashlib.sha256(content).hexdigest()

@@ -23,6 +23,7 @@ from registrar import codes
 from registrar.models import Major, Student, Term, User
 from registrar.roles import is_registrar
 from registrar.services import DomainError
+from registrar.sql import collector_paused, rows_where_in
 
 # The fields an import writes; a change in any of them is a change of the record.
 DATA_FIELDS = (
@@ -81,20 +82,6 @@ def _source_hash(values: dict) -> str:
     return hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
 
 
-def _by_id_numbers(table: str, columns: str, id_numbers: list[str]) -> list[tuple]:
-    """Rows of ``table`` holding any of these id numbers: one array query on PostgreSQL, chunks elsewhere."""
-    found: list[tuple] = []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT {columns} FROM {table} WHERE id_number = ANY(%s)", [id_numbers])
-            return cursor.fetchall()
-        for chunk in _chunks(id_numbers, 500):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"SELECT {columns} FROM {table} WHERE id_number IN ({marks})", chunk)
-            found.extend(cursor.fetchall())
-    return found
-
-
 def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -108,15 +95,15 @@ def _resolve(rows: list[SheetRow], errors: list[RowError], year: int) -> tuple[l
     active: dict[str, int] = {}
     inactive: dict[str, str] = {}
     others: dict[str, list[tuple[str, int, str]]] = {}
-    for number, name, pk, status in _by_id_numbers(
-        Student._meta.db_table, "id_number, name, id, student_status", id_numbers
+    for number, name, pk, status in rows_where_in(
+        Student._meta.db_table, "id_number, name, id, student_status", "id_number", id_numbers
     ):
         if status in codes.ACTIVE_STUDENT_STATUSES:
             active[number] = pk
         else:
             inactive[number] = name
-    for number, name, rec_year, exam in _by_id_numbers(
-        AdmissionRecord._meta.db_table, "id_number, name, year, exam_number", id_numbers
+    for number, name, rec_year, exam in rows_where_in(
+        AdmissionRecord._meta.db_table, "id_number, name, year, exam_number", "id_number", id_numbers
     ):
         others.setdefault(number, []).append((name, rec_year, exam))
     own_students = dict(
@@ -178,6 +165,7 @@ def _resolve(rows: list[SheetRow], errors: list[RowError], year: int) -> tuple[l
     return resolved, flagged
 
 
+@collector_paused()
 def admission_import(
     *,
     actor: User | None,

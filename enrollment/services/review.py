@@ -36,6 +36,7 @@ from registrar import batches, codes
 from registrar.models import Batch, BatchKind, BatchState, College, School, Student, Term, User
 from registrar.roles import is_college_staff, is_registrar
 from registrar.services import DomainError
+from registrar.sql import rows_where_in
 
 KIND = BatchKind.FRESHMAN_REVIEW
 
@@ -218,14 +219,19 @@ def review_problems(batch: Batch) -> list[str]:
             state__in=[CorrectionState.DRAFT, CorrectionState.SENT, CorrectionState.ANSWERED],
         ).values_list("record_id", flat=True)
     )
-    active = set(
-        Student.objects.filter(
-            student_status__in=codes.ACTIVE_STUDENT_STATUSES,
-            id_number__in=ReviewItem.objects.filter(batch=batch, outcome=ReviewOutcome.PASSED).values(
-                "record__id_number"
-            ),
-        ).values_list("id_number", flat=True)
-    )
+    # ENR-6: the id numbers of those about to be registered that already hold an active 学籍.
+    statuses = [str(s) for s in codes.ACTIVE_STUDENT_STATUSES]
+    active = {
+        number
+        for (number,) in rows_where_in(
+            Student._meta.db_table,
+            "id_number",
+            "id_number",
+            {item[8] for item in items if item[1] == ReviewOutcome.PASSED and item[9] is None},
+            where=f"student_status IN ({', '.join(['%s'] * len(statuses))})",
+            params=statuses,
+        )
+    }
     today = timezone.localdate()
     state_labels = dict(AdmissionState.choices)
     outcome_labels = dict(ReviewOutcome.choices)

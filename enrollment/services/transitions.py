@@ -25,6 +25,7 @@ from enrollment.services.registration import create_students
 from registrar.batches import transition_label, transition_sources, transition_target
 from registrar.models import User
 from registrar.services import DomainError
+from registrar.sql import collector_paused, id_in
 
 # The transition that gives each review outcome its final state (ENR-3).
 OUTCOME_TRANSITION = {
@@ -152,6 +153,7 @@ def _probe(record, step: Step, now) -> tuple[str, dict]:
     return current, {name: getattr(probe, name) for name in STATE_FIELDS if getattr(probe, name) is not UNSET}
 
 
+@collector_paused()
 def admission_apply_steps(
     *,
     actor: User | None,
@@ -169,15 +171,15 @@ def admission_apply_steps(
     if not steps:
         return []
     now = timezone.now()
-    probes: dict[tuple, tuple[str, dict]] = {}
-    planned: list[tuple[Step, str, str, dict]] = []
+    plans: dict[tuple, _Plan] = {}
+    planned: list[tuple[Step, _Plan]] = []
     for step in steps:
         record = step.record
         key = (record.state, step.transition, step.deferral_end, step.rereview_on)
-        if key not in probes:
-            probes[key] = _probe(record, step, now)
-        target, values = probes[key]
-        planned.append((step, record.state, target, values))
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = _plan(record, step, now, action_prefix)
+        planned.append((step, plan))
 
     # Students first, so that the state UPDATE of registered records also links them.
     registered = [s.record for s in steps if s.transition == "register"]
@@ -187,8 +189,8 @@ def admission_apply_steps(
     # One conditional UPDATE per (source, target, field values) group: its ``state`` filter
     # is the group's source, so a record that moved meanwhile makes the count differ.
     groups: dict[tuple, list] = defaultdict(list)
-    for step, source, target, values in planned:
-        groups[(source, target, tuple(values.items()))].append(step.record)
+    for step, plan in planned:
+        groups[plan.group].append(step.record)
     for (source, target, values), members in groups.items():
         for start in range(0, len(members), CHUNK):
             chunk = members[start : start + CHUNK]
@@ -196,36 +198,62 @@ def admission_apply_steps(
                 raise DomainError("部分录取数据已被他人处理，请刷新后重试")
 
     state_field = AdmissionRecord._meta.get_field("state")
+    subject_type = AdmissionRecord._meta.label_lower
     events = []
-    for step, source, target, values in planned:
+    for step, plan in planned:
         record = step.record
         if isinstance(record, AdmissionRecord):
-            state_field.set_state(record, target)
-            for name, value in values.items():
+            state_field.set_state(record, plan.target)
+            for name, value in plan.values.items():
                 setattr(record, name, value)
         else:
-            record.state = target
-        after = {
-            "state": target,
-            **{k: v for k, v in values.items() if v is not None and k != "state_changed_at"},
-        }
-        if record.student_id:
-            after["student"] = record.student_id
+            record.state = plan.target
+        student_id = record.student_id
         events.append(
             EventSpec(
-                action=f"{action_prefix}.{step.transition}",
-                subject=(AdmissionRecord._meta.label_lower, record.pk),
+                action=plan.action,
+                subject=(subject_type, record.pk),
                 actor=actor,
-                before={"state": source},
-                after=after,
+                before=plan.before,
+                after={**plan.after, "student": student_id} if student_id else plan.after,
                 reason=step.reason,
                 document_number=document_number,
-                student_id=record.student_id,
+                student_id=student_id,
                 college_id=record.college_id,
             )
         )
     audit_record_many(events)
     return [s.record for s in steps]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What every record with the same source state and step arguments gets: found once, shared by all.
+
+    ``before`` and ``after`` are shared objects, so the audit encodes them once.
+    """
+
+    action: str
+    target: str
+    values: dict
+    group: tuple
+    before: dict
+    after: dict
+
+
+def _plan(record, step: Step, now, action_prefix: str) -> _Plan:
+    target, values = _probe(record, step, now)
+    return _Plan(
+        action=f"{action_prefix}.{step.transition}",
+        target=target,
+        values=values,
+        group=(record.state, target, tuple(values.items())),
+        before={"state": record.state},
+        after={
+            "state": target,
+            **{k: v for k, v in values.items() if v is not None and k != "state_changed_at"},
+        },
+    )
 
 
 def _update_group(records: list[AdmissionRecord], source: str, values: dict) -> int:
@@ -237,14 +265,18 @@ def _update_group(records: list[AdmissionRecord], source: str, values: dict) -> 
     params = [
         AdmissionRecord._meta.get_field(name).get_db_prep_save(v, connection) for name, v in values.items()
     ]
-    pairs = ", ".join(["(%s, %s)"] * len(records))
-    pair_params = [v for r in records for v in (r.pk, r.student_id)]
     if connection.vendor == "postgresql":
+        # The ids tested with = ANY reach the records by primary key, however large the table.
+        ids = [r.pk for r in records]
         sql = (
-            f"UPDATE {table} AS t SET {sets}, student_id = v.sid FROM (VALUES {pairs}) AS v(rid, sid) "
-            "WHERE t.id = v.rid AND t.state = %s"
+            f"UPDATE {table} AS t SET {sets}, student_id = v.sid "
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS v(rid, sid) "
+            "WHERE t.id = v.rid AND t.id = ANY(%s::bigint[]) AND t.state = %s"
         )
+        pair_params = [ids, [r.student_id for r in records], ids]
     else:
+        pairs = ", ".join(["(%s, %s)"] * len(records))
+        pair_params = [v for r in records for v in (r.pk, r.student_id)]
         sql = (
             f"UPDATE {table} SET {sets}, student_id = v.column2 FROM (VALUES {pairs}) AS v "
             f"WHERE {table}.id = v.column1 AND {table}.state = %s"
@@ -257,17 +289,23 @@ def _update_group(records: list[AdmissionRecord], source: str, values: dict) -> 
 def lock_records(ids: Sequence[int], *, full: bool = False) -> dict[int, Any]:
     """The records, locked in primary-key order until the transaction ends.
 
-    ``RecordRow`` values for the set-based path, or model instances when ``full``.
+    ``RecordRow`` values for the set-based path (one statement per chunk, the
+    ids passed as one array on PostgreSQL), or model instances when ``full``.
     """
     found: dict[int, Any] = {}
     ordered = sorted(set(ids))
+    table = AdmissionRecord._meta.db_table
+    columns = ", ".join("id" if f == "pk" else f for f in ROW_FIELDS)
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
-        query = AdmissionRecord.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
         if full:
+            query = AdmissionRecord.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
             found.update((record.pk, record) for record in query)
-        else:
-            found.update((row[0], RecordRow(*row)) for row in query.values_list(*ROW_FIELDS))
+            continue
+        where, params = id_in(chunk)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE id {where} ORDER BY id FOR UPDATE", params)
+            found.update((row[0], RecordRow(*row)) for row in cursor.fetchall())
     return found
 
 

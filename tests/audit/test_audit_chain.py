@@ -1,11 +1,17 @@
 """The audit trail (SEC-3): append-only, hash-chained, checked by audit_verify."""
 
+import datetime
+import hashlib
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.db.utils import DatabaseError
 
-from audit.chain import verify_chain
+from audit.chain import canonical_json, event_content, event_hash, event_hash_of_text, utc_text, verify_chain
 from audit.models import GENESIS_HASH, AuditEvent
 from audit.services import COPY_THRESHOLD, EventSpec, audit_record, audit_record_many
 from registrar.services import student_change_status
@@ -72,6 +78,21 @@ def test_the_database_refuses_to_update_or_delete_an_event():
         AuditEvent.objects.filter(pk=event.pk).delete()
 
 
+def test_a_user_student_or_college_that_events_name_cannot_be_deleted(registrar, student_a_record):
+    """Events keep plain ids (no database keys, to spare bulk writes their checks); the ORM still protects them."""
+    student_change_status(
+        actor=registrar,
+        student_id=student_a_record.pk,
+        transition="suspend",
+        reason="病休",
+        document_number="1",
+    )
+    for obj in (student_a_record, registrar, student_a_record.college):
+        with pytest.raises(ProtectedError), transaction.atomic():
+            obj.delete()
+    assert AuditEvent.objects.filter(student=student_a_record, actor=registrar).exists()
+
+
 @pytest.mark.postgres
 def test_audit_verify_finds_a_row_changed_behind_the_applications_back():
     record(4)
@@ -115,3 +136,37 @@ def test_dates_and_decimals_in_values_keep_the_chain_verifiable(count):
         "birth_date": "2007-05-01",
         "program_years": "4.0",
     }
+
+
+@given(
+    text=st.text(max_size=40),
+    number=st.one_of(st.none(), st.integers(min_value=0, max_value=2**62)),
+    values=st.dictionaries(st.text(max_size=8), st.one_of(st.text(max_size=12), st.integers(), st.none())),
+)
+def test_the_spliced_hash_is_the_hash_of_the_defined_content(text, number, values):
+    """The fast path that bulk writes use hashes exactly the one canonical JSON array an event is defined by."""
+    moment = datetime.datetime(2026, 9, 7, 8, 30, 1, 123456, tzinfo=datetime.UTC)
+    fields = dict(
+        actor_id=number,
+        actor_name=text,
+        action="enrollment.review.register",
+        subject_type="enrollment.admissionrecord",
+        subject_id=number if number is not None else text,
+        student_id=number,
+        college_id=None,
+        reason=text + '\u2028"\\\n\x00',
+        document_number="教学〔2026〕1号",
+        prev_hash=GENESIS_HASH,
+    )
+    content = event_content(occurred_at=moment, before=values, after={"x": values}, **fields)
+    expected = hashlib.sha256(content.encode()).hexdigest()
+    assert event_hash(occurred_at=moment, before=values, after={"x": values}, **fields) == expected
+    assert (
+        event_hash_of_text(
+            occurred_at=utc_text(moment),
+            before_json=canonical_json(values),
+            after_json=canonical_json({"x": values}),
+            **fields,
+        )
+        == expected
+    )
