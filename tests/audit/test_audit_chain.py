@@ -4,12 +4,12 @@ import datetime
 import hashlib
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import ProtectedError
 from django.db.utils import DatabaseError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from audit.chain import canonical_json, event_content, event_hash, event_hash_of_text, utc_text, verify_chain
 from audit.models import GENESIS_HASH, AuditEvent
