@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,25 +67,15 @@ def _lock_chain_head() -> str:
     return last or GENESIS_HASH
 
 
-def _chained(specs: Sequence[EventSpec]) -> list[dict[str, Any]]:
-    """The events' column values, each carrying the hash of its content and of the one before.
+def _rows(specs: Sequence[EventSpec]) -> list[dict[str, Any]]:
+    """The events' column values but the JSON text and the hashes (``_encode`` adds those).
 
     A bulk write shares its time, usually its actor and often its before/after
-    values between events: each is resolved and encoded once.
+    values between events: each is resolved once, and each distinct before/after
+    object is encoded once.
     """
     occurred_at = timezone.now()
-    prev = _lock_chain_head()
     actors: dict[int, tuple[int | None, str]] = {}
-    encoded: dict[
-        int, str
-    ] = {}  # id() of a before/after dict → its canonical JSON; the specs keep them alive
-
-    def json_of(value: dict[str, Any] | None) -> str:
-        key = id(value)
-        if key not in encoded:
-            encoded[key] = canonical_json(value or {})
-        return encoded[key]
-
     rows = []
     for spec in specs:
         subject_type, subject_id = subject_key(spec.subject)
@@ -104,29 +95,60 @@ def _chained(specs: Sequence[EventSpec]) -> list[dict[str, Any]]:
                 subject_id=subject_id,
                 student_id=student_id,
                 college_id=college_id,
-                before_json=json_of(spec.before),
-                after_json=json_of(spec.after),
+                before=spec.before,
+                after=spec.after,
                 reason=spec.reason or "",
                 document_number=spec.document_number or "",
             )
         )
-    # JSON text of dates and decimals reads back as the same text, so the hash survives storage.
-    chain_hashes(rows, prev)
     return rows
 
 
-def audit_record_many(specs: Sequence[EventSpec]) -> int:
+def _encode(rows: list[dict[str, Any]], prev_hash: str, *, for_copy: bool) -> io.StringIO | None:
+    """Add each row's JSON text and its place in the chain; with ``for_copy``, the COPY input too.
+
+    Pure Python, no database: it may run in a worker thread.
+    """
+    encoded: dict[int, str] = {}  # id() of a before/after dict → its canonical JSON; the rows keep them alive
+    for row in rows:
+        for name in ("before", "after"):
+            value = row.pop(name)
+            key = id(value)
+            if key not in encoded:
+                encoded[key] = canonical_json(value or {})
+            row[f"{name}_json"] = encoded[key]
+    # JSON text of dates and decimals reads back as the same text, so the hash survives storage.
+    chain_hashes(rows, prev_hash)
+    return _copy_input(rows) if for_copy else None
+
+
+def audit_record_many(specs: Sequence[EventSpec], *, meanwhile: Callable[[], None] | None = None) -> int:
     """Record many events in one bulk insert, chained in order; return how many.
 
     Call inside the write's transaction: the chain's lock is held until it ends.
+    ``meanwhile`` is the rest of the same write, database statements: it runs
+    on this thread while a worker thread encodes and hashes the events (pure
+    Python, which the database statements leave idle), and the events are
+    written once it returns; if it raises, none are.
     """
-    if not specs:
-        return 0
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the write it records")
-    rows = _chained(specs)
-    if connection.vendor == "postgresql" and len(rows) > COPY_THRESHOLD:
-        _copy_events(rows)
+    if not specs:
+        if meanwhile is not None:
+            meanwhile()
+        return 0
+    prev = _lock_chain_head()
+    rows = _rows(specs)
+    for_copy = connection.vendor == "postgresql" and len(rows) > COPY_THRESHOLD
+    if meanwhile is None:
+        copy_input = _encode(rows, prev, for_copy=for_copy)
+    else:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-encode") as pool:
+            encoding = pool.submit(_encode, rows, prev, for_copy=for_copy)
+            meanwhile()
+            copy_input = encoding.result()
+    if copy_input is not None:
+        _copy_events(copy_input)
     else:
         _insert_events(rows)
     return len(rows)
@@ -168,7 +190,9 @@ def audit_record(
     )
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the write it records")
-    return _insert_events(_chained([spec]))[0]
+    rows = _rows([spec])
+    _encode(rows, _lock_chain_head(), for_copy=False)
+    return _insert_events(rows)[0]
 
 
 COPY_COLUMNS = (
@@ -191,8 +215,8 @@ COPY_COLUMNS = (
 TEXT_COLUMNS = "actor_name, action, subject_type, subject_id, reason, document_number, prev_hash, hash"
 
 
-def _copy_events(rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL COPY of many events: rows keep their order, so ids follow the chain."""
+def _copy_input(rows: list[dict[str, Any]]) -> io.StringIO:
+    """The events as COPY reads them (CSV), in chain order."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     moments: dict[Any, str] = {}
@@ -219,9 +243,14 @@ def _copy_events(rows: list[dict[str, Any]]) -> None:
             ]
         )
     buffer.seek(0)
+    return buffer
+
+
+def _copy_events(copy_input: io.StringIO) -> None:
+    """PostgreSQL COPY of many events: rows keep their order, so ids follow the chain."""
     table = AuditEvent._meta.db_table
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
             f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({TEXT_COLUMNS}))",
-            buffer,
+            copy_input,
         )

@@ -7,9 +7,10 @@
    child process (its peak RSS, Django included), next to a child that only
    reads the file with python-calamine.
 3. Approves a review list of 10,000 items (register 10,000 students with
-   accounts, 10,000 audit events) and prints the seconds; then a second list
-   of 10,000 from the next year's intake, which meets the first 10,000
-   students already registered (and statistics not yet refreshed).
+   accounts, 10,000 audit events) and prints the seconds; then three more
+   lists of 10,000 from the next year's intake, which meet the students
+   registered before (and statistics not yet refreshed). Prints each time,
+   the best and the median.
 
 Targets on a 2-core machine: ≥ 14,000 rows/s and ≤ 400 MB for the 100,000-row
 import; ≤ 1 s for the 10,000-item approval.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -196,22 +198,30 @@ def test_bench_import_and_approval(setting, tmp_path):
             f"peak RSS of the import command {import_mb:6.0f} MB (calamine read alone {read_mb:5.0f} MB)"
         )
 
-    # The second list of a year meets 10,000 students already registered, with no ANALYZE since.
-    for label, year, batch_term in (
-        ("first", 2026, term),
-        ("second", 2027, Term.objects.get(academic_year__start_year=2027)),
-    ):
+    # Lists after the first meet students already registered, with no ANALYZE since; the
+    # machine's own noise is large, so several lists are timed and each time is printed.
+    lists = [("2026", 2026, term, 0)] + [
+        ("2027", 2027, Term.objects.get(academic_year__start_year=2027), k * 10_000) for k in range(3)
+    ]
+    times = []
+    for label, year, batch_term, offset in lists:
         exams = list(
             AdmissionRecord.objects.filter(year=year)
             .order_by("pk")
-            .values_list("exam_number", flat=True)[:10_000]
+            .values_list("exam_number", flat=True)[offset : offset + 10_000]
         )
         elapsed = timed_approval(exams, college=college, term=batch_term, staff=staff, registrar=registrar)
-        registered = AdmissionRecord.objects.filter(year=year, state="registered").count()
+        times.append(elapsed)
+        registered = AdmissionRecord.objects.filter(
+            year=year, exam_number__in=exams, state="registered"
+        ).count()
         print(
-            f"approve the {label} list of {len(exams):,} items (register, accounts, audit events): {elapsed:5.2f} s"
+            f"approve a list of {len(exams):,} items of {label} "
+            f"(register, accounts, audit events): {elapsed:5.2f} s"
         )
         assert registered == len(exams)
+    times.sort()
+    print(f"approval of 10,000 items: best {times[0]:.2f} s, median {statistics.median(times):.2f} s")
 
 
 def timed_approval(exams: list[str], *, college, term, staff, registrar) -> float:

@@ -191,23 +191,18 @@ def admission_apply_steps(
     groups: dict[tuple, list] = defaultdict(list)
     for step, plan in planned:
         groups[plan.group].append(step.record)
-    for (source, target, values), members in groups.items():
-        for start in range(0, len(members), CHUNK):
-            chunk = members[start : start + CHUNK]
-            if _update_group(chunk, source, {"state": target, **dict(values)}) != len(chunk):
-                raise DomainError("部分录取数据已被他人处理，请刷新后重试")
 
-    state_field = AdmissionRecord._meta.get_field("state")
+    def update_groups() -> None:
+        for (source, target, values), members in groups.items():
+            for start in range(0, len(members), CHUNK):
+                chunk = members[start : start + CHUNK]
+                if _update_group(chunk, source, {"state": target, **dict(values)}) != len(chunk):
+                    raise DomainError("部分录取数据已被他人处理，请刷新后重试")
+
     subject_type = AdmissionRecord._meta.label_lower
     events = []
     for step, plan in planned:
         record = step.record
-        if isinstance(record, AdmissionRecord):
-            state_field.set_state(record, plan.target)
-            for name, value in plan.values.items():
-                setattr(record, name, value)
-        else:
-            record.state = plan.target
         student_id = record.student_id
         events.append(
             EventSpec(
@@ -222,7 +217,18 @@ def admission_apply_steps(
                 college_id=record.college_id,
             )
         )
-    audit_record_many(events)
+    # The events are hashed in a worker thread while the UPDATEs run.
+    audit_record_many(events, meanwhile=update_groups)
+
+    state_field = AdmissionRecord._meta.get_field("state")
+    for step, plan in planned:
+        record = step.record
+        if isinstance(record, AdmissionRecord):
+            state_field.set_state(record, plan.target)
+            for name, value in plan.values.items():
+                setattr(record, name, value)
+        else:
+            record.state = plan.target
     return [s.record for s in steps]
 
 
@@ -304,7 +310,8 @@ def lock_records(ids: Sequence[int], *, full: bool = False) -> dict[int, Any]:
             continue
         where, params = id_in(chunk)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {columns} FROM {table} WHERE id {where} ORDER BY id FOR UPDATE", params)
+            lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+            cursor.execute(f"SELECT {columns} FROM {table} WHERE id {where} ORDER BY id{lock}", params)
             found.update((row[0], RecordRow(*row)) for row in cursor.fetchall())
     return found
 

@@ -170,3 +170,21 @@ def test_the_spliced_hash_is_the_hash_of_the_defined_content(text, number, value
         )
         == expected
     )
+
+
+@pytest.mark.parametrize("count", [3, COPY_THRESHOLD + 1])
+def test_events_hashed_beside_the_rest_of_a_write_are_written_only_when_it_succeeds(count):
+    """``meanwhile`` runs the write's own statements while a worker thread hashes the events."""
+    specs = [EventSpec(action="test.event", subject=("test.thing", i), after={"n": i}) for i in range(count)]
+    ran = []
+    with transaction.atomic():
+        assert audit_record_many(specs, meanwhile=lambda: ran.append(True)) == count
+    assert ran == [True] and AuditEvent.objects.count() == count
+    assert verify_chain() == (count, None)
+
+    def fails():
+        raise RuntimeError("部分录取数据已被他人处理")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_record_many(specs, meanwhile=fails)
+    assert AuditEvent.objects.count() == count
