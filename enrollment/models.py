@@ -121,12 +121,15 @@ class AdmissionRecord(FSMModelMixin, models.Model):
     )
     entry_date = models.DateField(_("入学日期"))
     remark = models.CharField(_("备注"), max_length=200, blank=True)
+    # The first term of the record's year, set by the import; like college, a copy the database
+    # does not check again per row (PROTECT still guards the term in the ORM).
     term = models.ForeignKey(
         Term,
         on_delete=models.PROTECT,
         related_name="admission_records",
         verbose_name=_("入学学期"),
         db_index=False,  # records are read by college and state, and joined to their term, never the reverse
+        db_constraint=False,
     )
 
     state = FSMField(
