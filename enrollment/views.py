@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enrollment import exports, selectors, services
 from enrollment.models import AdmissionRecord
+from enrollment.progress import progress_key
 from registrar.models import Batch
 from registrar.roles import STAFF_ROLES, Role, role_of
 from registrar.services import DomainError
@@ -122,8 +123,5 @@ def error_file(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def progress(request: HttpRequest, token: str) -> HttpResponse:
-    from django.http import JsonResponse
-
-    return JsonResponse(
-        cache.get(f"enrollment:progress:{request.user.pk}:{token}") or {"phase": "", "done": 0, "total": 0}
-    )
+    """How far the server is with this user's upload ``token`` (the page's progress bar polls it)."""
+    return JsonResponse(cache.get(progress_key(request.user.pk, token)) or {"phase": "", "percent": 0})

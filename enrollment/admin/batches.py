@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import admin, messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -18,6 +20,7 @@ from enrollment.models import (
     ReviewItem,
     ReviewOutcome,
 )
+from enrollment.progress import UploadProgress
 from enrollment.views import download
 from registrar.admin_base import ScopedAdmin
 from registrar.batches import BatchConflict, BatchInvalid, batch_actions
@@ -107,6 +110,7 @@ class ReviewBatchAdmin(ScopedAdmin):
             "title": str(batch),
             "batch": batch,
             "outcomes": ReviewOutcome.choices,
+            "token": secrets.token_urlsafe(12),
         }
         if request.method == "POST":
             response = self._handle(request, batch, context)
@@ -143,9 +147,16 @@ class ReviewBatchAdmin(ScopedAdmin):
                     messages.error(request, _("请选择审查结果表"))
                     return here
                 content = upload.read()
-                errors = services.review_items_from_sheet(
-                    actor=request.user, batch_id=batch.pk, sheet=parse_review_results(content, upload.name)
-                )
+                progress = UploadProgress(request)
+                progress.reading()
+                try:
+                    errors = services.review_items_from_sheet(
+                        actor=request.user,
+                        batch_id=batch.pk,
+                        sheet=parse_review_results(content, upload.name),
+                    )
+                finally:
+                    progress.done()
                 if errors:
                     context["shown_errors"] = errors[:500]
                     context["error_count"] = len(errors)

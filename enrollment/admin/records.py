@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 from django.contrib import admin, messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -22,6 +21,7 @@ from enrollment.models import (
     CorrectionRequest,
     DataReport,
 )
+from enrollment.progress import UploadProgress
 from registrar.admin_base import ScopedAdmin
 from registrar.idcard import mask
 from registrar.roles import is_college_staff, is_registrar
@@ -221,8 +221,7 @@ class AdmissionRecordAdmin(ScopedAdmin):
         }
         if request.method == "POST":
             upload = request.FILES.get("file")
-            token = request.POST.get("token") or secrets.token_urlsafe(12)
-            key = f"enrollment:progress:{request.user.pk}:{token}"
+            progress = UploadProgress(request)
             try:
                 year = int(request.POST.get("year", ""))
             except ValueError:
@@ -231,12 +230,8 @@ class AdmissionRecordAdmin(ScopedAdmin):
                 messages.error(request, _("请选择文件并填写招生年份"))
                 return TemplateResponse(request, "enrollment/admin/import.html", context)
             content = upload.read()
-            cache.set(key, {"phase": "读取与校验", "done": 0, "total": 0}, 600)
+            progress.reading()
             sheet = parse_admissions(content, upload.name)
-
-            def progress(done: int, total: int, phase: str) -> None:
-                cache.set(key, {"phase": phase, "done": done, "total": total}, 600)
-
             try:
                 result = services.admission_import(
                     actor=request.user,
@@ -244,13 +239,13 @@ class AdmissionRecordAdmin(ScopedAdmin):
                     sheet=sheet,
                     file_name=upload.name,
                     dry_run=bool(request.POST.get("dry_run")),
-                    progress=progress,
+                    progress=progress.service_report,
                 )
             except REFUSALS as exc:
                 messages.error(request, str(exc))
                 return TemplateResponse(request, "enrollment/admin/import.html", context)
             finally:
-                cache.set(key, {"phase": "完成", "done": 1, "total": 1}, 600)
+                progress.done()
             context.update(result=result, year=year)
             if result.errors:
                 context["error_token"] = remember_errors(request, content, upload.name, result.errors)
