@@ -1,7 +1,9 @@
 """Files out: the platform's registration file (xlsx, DBF), statistics (ENR-12), templates, error sheets.
 
 Workbooks are write-only (streamed), and every text cell that a spreadsheet
-would read as a formula is escaped.
+would read as a formula is escaped. Sheet titles and our own headers follow the
+active language; the platform's column names, the Chinese headers the import
+reads back and the coded values stay as they are.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import dbf
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -102,13 +105,15 @@ def registration_row(record) -> list[str]:
 def registration_xlsx(records: Iterable) -> bytes:
     """学籍注册上报文件 (xlsx): the platform's column names as the header."""
     return xlsx(
-        [name for name, _, _ in REGISTRATION_LAYOUT], (registration_row(r) for r in records), "学籍注册"
+        [name for name, _label, _width in REGISTRATION_LAYOUT],
+        (registration_row(r) for r in records),
+        "学籍注册",
     )
 
 
 def registration_dbf(records: Iterable) -> bytes:
     """学籍注册上报文件 (DBF, GBK): fixed column names and widths."""
-    spec = "; ".join(f"{name} C({width})" for name, _, width in REGISTRATION_LAYOUT)
+    spec = "; ".join(f"{name} C({width})" for name, _label, width in REGISTRATION_LAYOUT)
     handle, path = tempfile.mkstemp(suffix=".dbf")
     os.close(handle)
     try:
@@ -120,7 +125,7 @@ def registration_dbf(records: Iterable) -> bytes:
                 table.append(
                     tuple(
                         _fit(value, width)
-                        for value, (_, _, width) in zip(row, REGISTRATION_LAYOUT, strict=True)
+                        for value, (_name, _label, width) in zip(row, REGISTRATION_LAYOUT, strict=True)
                     )
                 )
         finally:
@@ -141,8 +146,15 @@ def _fit(value: str, width: int) -> str:
 
 def statistics_xlsx(rows: Iterable[Sequence[Any]], states: Sequence[tuple[str, str]]) -> bytes:
     """新生注册情况统计表 (ENR-12): by college and major, a column per outcome."""
-    header = ["院系", "专业代码", "专业名称", "层次", *[label for _, label in states], "合计"]
-    return xlsx(header, rows, "新生注册统计")
+    header = [
+        _("院系"),
+        _("专业代码"),
+        _("专业名称"),
+        _("层次"),
+        *[label for _key, label in states],
+        _("合计"),
+    ]
+    return xlsx(header, rows, _("新生注册统计"))
 
 
 def admission_template() -> bytes:
@@ -167,14 +179,20 @@ def admission_template() -> bytes:
         "普通",
         "",
     ]
-    notes = ["（" + c.label + ("，必填" if c.required else "") + "）" for c in ADMISSION_COLUMNS]
-    return xlsx(header, [notes, example], "录取数据")
+    notes = [
+        (_("（%(label)s，必填）") if c.required else _("（%(label)s）")) % {"label": c.label}
+        for c in ADMISSION_COLUMNS
+    ]
+    return xlsx(header, [notes, example], _("录取数据"))
 
 
 def review_template(records: Iterable = ()) -> bytes:
-    """审查结果模板, prefilled with the college's freshmen when given."""
+    """审查结果模板, prefilled with the college's freshmen when given.
+
+    The headers and the 审查结论 are what the upload reads back, so they stay Chinese.
+    """
     header = [c.label for c in REVIEW_COLUMNS]
-    return xlsx(header, ([r.exam_number, r.name, "报到入学", "", ""] for r in records), "审查结果")
+    return xlsx(header, ([r.exam_number, r.name, "报到入学", "", ""] for r in records), _("审查结果"))
 
 
 def error_sheet(original: Sequence[Sequence[Any]], errors: Sequence[RowError]) -> bytes:
@@ -185,16 +203,16 @@ def error_sheet(original: Sequence[Sequence[Any]], errors: Sequence[RowError]) -
             f"{error.column}：{error.reason}" if error.column else error.reason
         )
     rows = list(original)
-    header = [*(rows[0] if rows else []), "错误说明"]
+    header = [*(rows[0] if rows else []), _("错误说明")]
     general = "；".join(by_row.get(0, []) + by_row.get(1, []))
     body = []
     for number, cells in enumerate(rows[1:], start=2):
         body.append([*cells, "；".join(by_row.get(number, []))])
     if general:
-        body.insert(0, ["" for _ in header[:-1]] + [general])
-    return xlsx(header, body, "错误")
+        body.insert(0, ["" for _cell in header[:-1]] + [general])
+    return xlsx(header, body, _("错误"))
 
 
 def password_sheet(rows: Iterable[tuple[str, str, str]]) -> bytes:
     """初始密码单 for the college to hand out."""
-    return xlsx(["学号（登录账号）", "姓名", "初始密码"], rows, "初始密码")
+    return xlsx([_("学号（登录账号）"), _("姓名"), _("初始密码")], rows, _("初始密码"))

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from audit.services import audit_record
@@ -88,11 +89,11 @@ def batch_actions(*, user: User, batch: Batch) -> list[tuple[str, str]]:
 def batch_create(*, actor: User, kind: str, college: College, term: Term, title: str = "") -> Batch:
     """新建名单: a draft list for one college and term."""
     if kind not in BatchKind.values:
-        raise DomainError(f"未知的批次种类：{kind}")
+        raise DomainError(_("未知的批次种类：%(kind)s") % {"kind": kind})
     if not (
         is_registrar(actor) or (is_college_staff(actor) and actor.colleges.filter(pk=college.pk).exists())
     ):
-        raise PermissionDenied("只能为本学院建立名单")
+        raise PermissionDenied(_("只能为本学院建立名单"))
     batch = Batch.objects.create(kind=kind, college=college, term=term, title=title, created_by=actor)
     audit_record(
         actor=actor,
@@ -111,7 +112,7 @@ def batch_for_update(*, actor: User, batch_id: int, kind: str | None = None) -> 
     if kind is not None:
         visible = visible.filter(kind=kind)
     if not visible.exists():
-        raise Batch.DoesNotExist("批次不存在")
+        raise Batch.DoesNotExist(_("批次不存在"))
     return Batch.objects.select_for_update().get(pk=batch_id)
 
 
@@ -133,13 +134,16 @@ def batch_move(
     """
     batch = batch_for_update(actor=actor, batch_id=batch_id, kind=kind)
     if transition not in COLLEGE_TRANSITIONS | REGISTRAR_TRANSITIONS:
-        raise DomainError(f"未知的批次操作：{transition}")
+        raise DomainError(_("未知的批次操作：%(transition)s") % {"transition": transition})
     label = transition_label(Batch, transition)
     if not may_perform(actor, batch, transition):
-        raise PermissionDenied(f"无权{label}")
+        raise PermissionDenied(_("无权%(action)s") % {"action": label})
     method = getattr(batch, transition)
     if not can_proceed(method):
-        raise BatchConflict(f"名单当前状态为“{batch.get_state_display()}”，不能{label}（可能已被他人处理）")
+        raise BatchConflict(
+            _("名单当前状态为“%(state)s”，不能%(action)s（可能已被他人处理）")
+            % {"state": batch.get_state_display(), "action": label}
+        )
     if check is not None:
         problems = list(check(batch))
         if problems:
@@ -161,7 +165,7 @@ def batch_move(
     # The conditional UPDATE settles races even where row locks are not available (SQLite).
     updated = Batch.objects.filter(pk=batch.pk, state=before).update(state=batch.state, **fields)
     if updated != 1:
-        raise BatchConflict(f"名单已被他人处理，不能{label}")
+        raise BatchConflict(_("名单已被他人处理，不能%(action)s") % {"action": label})
     audit_record(
         actor=actor,
         action=f"registrar.batch.{transition}",

@@ -9,13 +9,15 @@ import operator
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
 
 
 class IdNumberError(ValueError):
-    """An id number that is not a valid 居民身份证号码; the message is in Chinese."""
+    """An id number that is not a valid 居民身份证号码; the message is in the active language."""
 
 
 @dataclass(frozen=True)
@@ -41,30 +43,48 @@ def parse_id_number(id_number: str) -> IdNumberFacts:
     """The birth date and gender an 18-character number encodes, or ``IdNumberError``."""
     number = normalize(id_number)
     if not ID_PATTERN.match(number):
-        raise IdNumberError("身份证号应为18位，前17位为数字，末位为数字或X")
+        raise IdNumberError(_("身份证号应为18位，前17位为数字，末位为数字或X"))
     if check_digit(number[:17]) != number[17]:
-        raise IdNumberError("身份证号校验位错误")
+        raise IdNumberError(_("身份证号校验位错误"))
     try:
         birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
-        raise IdNumberError("身份证号中的出生日期无效") from exc
+        raise IdNumberError(_("身份证号中的出生日期无效")) from exc
     if birth.year < 1900:
-        raise IdNumberError("身份证号中的出生日期无效")
+        raise IdNumberError(_("身份证号中的出生日期无效"))
     return IdNumberFacts(birth_date=birth, gender="1" if int(number[16]) % 2 else "2")
+
+
+def consistency_problems(
+    id_number: str, birth_date: datetime.date | None, gender: str | None
+) -> list[tuple[str, str]]:
+    """(field, reason) pairs where the number disagrees with the stated birth date and gender.
+
+    ``field`` is ``"id_number"``, ``"birth_date"`` or ``"gender"``: the field the
+    reason is about, so that callers never need to read the (translated) reason.
+    Empty when everything agrees.
+    """
+    try:
+        facts = parse_id_number(id_number)
+    except IdNumberError as exc:
+        return [("id_number", str(exc))]
+    problems = []
+    if birth_date is not None and facts.birth_date != birth_date:
+        problems.append(
+            (
+                "birth_date",
+                _("出生日期与身份证号不一致（身份证号为%(date)s）")
+                % {"date": f"{facts.birth_date:%Y-%m-%d}"},
+            )
+        )
+    if gender in ("1", "2") and facts.gender != gender:
+        problems.append(("gender", _("性别与身份证号不一致")))
+    return problems
 
 
 def consistency_errors(id_number: str, birth_date: datetime.date | None, gender: str | None) -> list[str]:
     """Reasons why the number disagrees with the stated birth date and gender (empty when it agrees)."""
-    try:
-        facts = parse_id_number(id_number)
-    except IdNumberError as exc:
-        return [str(exc)]
-    errors = []
-    if birth_date is not None and facts.birth_date != birth_date:
-        errors.append(f"出生日期与身份证号不一致（身份证号为{facts.birth_date:%Y-%m-%d}）")
-    if gender in ("1", "2") and facts.gender != gender:
-        errors.append("性别与身份证号不一致")
-    return errors
+    return [reason for _field, reason in consistency_problems(id_number, birth_date, gender)]
 
 
 def make_id_number(region: str, birth: datetime.date, sequence: int, gender: str) -> str:

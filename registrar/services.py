@@ -8,6 +8,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from audit.services import audit_record
@@ -16,7 +18,7 @@ from registrar.roles import STAFF_ROLES, Role, is_registrar
 
 
 class DomainError(Exception):
-    """A refusal with a reason in Chinese, shown to the user as it is."""
+    """A refusal with a reason in the active language (Chinese by default), shown to the user as it is."""
 
 
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
@@ -39,9 +41,9 @@ def user_create(
 ) -> User:
     """Create an account with one role; staff roles may sign in to the staff pages (SEC-1)."""
     if role == Role.STUDENT and student is None:
-        raise DomainError("学生账号必须关联学生")
+        raise DomainError(_("学生账号必须关联学生"))
     if role == Role.COLLEGE_STAFF and not list(colleges):
-        raise DomainError("二级学院学籍员账号必须关联至少一个院系")
+        raise DomainError(_("二级学院学籍员账号必须关联至少一个院系"))
     user = User(
         username=username,
         role=role,
@@ -91,7 +93,7 @@ def user_set_credentials(
 def reference_save(*, actor: User, instance: models.Model, changed: Iterable[str] = ()) -> models.Model:
     """Save reference data (school, colleges, majors, terms, calendar) entered by the registrar."""
     if not is_registrar(actor):
-        raise PermissionDenied("只有教务处可以维护基础数据")
+        raise PermissionDenied(_("只有教务处可以维护基础数据"))
     creating = instance.pk is None
     before = {}
     if not creating:
@@ -111,7 +113,7 @@ def reference_save(*, actor: User, instance: models.Model, changed: Iterable[str
 def reference_delete(*, actor: User, instance: models.Model) -> None:
     """Delete reference data that nothing refers to; the database refuses otherwise."""
     if not is_registrar(actor):
-        raise PermissionDenied("只有教务处可以维护基础数据")
+        raise PermissionDenied(_("只有教务处可以维护基础数据"))
     audit_record(
         actor=actor,
         action=f"{instance._meta.label_lower}.delete",
@@ -121,15 +123,16 @@ def reference_delete(*, actor: User, instance: models.Model) -> None:
     instance.delete()
 
 
+# Transition name → what it is called; lazy, so that a message reads it in the active language.
 STATUS_TRANSITIONS = {
-    "suspend": "休学",
-    "resume": "复学",
-    "retain": "保留学籍",
-    "restore": "恢复学籍",
-    "deregister": "学籍注销",
-    "graduate": "毕业",
-    "complete": "结业",
-    "exchange_completion": "结业换发毕业证书",
+    "suspend": gettext_lazy("休学"),
+    "resume": gettext_lazy("复学"),
+    "retain": gettext_lazy("保留学籍"),
+    "restore": gettext_lazy("恢复学籍"),
+    "deregister": gettext_lazy("学籍注销"),
+    "graduate": gettext_lazy("毕业"),
+    "complete": gettext_lazy("结业"),
+    "exchange_completion": gettext_lazy("结业换发毕业证书"),
 }
 
 
@@ -145,14 +148,19 @@ def student_change_status(
 ) -> Student:
     """学籍状态变更: move a student's status by one declared transition, with reason and 文号."""
     if transition not in STATUS_TRANSITIONS:
-        raise DomainError(f"未知的学籍状态变更：{transition}")
+        raise DomainError(_("未知的学籍状态变更：%(transition)s") % {"transition": transition})
     if actor is not None and not is_registrar(actor):
-        raise PermissionDenied("只有教务处可以变更学籍状态")
+        raise PermissionDenied(_("只有教务处可以变更学籍状态"))
     student = Student.objects.select_for_update().get(pk=student_id)
     method = getattr(student, transition)
     if not can_proceed(method):
         raise DomainError(
-            f"{student.name}当前学籍状态为“{student.get_student_status_display()}”，不能办理{STATUS_TRANSITIONS[transition]}"
+            _("%(name)s当前学籍状态为“%(status)s”，不能办理%(action)s")
+            % {
+                "name": student.name,
+                "status": student.get_student_status_display(),
+                "action": STATUS_TRANSITIONS[transition],
+            }
         )
     before = student.student_status
     method()

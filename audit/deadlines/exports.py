@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from audit.deadlines.selectors import subject_labels
@@ -19,21 +20,25 @@ from audit.models import AuditEvent, DeadlineViolation
 
 CHUNK = 1000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-HEADER = [
-    "规则代码",
-    "规则名称",
-    "对象类型",
-    "对象编号",
-    "对象",
-    "责任院系",
-    "起算日期",
-    "截止日期",
-    "暂定",
-    "完成日期",
-    "逾期天数",
-    "状态",
-    "审计事件",
-]
+
+
+def header() -> list[str]:
+    """The export's column headers, in the active language."""
+    return [
+        _("规则代码"),
+        _("规则名称"),
+        _("对象类型"),
+        _("对象编号"),
+        _("对象"),
+        _("责任院系"),
+        _("起算日期"),
+        _("截止日期"),
+        _("暂定"),
+        _("完成日期"),
+        _("逾期天数"),
+        _("状态"),
+        _("审计事件"),
+    ]
 
 
 def safe_cell(value: Any) -> Any:
@@ -61,7 +66,7 @@ def _event_text(event: AuditEvent) -> str:
     when = timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M")
     parts = [f"#{event.pk}", when, event.action, event.actor_name]
     if event.document_number:
-        parts.append(f"文号{event.document_number}")
+        parts.append(_("文号%(number)s") % {"number": event.document_number})
     return " ".join(parts)
 
 
@@ -77,6 +82,8 @@ def _chunks(queryset: QuerySet[DeadlineViolation]) -> Iterator[list[DeadlineViol
 
 
 def violation_rows(user, queryset: QuerySet[DeadlineViolation]) -> Iterable[list[Any]]:
+    """One row per violation with its evidence, read in chunks."""
+    yes, no = _("是"), _("否")
     for chunk in _chunks(queryset.select_related("rule", "college")):
         labels = subject_labels(chunk)
         evidence = _evidence(user, chunk)
@@ -93,7 +100,7 @@ def violation_rows(user, queryset: QuerySet[DeadlineViolation]) -> Iterable[list
                 v.college.name if v.college else "",
                 v.clock_start,
                 v.due_date,
-                "是" if v.provisional else "否",
+                yes if v.provisional else no,
                 v.done_on,
                 v.days_late,
                 v.get_state_display(),
@@ -104,8 +111,8 @@ def violation_rows(user, queryset: QuerySet[DeadlineViolation]) -> Iterable[list
 def violations_xlsx_write(*, user, queryset: QuerySet[DeadlineViolation], out: IO[bytes]) -> int:
     """逾期记录导出: write the violations and their evidence to ``out``; returns the number of rows."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("逾期记录")
-    sheet.append(HEADER)
+    sheet = workbook.create_sheet(_("逾期记录"))
+    sheet.append(header())
     count = 0
     for row in violation_rows(user, queryset):
         sheet.append([safe_cell(value) for value in row])

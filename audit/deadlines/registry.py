@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.db.models.expressions import BaseExpression
+from django.utils.translation import gettext as _
 
 Expression = str | BaseExpression
 
@@ -107,16 +108,19 @@ def validate_rule(rule) -> None:
     errors: dict[str, str] = {}
     if rule.unit == DeadlineUnit.FIXED_DATE:
         if not rule.fixed_day:
-            errors["fixed_day"] = "按固定日期计算的规则须填写“月-日”，如 10-30"
+            errors["fixed_day"] = _("按固定日期计算的规则须填写“月-日”，如 10-30")
         else:
             month, day = (int(part) for part in rule.fixed_day.split("-"))
             if day > (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31):
-                errors["fixed_day"] = f"{rule.fixed_day} 不是有效日期"
+                errors["fixed_day"] = _("%(day)s 不是有效日期") % {"day": rule.fixed_day}
     elif rule.unit in (DeadlineUnit.MONTHS, DeadlineUnit.WORKDAYS) and (rule.length or 0) < 1:
-        errors["length"] = "按自然月或工作日计算的时限长度至少为1"
+        errors["length"] = _("按自然月或工作日计算的时限长度至少为1")
     kind = get_kind(rule.kind)
     if kind is not None and rule.clock not in kind.clocks:
         offered = "、".join(kind.clocks)
-        errors["clock"] = f"“{kind.label}”的起算事件只能是：{offered}"
+        errors["clock"] = _("“%(kind)s”的起算事件只能是：%(clocks)s") % {
+            "kind": kind.label,
+            "clocks": offered,
+        }
     if errors:
         raise ValidationError(errors)

@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.db import connection
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.deadlines.registry import DeadlineKind
 from audit.models import DeadlineNotice, DeadlineReminder, DeadlineRule, DeadlineScan
@@ -96,11 +97,13 @@ def notices_send(*, notice_ids: list[int]) -> int:
         )
         if not claimed or not recipients:
             continue
-        provisional = "（含暂定截止日期，法定节假日安排公布后将重新计算）" if notice.provisional else ""
+        provisional = _("（含暂定截止日期，法定节假日安排公布后将重新计算）") if notice.provisional else ""
         try:
             send_mail(
-                subject=f"【时限提醒】{notice.rule.name}：{notice.subject_count}项将到期",
-                message=f"{notice.message}{provisional}\n\n请登录学籍学历电子注册管理系统查看“时限提醒”。",
+                subject=_("【时限提醒】%(rule)s：%(count)s项将到期")
+                % {"rule": notice.rule.name, "count": notice.subject_count},
+                message=_("%(notice)s%(provisional)s\n\n请登录学籍学历电子注册管理系统查看“时限提醒”。")
+                % {"notice": notice.message, "provisional": provisional},
                 from_email=None,
                 recipient_list=[user.email for user in recipients],
             )

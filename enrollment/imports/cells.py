@@ -1,4 +1,7 @@
-"""Cell checks: each cell on its own, with a reason in Chinese (ENR-7)."""
+"""Cell checks: each cell on its own, with a reason in the active language (ENR-7).
+
+Column names stay the file's Chinese headers; only the reasons are translated.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +12,12 @@ import sys
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
 from enrollment.imports.columns import ADMISSION_COLUMNS, OUTCOME_NAMES, REVIEW_COLUMNS, Column, RowError
 from registrar import codes
-from registrar.idcard import consistency_errors, normalize
+from registrar.idcard import consistency_problems, normalize
 
 # ---------------------------------------------------------------- cell checks
 
@@ -61,18 +67,21 @@ def _date_from_text(text: str, month_ok: bool) -> datetime.date:
                     if match:
                         break
             if not match:
-                raise ValueError("日期格式应为YYYYMMDD或YYYY-MM-DD")
+                raise ValueError(_("日期格式应为YYYYMMDD或YYYY-MM-DD"))
             year, month, day = int(match.group(1)), int(match.group(2)), 1
     if not 1900 <= year <= 2100:
-        raise ValueError("日期超出合理范围")
+        raise ValueError(_("日期超出合理范围"))
     try:
         return datetime.date(year, month, day)
     except ValueError as exc:
-        raise ValueError("日期不存在") from exc
+        raise ValueError(_("日期不存在")) from exc
 
 
 def _code_table(choices, label: str, pad: bool = False):
-    """A checker that accepts a code or its Chinese name; one dict lookup per cell."""
+    """A checker that accepts a code or its Chinese name; one dict lookup per cell.
+
+    ``label`` names the code table in messages (lazy: read in the active language).
+    """
     table = {code: code for code in choices.values}
     table.update({str(name): code for code, name in choices.choices})
     if pad:
@@ -81,7 +90,9 @@ def _code_table(choices, label: str, pad: bool = False):
     def check(text: str, value: Any) -> str:
         code = table.get(text)
         if code is None:
-            raise ValueError(f"“{text[:20]}”不是有效的{label}代码或名称")
+            raise ValueError(
+                _("“%(value)s”不是有效的%(table)s代码或名称") % {"value": text[:20], "table": label}
+            )
         return code
 
     return check
@@ -91,9 +102,9 @@ def _program_years(text: str, value: Any = None) -> Decimal:
     try:
         years = Decimal(text)
     except InvalidOperation as exc:
-        raise ValueError("学制应为数字，如4或2.5") from exc
+        raise ValueError(_("学制应为数字，如4或2.5")) from exc
     if not Decimal("1") <= years <= Decimal("9") or years != years.quantize(Decimal("0.1")):
-        raise ValueError("学制应在1到9年之间，至多一位小数")
+        raise ValueError(_("学制应在1到9年之间，至多一位小数"))
     return years
 
 
@@ -102,7 +113,7 @@ EXAM_NUMBER = re.compile(r"^[0-9A-Za-z]{1,20}$")
 
 def _exam_number(text: str, value: Any) -> str:
     if not EXAM_NUMBER.match(text):
-        raise ValueError("考生号应为不超过20位的数字或字母")
+        raise ValueError(_("考生号应为不超过20位的数字或字母"))
     return text
 
 
@@ -113,20 +124,20 @@ def _plain(text: str, value: Any) -> str:
 ADMISSION_CHECKS = {
     "exam_number": _exam_number,
     "name": _plain,
-    "gender": _code_table(codes.Gender, "性别"),
+    "gender": _code_table(codes.Gender, pgettext_lazy("code table", "性别")),
     "birth_date": lambda text, value: parse_date(value),
-    "id_type": _code_table(codes.IdType, "证件类型"),
+    "id_type": _code_table(codes.IdType, pgettext_lazy("code table", "证件类型")),
     "id_number": lambda text, value: normalize(text),
-    "ethnicity": _code_table(codes.Ethnicity, "民族", pad=True),
-    "political_status": _code_table(codes.PoliticalStatus, "政治面貌", pad=True),
+    "ethnicity": _code_table(codes.Ethnicity, pgettext_lazy("code table", "民族"), pad=True),
+    "political_status": _code_table(codes.PoliticalStatus, pgettext_lazy("code table", "政治面貌"), pad=True),
     "major_code": lambda text, value: sys.intern(text),
     "major_name": lambda text, value: sys.intern(text),
-    "level": _code_table(codes.Level, "层次", pad=True),
+    "level": _code_table(codes.Level, pgettext_lazy("code table", "层次"), pad=True),
     "program_years": _program_years,
-    "study_mode": _code_table(codes.StudyMode, "学习形式"),
+    "study_mode": _code_table(codes.StudyMode, pgettext_lazy("code table", "学习形式")),
     "entry_date": lambda text, value: parse_date(value, month_ok=True),
     "college": lambda text, value: sys.intern(text),
-    "admission_type": _code_table(codes.AdmissionType, "录取类型", pad=True),
+    "admission_type": _code_table(codes.AdmissionType, pgettext_lazy("code table", "录取类型"), pad=True),
     "remark": _plain,
 }
 ADMISSION_DEFAULTS = {
@@ -159,14 +170,14 @@ def _cell_errors(plan: tuple[tuple, ...], raw: dict, number: int, values: dict, 
             text = cell_text(value)
         if not text:
             if required:
-                errors.append(RowError(number, label, "不能为空"))
+                errors.append(RowError(number, label, _("不能为空")))
             continue
         if len(text) > max_length:
-            errors.append(RowError(number, label, f"长度超过{max_length}个字符"))
+            errors.append(RowError(number, label, _("长度超过%(limit)s个字符") % {"limit": max_length}))
             continue
         first = text[0]
         if first in SUSPICIOUS_STARTS and (first != "-" or not text[1:2].isdigit()):
-            errors.append(RowError(number, label, "不能以 = + - @ 开头（疑似公式）"))
+            errors.append(RowError(number, label, _("不能以 = + - @ 开头（疑似公式）")))
             continue
         try:
             values[key] = check(text, value)
@@ -175,6 +186,8 @@ def _cell_errors(plan: tuple[tuple, ...], raw: dict, number: int, values: dict, 
 
 
 ADMISSION_PLAN = _plan(ADMISSION_COLUMNS, ADMISSION_CHECKS)
+# Field key → the file's header, for errors found by checks across cells.
+ADMISSION_LABELS = {c.key: c.label for c in ADMISSION_COLUMNS}
 
 
 def check_admission_cells(raw: dict[str, Any], number: int) -> tuple[dict[str, Any], list[RowError]]:
@@ -185,15 +198,11 @@ def check_admission_cells(raw: dict[str, Any], number: int) -> tuple[dict[str, A
     for key, default in ADMISSION_DEFAULTS.items():
         values.setdefault(key, default)
     if values.get("id_number") and values["id_type"] == "1":
-        for reason in consistency_errors(values["id_number"], values.get("birth_date"), values.get("gender")):
-            column = (
-                "出生日期"
-                if reason.startswith("出生日期")
-                else "性别"
-                if reason.startswith("性别")
-                else "证件号码"
-            )
-            errors.append(RowError(number, column, reason))
+        # The column comes from the field each problem is about, never from the (translated) reason.
+        for field_key, reason in consistency_problems(
+            values["id_number"], values.get("birth_date"), values.get("gender")
+        ):
+            errors.append(RowError(number, ADMISSION_LABELS[field_key], reason))
     return values, errors
 
 
@@ -207,21 +216,29 @@ def check_review_cells(raw: dict[str, Any], number: int) -> tuple[dict[str, Any]
         text = cell_text(value) if not isinstance(value, datetime.date) else value
         if text in ("", None):
             if column.required:
-                errors.append(RowError(number, labels[column.key], "不能为空"))
+                errors.append(RowError(number, labels[column.key], _("不能为空")))
             continue
         if isinstance(text, str):
             if len(text) > column.max_length:
-                errors.append(RowError(number, labels[column.key], f"长度超过{column.max_length}个字符"))
+                errors.append(
+                    RowError(
+                        number,
+                        labels[column.key],
+                        _("长度超过%(limit)s个字符") % {"limit": column.max_length},
+                    )
+                )
                 continue
             if text[0] in "=+@":
-                errors.append(RowError(number, labels[column.key], "不能以 = + @ 开头（疑似公式）"))
+                errors.append(RowError(number, labels[column.key], _("不能以 = + @ 开头（疑似公式）")))
                 continue
         if column.key == "outcome":
             outcome = OUTCOME_NAMES.get(text) or (text if text in OUTCOME_NAMES.values() else None)
             if outcome is None:
                 errors.append(
                     RowError(
-                        number, labels["outcome"], "应为报到入学、放弃入学资格、保留入学资格或取消入学资格"
+                        number,
+                        labels["outcome"],
+                        _("应为报到入学、放弃入学资格、保留入学资格或取消入学资格"),
                     )
                 )
             else:

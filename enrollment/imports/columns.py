@@ -66,7 +66,11 @@ OUTCOME_NAMES = {
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem: 第N行 列名：原因. Row 0 is about the whole file (e.g. its headers)."""
+    """One problem: 第N行 列名：原因. Row 0 is about the whole file (e.g. its headers).
+
+    ``column`` is the file's own (Chinese) header and stays untranslated;
+    ``reason`` is in the active language.
+    """
 
     row: int
     column: str
@@ -94,4 +98,4 @@ class ParsedSheet:
 
 
 class FileFormatError(Exception):
-    """The file cannot be read at all; the message is in Chinese."""
+    """The file cannot be read at all; the message is in the active language."""

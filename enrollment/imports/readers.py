@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
 from enrollment.imports.columns import FileFormatError
@@ -47,17 +48,17 @@ def read_xlsx(content: bytes) -> Iterator[list[Any]]:
         start = sheet.start or (0, 0)
         rows = sheet.iter_rows()
     except Exception as exc:  # calamine raises its own error types for every malformed file
-        raise FileFormatError("无法读取该文件，请上传 xlsx 格式的表格") from exc
+        raise FileFormatError(_("无法读取该文件，请上传 xlsx 格式的表格")) from exc
 
     def stream() -> Iterator[list[Any]]:
-        for _ in range(start[0]):
+        for _row in range(start[0]):
             yield []
         pad = [None] * start[1]
         try:
             for row in rows:
                 yield pad + row if pad else row
         except Exception as exc:  # a sheet that breaks half-way is unreadable as a whole
-            raise FileFormatError("无法读取该文件，请上传 xlsx 格式的表格") from exc
+            raise FileFormatError(_("无法读取该文件，请上传 xlsx 格式的表格")) from exc
 
     return stream()
 
@@ -65,24 +66,24 @@ def read_xlsx(content: bytes) -> Iterator[list[Any]]:
 def read_dbf(content: bytes, encoding: str = "gbk") -> Iterator[list[Any]]:
     """A dBase III table (the platform's exchange format): header names first, then text values."""
     if len(content) < 33:
-        raise FileFormatError("DBF 文件不完整")
+        raise FileFormatError(_("DBF 文件不完整"))
     count, header_length, record_length = struct.unpack("<IHH", content[4:12])
     fields: list[tuple[str, int]] = []
     position = 32
     while position < header_length - 1 and content[position] != 0x0D:
         descriptor = content[position : position + 32]
         if len(descriptor) < 32:
-            raise FileFormatError("DBF 文件头损坏")
+            raise FileFormatError(_("DBF 文件头损坏"))
         name = descriptor[:11].split(b"\x00", 1)[0].decode("ascii", "replace").strip().upper()
         fields.append((name, descriptor[16]))
         position += 32
     if not fields or record_length <= 1:
-        raise FileFormatError("DBF 文件没有字段")
+        raise FileFormatError(_("DBF 文件没有字段"))
 
     def rows() -> Iterator[list[Any]]:
-        yield [name for name, _ in fields]
+        yield [name for name, _width in fields]
         offset = header_length
-        for _ in range(count):
+        for _record in range(count):
             record = content[offset : offset + record_length]
             offset += record_length
             if len(record) < record_length:
@@ -92,7 +93,7 @@ def read_dbf(content: bytes, encoding: str = "gbk") -> Iterator[list[Any]]:
                 continue
             values = []
             cursor = 1
-            for _, width in fields:
+            for _name, width in fields:
                 raw = record[cursor : cursor + width]
                 cursor += width
                 try:

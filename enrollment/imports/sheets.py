@@ -7,6 +7,8 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from enrollment.imports.cells import cell_text, check_admission_cells, check_review_cells
 from enrollment.imports.columns import (
     ADMISSION_COLUMNS,
@@ -39,14 +41,19 @@ def _header_map(header: list[Any], columns: Iterable[Column]) -> tuple[dict[int,
         if column is None:
             continue  # extra columns are ignored
         if column.key in seen:
-            errors.append(RowError(1, column.label, "表头中出现了重复的列"))
+            errors.append(RowError(1, column.label, _("表头中出现了重复的列")))
             continue
         seen.add(column.key)
         mapping[index] = column
     for column in columns:
         if column.required and column.key not in seen:
             errors.append(
-                RowError(1, column.label, f"缺少必填列（可用“{column.platform}”或“{column.label}”作表头）")
+                RowError(
+                    1,
+                    column.label,
+                    _("缺少必填列（可用“%(platform)s”或“%(label)s”作表头）")
+                    % {"platform": column.platform, "label": column.label},
+                )
             )
     return mapping, errors
 
@@ -62,7 +69,7 @@ def parse_table(
     """Rows with their numbers, and every error of every row."""
     header = next(rows, None)
     if header is None:
-        return [], [RowError(0, "", "文件是空的")]
+        return [], [RowError(0, "", _("文件是空的"))]
     mapping, errors = _header_map(header, columns)
     if errors:
         return [], errors
@@ -73,7 +80,7 @@ def parse_table(
     items = list(mapping.items())
     for number, cells in enumerate(rows, start=2):
         if number - 1 > max_rows:
-            errors.append(RowError(0, "", f"文件超过{max_rows}行，请分批导入"))
+            errors.append(RowError(0, "", _("文件超过%(limit)s行，请分批导入") % {"limit": max_rows}))
             break
         width = len(cells)
         raw = {column.key: cells[index] for index, column in items if index < width}
@@ -82,7 +89,7 @@ def parse_table(
         if number in formulas:
             for col in sorted(formulas[number]):
                 if col in mapping:
-                    errors.append(RowError(number, mapping[col].label, "单元格含公式，请粘贴为数值"))
+                    errors.append(RowError(number, mapping[col].label, _("单元格含公式，请粘贴为数值")))
         values, row_errors = check(raw, number)
         errors.extend(row_errors)
         parsed.append(SheetRow(number, values))
@@ -95,7 +102,7 @@ def _read(content: bytes, file_name: str) -> tuple[Iterator[list[Any]], list[tup
         return read_dbf(content), []
     if lower.endswith((".xlsx", ".xlsm")) or content[:2] == b"PK":
         return read_xlsx(content), formula_cells(content)
-    raise FileFormatError("只接受 xlsx 或 DBF 文件")
+    raise FileFormatError(_("只接受 xlsx 或 DBF 文件"))
 
 
 @collector_paused()
@@ -115,16 +122,20 @@ def parse_admissions(content: bytes, file_name: str) -> ParsedSheet:
         exam, id_number = row.values.get("exam_number"), row.values.get("id_number")
         if exam:
             if exam in seen_exam:
-                errors.append(RowError(row.number, "考生号", f"与第{seen_exam[exam]}行重复"))
+                errors.append(
+                    RowError(row.number, "考生号", _("与第%(row)s行重复") % {"row": seen_exam[exam]})
+                )
             else:
                 seen_exam[exam] = row.number
         if id_number:
             if id_number in seen_id:
-                errors.append(RowError(row.number, "证件号码", f"与第{seen_id[id_number]}行重复"))
+                errors.append(
+                    RowError(row.number, "证件号码", _("与第%(row)s行重复") % {"row": seen_id[id_number]})
+                )
             else:
                 seen_id[id_number] = row.number
     if not rows and not errors:
-        errors.append(RowError(0, "", "文件中没有数据行"))
+        errors.append(RowError(0, "", _("文件中没有数据行")))
     return ParsedSheet(rows, errors, sha)
 
 
@@ -142,18 +153,18 @@ def parse_review_results(content: bytes, file_name: str) -> ParsedSheet:
     for row in rows:
         exam = row.values.get("exam_number")
         if exam in seen:
-            errors.append(RowError(row.number, "考生号", f"与第{seen[exam]}行重复"))
+            errors.append(RowError(row.number, "考生号", _("与第%(row)s行重复") % {"row": seen[exam]}))
         elif exam:
             seen[exam] = row.number
     if not rows and not errors:
-        errors.append(RowError(0, "", "文件中没有数据行"))
+        errors.append(RowError(0, "", _("文件中没有数据行")))
     return ParsedSheet(rows, errors, sha)
 
 
 def raw_rows(content: bytes, file_name: str, limit: int = 200_000) -> list[list[Any]]:
     """The file's rows as text, for the error sheet that repeats them with their errors."""
     try:
-        table, _ = _read(content, file_name)
+        table, _formulas = _read(content, file_name)
     except FileFormatError:
         return []
     rows = []

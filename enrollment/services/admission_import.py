@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from audit.services import EventSpec, audit_record, audit_record_many
@@ -70,7 +71,9 @@ Progress = Callable[[int, int, str], None]
 def _first_term(year: int) -> Term:
     term = Term.objects.filter(academic_year__start_year=year, number=1).first()
     if term is None:
-        raise DomainError(f"尚未设置{year}-{year + 1}学年第一学期，请先维护学期")
+        raise DomainError(
+            _("尚未设置%(start)s-%(end)s学年第一学期，请先维护学期") % {"start": year, "end": year + 1}
+        )
     return term
 
 
@@ -123,26 +126,40 @@ def _resolve(rows: list[SheetRow], errors: list[RowError], year: int) -> tuple[l
                     RowError(
                         n,
                         "专业代码",
-                        f"专业代码{v['major_code']}（{codes.label_of(codes.Level, v['level'])}）不存在",
+                        _("专业代码%(code)s（%(level)s）不存在")
+                        % {"code": v["major_code"], "level": codes.label_of(codes.Level, v["level"])},
                     )
                 )
             else:
                 if v.get("major_name") and v["major_name"] != major.name:
-                    errors.append(RowError(n, "专业名称", f"与专业代码不符（应为“{major.name}”）"))
+                    errors.append(
+                        RowError(n, "专业名称", _("与专业代码不符（应为“%(name)s”）") % {"name": major.name})
+                    )
                 if v.get("college") and v["college"] not in (major.college.code, major.college.name):
-                    errors.append(RowError(n, "院系", f"与专业所属院系不符（应为“{major.college.name}”）"))
+                    errors.append(
+                        RowError(
+                            n,
+                            "院系",
+                            _("与专业所属院系不符（应为“%(name)s”）") % {"name": major.college.name},
+                        )
+                    )
         id_number, exam = v.get("id_number"), v.get("exam_number")
         conflict = False
         if id_number:
             holder = active.get(id_number)
             if holder is not None and own_students.get(exam) != holder:
                 errors.append(
-                    RowError(n, "证件号码", "该证件号码已有在本校的在籍学籍，一人只能有一个学籍（ENR-6）")
+                    RowError(n, "证件号码", _("该证件号码已有在本校的在籍学籍，一人只能有一个学籍（ENR-6）"))
                 )
             for _name, rec_year, other_exam in others.get(id_number, ()):
                 if rec_year == year and other_exam != exam and other_exam not in exam_numbers:
                     errors.append(
-                        RowError(n, "证件号码", f"与本年度考生号{other_exam}的录取数据证件号码相同")
+                        RowError(
+                            n,
+                            "证件号码",
+                            _("与本年度考生号%(exam_number)s的录取数据证件号码相同")
+                            % {"exam_number": other_exam},
+                        )
                     )
                 elif rec_year != year:
                     conflict = True
@@ -183,11 +200,11 @@ def admission_import(
     imported flagged for follow-up (ENR-9), and not registered until cleared.
     """
     if actor is not None and not is_registrar(actor):
-        raise PermissionDenied("只有教务处可以导入录取数据")
+        raise PermissionDenied(_("只有教务处可以导入录取数据"))
     report = progress or (lambda done, total, phase: None)
     result = ImportResult(errors=list(sheet.errors), rows=len(sheet.rows), dry_run=dry_run)
     term = _first_term(year)
-    report(0, len(sheet.rows), "校验")
+    report(0, len(sheet.rows), _("校验"))
     if result.errors and not sheet.rows:
         return result
     with transaction.atomic():
@@ -223,7 +240,7 @@ def admission_import(
                 changed.append(values)
         result.created, result.updated = len(new), len(changed)
         result.flagged = [e for e in flagged if e in {v["exam_number"] for v in new + changed}]
-        report(len(sheet.rows), len(sheet.rows), "写入")
+        report(len(sheet.rows), len(sheet.rows), _("写入"))
         if dry_run or not (new or changed):
             transaction.set_rollback(True)
             return result
@@ -250,7 +267,7 @@ def admission_import(
             # E.g. two records trading id numbers: the database refuses; nothing is written.
             transaction.set_rollback(True)
             result.errors.append(
-                RowError(0, "", "文件中的考生号或证件号码与已有录取数据冲突，未导入；请核对后重试")
+                RowError(0, "", _("文件中的考生号或证件号码与已有录取数据冲突，未导入；请核对后重试"))
             )
             result.run = None
             result.created = result.updated = 0

@@ -8,6 +8,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import audit_record
 from enrollment.models import (
@@ -24,14 +26,15 @@ from registrar.services import DomainError
 
 # ---------------------------------------------------------------- corrections (ENR-8)
 
+# Field → its name, lazy: pages and messages read it in the active language.
 CORRECTABLE = {
-    "name": "姓名",
-    "gender": "性别",
-    "birth_date": "出生日期",
-    "ethnicity": "民族",
-    "id_type": "证件类型",
-    "id_number": "证件号码",
-    "political_status": "政治面貌",
+    "name": gettext_lazy("姓名"),
+    "gender": gettext_lazy("性别"),
+    "birth_date": gettext_lazy("出生日期"),
+    "ethnicity": gettext_lazy("民族"),
+    "id_type": gettext_lazy("证件类型"),
+    "id_number": gettext_lazy("证件号码"),
+    "political_status": gettext_lazy("政治面貌"),
 }
 
 
@@ -40,7 +43,7 @@ def _clean_correction(record: AdmissionRecord, values: dict[str, Any]) -> dict[s
 
     unknown = set(values) - set(CORRECTABLE)
     if unknown:
-        raise DomainError(f"不能更正的字段：{'、'.join(sorted(unknown))}")
+        raise DomainError(_("不能更正的字段：%(fields)s") % {"fields": "、".join(sorted(unknown))})
     clean: dict[str, Any] = {}
     tables = {
         "gender": codes.Gender,
@@ -51,17 +54,17 @@ def _clean_correction(record: AdmissionRecord, values: dict[str, Any]) -> dict[s
     for key, value in values.items():
         text = str(value).strip()
         if not text:
-            raise DomainError(f"{CORRECTABLE[key]}不能为空")
+            raise DomainError(_("%(field)s不能为空") % {"field": CORRECTABLE[key]})
         if key in tables:
             code = codes.code_of(tables[key], text)
             if code is None:
-                raise DomainError(f"{CORRECTABLE[key]}“{text}”无效")
+                raise DomainError(_("%(field)s“%(value)s”无效") % {"field": CORRECTABLE[key], "value": text})
             clean[key] = code
         elif key == "birth_date":
             try:
                 clean[key] = parse_date(value).isoformat()
             except ValueError as exc:
-                raise DomainError(f"出生日期：{exc}") from exc
+                raise DomainError(_("出生日期：%(reason)s") % {"reason": exc}) from exc
         elif key == "id_number":
             clean[key] = normalize(text)
         else:
@@ -85,9 +88,9 @@ def correction_create(
 ) -> CorrectionRequest:
     """录取数据更正申请 (ENR-8): the college or registrar drafts it with the values it believes right."""
     if not (is_registrar(actor) or is_college_staff(actor)):
-        raise PermissionDenied("无权申请更正")
+        raise PermissionDenied(_("无权申请更正"))
     if not reason.strip():
-        raise DomainError("请填写原因")
+        raise DomainError(_("请填写原因"))
     record = record_for_update(actor, record_id)
     request = CorrectionRequest.objects.create(
         record=record, requested=_clean_correction(record, requested), reason=reason, created_by=actor
@@ -106,9 +109,9 @@ def correction_create(
 
 def _correction_for_update(actor: User, request_id: int) -> CorrectionRequest:
     if not is_registrar(actor):
-        raise PermissionDenied("只有教务处可以向省招生部门报送和登记答复")
+        raise PermissionDenied(_("只有教务处可以向省招生部门报送和登记答复"))
     if not CorrectionRequest.objects.for_user(actor).filter(pk=request_id).exists():
-        raise CorrectionRequest.DoesNotExist("更正申请不存在")
+        raise CorrectionRequest.DoesNotExist(_("更正申请不存在"))
     return CorrectionRequest.objects.select_for_update().select_related("record").get(pk=request_id)
 
 
@@ -119,7 +122,7 @@ def _move_correction(
 
     method = getattr(request, name)
     if not can_proceed(method):
-        raise DomainError(f"更正申请当前为“{request.get_state_display()}”，不能办理")
+        raise DomainError(_("更正申请当前为“%(state)s”，不能办理") % {"state": request.get_state_display()})
     before = request.state
     method(at=timezone.now(), **kwargs)
     request.document_number = document_number or request.document_number

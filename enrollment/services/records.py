@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from enrollment.models import (
@@ -24,7 +25,7 @@ SINGLE_TRANSITIONS = {"admit", "readmit", "register", "forfeit", "defer", "cance
 
 def record_for_update(actor: User | None, record_id: int) -> AdmissionRecord:
     if actor is not None and not AdmissionRecord.objects.for_user(actor).filter(pk=record_id).exists():
-        raise AdmissionRecord.DoesNotExist("录取数据不存在")
+        raise AdmissionRecord.DoesNotExist(_("录取数据不存在"))
     return lock_records([record_id], full=True)[record_id]
 
 
@@ -40,18 +41,18 @@ def admission_transition(
 ) -> AdmissionRecord:
     """录取状态变更 (ENR-2, ENR-3, ENR-4): one record by one declared transition, by the registrar."""
     if transition not in SINGLE_TRANSITIONS:
-        raise DomainError(f"未知的录取状态变更：{transition}")
+        raise DomainError(_("未知的录取状态变更：%(transition)s") % {"transition": transition})
     if actor is not None and not is_registrar(actor):
-        raise PermissionDenied("只有教务处可以变更录取状态")
+        raise PermissionDenied(_("只有教务处可以变更录取状态"))
     if not reason.strip():
-        raise DomainError("请填写原因")
+        raise DomainError(_("请填写原因"))
     record = record_for_update(actor, record_id)
     if transition == "defer" and deferral_end is None:
         from enrollment.services.review import default_deferral_end
 
         deferral_end = default_deferral_end()
     if transition == "register" and record.identity_conflict:
-        raise DomainError("重名重号待核查，核清后方可注册（ENR-9）")
+        raise DomainError(_("重名重号待核查，核清后方可注册（ENR-9）"))
     admission_apply_steps(
         actor=actor,
         steps=[
@@ -74,7 +75,7 @@ def admission_rereview(
 ) -> AdmissionRecord:
     """入学资格复查 (ENR-5): within 3 months of entry; fraud cancels the 学籍 (取消学籍, SEC-4)."""
     if not is_registrar(actor):
-        raise PermissionDenied("只有教务处可以登记复查结论")
+        raise PermissionDenied(_("只有教务处可以登记复查结论"))
     if passed:
         return admission_transition(
             actor=actor,
@@ -84,7 +85,7 @@ def admission_rereview(
             document_number=document_number,
         )
     if not document_number.strip():
-        raise DomainError("取消学籍须有处理决定文号")
+        raise DomainError(_("取消学籍须有处理决定文号"))
     record = record_for_update(actor, record_id)
     admission_apply_steps(
         actor=actor,
@@ -108,10 +109,10 @@ def admission_rereview(
 def admission_clear_conflict(*, actor: User, record_id: int, reason: str) -> AdmissionRecord:
     """重名重号核清 (ENR-9): the other school confirmed; the record may now be registered."""
     if not is_registrar(actor):
-        raise PermissionDenied("只有教务处可以核清重名重号")
+        raise PermissionDenied(_("只有教务处可以核清重名重号"))
     record = record_for_update(actor, record_id)
     if not record.identity_conflict:
-        raise DomainError("该记录没有重名重号标记")
+        raise DomainError(_("该记录没有重名重号标记"))
     AdmissionRecord.objects.filter(pk=record.pk).update(identity_conflict=False)
     record.identity_conflict = False
     audit_record(
@@ -150,7 +151,7 @@ def admission_rereview_pass_many(
 ) -> int:
     """入学资格复查合格（批量） (ENR-5): set-based, one audit event per record."""
     if not is_registrar(actor):
-        raise PermissionDenied("只有教务处可以登记复查结论")
+        raise PermissionDenied(_("只有教务处可以登记复查结论"))
     visible = set(
         AdmissionRecord.objects.for_user(actor).filter(pk__in=record_ids).values_list("pk", flat=True)
     )

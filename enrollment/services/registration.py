@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from enrollment.models import AdmissionRecord
 from registrar.models import Student, User
@@ -55,7 +56,9 @@ def create_students(*, actor: User | None, records: list[AdmissionRecord]) -> No
         with transaction.atomic():
             student_ids = _insert_students(numbers, actor)
     except IntegrityError as exc:
-        raise DomainError("有学生的证件号码已有在籍学籍或学号冲突，不能注册（ENR-6），请核对后重试") from exc
+        raise DomainError(
+            _("有学生的证件号码已有在籍学籍或学号冲突，不能注册（ENR-6），请核对后重试")
+        ) from exc
     for number, record in numbers.items():
         record.student_id = student_ids[number]
 

@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from enrollment.imports import ParsedSheet, RowError
@@ -65,9 +66,11 @@ class ItemInput:
 def _editable_batch(actor: User, batch_id: int) -> Batch:
     batch = batches.batch_for_update(actor=actor, batch_id=batch_id, kind=KIND)
     if batch.state not in (BatchState.DRAFT, BatchState.RETURNED):
-        raise batches.BatchConflict(f"名单当前状态为“{batch.get_state_display()}”，不能修改")
+        raise batches.BatchConflict(
+            _("名单当前状态为“%(state)s”，不能修改") % {"state": batch.get_state_display()}
+        )
     if not batches.may_perform(actor, batch, "submit"):
-        raise PermissionDenied("只能修改本学院的名单")
+        raise PermissionDenied(_("只能修改本学院的名单"))
     return batch
 
 
@@ -84,20 +87,31 @@ def _item_errors(batch: Batch, items: list[ItemInput]) -> tuple[list[RowError], 
     for item in items:
         record = records.get(item.exam_number)
         if record is None:
-            errors.append(RowError(item.row, "考生号", f"本学院没有考生号为{item.exam_number}的录取数据"))
+            errors.append(
+                RowError(
+                    item.row,
+                    "考生号",
+                    _("本学院没有考生号为%(exam_number)s的录取数据") % {"exam_number": item.exam_number},
+                )
+            )
             continue
         if path_to(OUTCOME_TRANSITION[item.outcome], record.state) is None:
             errors.append(
                 RowError(
                     item.row,
                     "审查结论",
-                    f"{record.name}当前为“{record.get_state_display()}”，不能标记为“{ReviewOutcome(item.outcome).label}”",
+                    _("%(name)s当前为“%(state)s”，不能标记为“%(outcome)s”")
+                    % {
+                        "name": record.name,
+                        "state": record.get_state_display(),
+                        "outcome": ReviewOutcome(item.outcome).label,
+                    },
                 )
             )
         if item.deferral_end and item.outcome != ReviewOutcome.DEFERRED:
-            errors.append(RowError(item.row, "保留截止日期", "只有保留入学资格才填写截止日期"))
+            errors.append(RowError(item.row, "保留截止日期", _("只有保留入学资格才填写截止日期")))
         if item.outcome == ReviewOutcome.DEFERRED and item.deferral_end and item.deferral_end <= today:
-            errors.append(RowError(item.row, "保留截止日期", "应晚于今天"))
+            errors.append(RowError(item.row, "保留截止日期", _("应晚于今天")))
     return errors, records
 
 
@@ -206,7 +220,7 @@ def review_problems(batch: Batch) -> list[str]:
         )
     )
     if not items:
-        return ["名单中没有学生"]
+        return [_("名单中没有学生")]
     problems = []
     elsewhere = set(
         ReviewItem.objects.filter(batch__state=BatchState.SUBMITTED, record__review_items__batch=batch)
@@ -247,22 +261,27 @@ def review_problems(batch: Batch) -> list[str]:
         id_number,
         student_id,
     ) in items:
-        who = f"{exam} {name}"
+        who = {"who": f"{exam} {name}"}
         if college_id != batch.college_id:
-            problems.append(f"{who}：不属于本学院")
+            problems.append(_("%(who)s：不属于本学院") % who)
         if path_to(OUTCOME_TRANSITION[outcome], state) is None:
-            problems.append(f"{who}：当前为“{state_labels[state]}”，不能标记为“{outcome_labels[outcome]}”")
+            problems.append(
+                _("%(who)s：当前为“%(state)s”，不能标记为“%(outcome)s”")
+                % {**who, "state": state_labels[state], "outcome": outcome_labels[outcome]}
+            )
         if record_id in elsewhere:
-            problems.append(f"{who}：已在另一份待审批的名单中")
+            problems.append(_("%(who)s：已在另一份待审批的名单中") % who)
         if outcome == ReviewOutcome.PASSED:
             if conflict:
-                problems.append(f"{who}：重名重号待核查，核清后方可注册（ENR-9）")
+                problems.append(_("%(who)s：重名重号待核查，核清后方可注册（ENR-9）") % who)
             if record_id in open_corrections:
-                problems.append(f"{who}：录取数据更正申请尚未完结，须按省招生部门答复更正后注册（ENR-8）")
+                problems.append(
+                    _("%(who)s：录取数据更正申请尚未完结，须按省招生部门答复更正后注册（ENR-8）") % who
+                )
             if id_number in active and student_id is None:
-                problems.append(f"{who}：该证件号码已有在籍学籍（ENR-6）")
+                problems.append(_("%(who)s：该证件号码已有在籍学籍（ENR-6）") % who)
         if outcome == ReviewOutcome.DEFERRED and (deferral_end is None or deferral_end <= today):
-            problems.append(f"{who}：保留入学资格截止日期应晚于今天")
+            problems.append(_("%(who)s：保留入学资格截止日期应晚于今天") % who)
     return problems
 
 
@@ -318,7 +337,7 @@ def review_batch_approve(
 def review_batch_return(*, actor: User, batch_id: int, comment: str) -> Batch:
     """退回审查名单 with the registrar's comment; the college fixes it and submits again."""
     if not comment.strip():
-        raise DomainError("退回时请填写意见")
+        raise DomainError(_("退回时请填写意见"))
     return batches.batch_move(
         actor=actor, batch_id=batch_id, transition="send_back", kind=KIND, comment=comment
     )

@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from enrollment.models import (
@@ -24,7 +25,7 @@ from registrar.services import DomainError
 def own_record(user: User) -> AdmissionRecord:
     record = AdmissionRecord.objects.for_user(user).filter(student_id=user.student_id).first()
     if user.student_id is None or record is None:
-        raise AdmissionRecord.DoesNotExist("没有与该账号关联的录取数据")
+        raise AdmissionRecord.DoesNotExist(_("没有与该账号关联的录取数据"))
     return record
 
 
@@ -46,9 +47,9 @@ def admission_report_error(*, user: User, description: str) -> DataReport:
     """学生报告注册信息有误 (ENR-11); the college answers it."""
     description = description.strip()
     if not description:
-        raise DomainError("请说明哪项信息有误")
+        raise DomainError(_("请说明哪项信息有误"))
     if len(description) > 1000:
-        raise DomainError("说明不能超过1000字")
+        raise DomainError(_("说明不能超过%(limit)s字") % {"limit": 1000})
     record = own_record(user)
     report = DataReport.objects.create(record=record, description=description)
     audit_record(
@@ -79,12 +80,12 @@ def student_passwords_issue(*, actor: User, batch_id: int) -> list[tuple[str, st
     """
     batch = Batch.objects.for_user(actor).filter(pk=batch_id).first()
     if batch is None:
-        raise Batch.DoesNotExist("批次不存在")
+        raise Batch.DoesNotExist(_("批次不存在"))
     if not (
         is_registrar(actor)
         or (is_college_staff(actor) and actor.colleges.filter(pk=batch.college_id).exists())
     ):
-        raise PermissionDenied("无权生成初始密码")
+        raise PermissionDenied(_("无权生成初始密码"))
     users = list(
         User.objects.select_for_update()
         .filter(student__admission_record__review_items__batch=batch, last_login__isnull=True)
@@ -94,7 +95,7 @@ def student_passwords_issue(*, actor: User, batch_id: int) -> list[tuple[str, st
     hasher = PBKDF2PasswordHasher()
     sheet = []
     for user in users:
-        password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(10))
+        password = "".join(secrets.choice(PASSWORD_ALPHABET) for _i in range(10))
         user.password = hasher.encode(password, hasher.salt(), iterations=INITIAL_PASSWORD_ITERATIONS)
         sheet.append((user.username, user.student.name, password))
     User.objects.bulk_update(users, ["password"], batch_size=1000)
@@ -111,12 +112,12 @@ def student_passwords_issue(*, actor: User, batch_id: int) -> list[tuple[str, st
 def data_report_resolve(*, actor: User, report_id: int, note: str = "") -> DataReport:
     """学生报告的信息错误已处理 (ENR-11): the college answers for the completeness of the data."""
     if not (is_registrar(actor) or is_college_staff(actor)):
-        raise PermissionDenied("无权处理")
+        raise PermissionDenied(_("无权处理"))
     report = DataReport.objects.for_user(actor).select_for_update().filter(pk=report_id).first()
     if report is None:
-        raise DataReport.DoesNotExist("报告不存在")
+        raise DataReport.DoesNotExist(_("报告不存在"))
     if report.resolved_at is not None:
-        raise DomainError("该报告已处理")
+        raise DomainError(_("该报告已处理"))
     report.resolved_at = timezone.now()
     report.save(update_fields=["resolved_at"])
     audit_record(

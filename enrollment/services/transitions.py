@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.services import EventSpec, audit_record_many
 from enrollment.models import AdmissionRecord, AdmissionState, ReviewOutcome
@@ -98,8 +99,13 @@ def _apply(record: AdmissionRecord, name: str, current: str, *, now, step: Step)
     meta = method._django_fsm
     if not meta.has_transition(current) or not meta.conditions_met(record, current):
         raise DomainError(
-            f"{record.name}（{record.exam_number}）当前为“{AdmissionState(current).label}”，"
-            f"不能{transition_label(AdmissionRecord, name)}"
+            _("%(name)s（%(exam_number)s）当前为“%(state)s”，不能%(action)s")
+            % {
+                "name": record.name,
+                "exam_number": record.exam_number,
+                "state": AdmissionState(current).label,
+                "action": transition_label(AdmissionRecord, name),
+            }
         )
     if name == "defer":
         method.__wrapped__(record, at=now, until=step.deferral_end)
@@ -141,8 +147,13 @@ def _probe(record, step: Step, now) -> tuple[str, dict]:
     path = path_to(step.transition, record.state)
     if path is None:
         raise DomainError(
-            f"{record.name}（{record.exam_number}）当前为“{AdmissionState(record.state).label}”，"
-            f"不能{transition_label(AdmissionRecord, step.transition)}"
+            _("%(name)s（%(exam_number)s）当前为“%(state)s”，不能%(action)s")
+            % {
+                "name": record.name,
+                "exam_number": record.exam_number,
+                "state": AdmissionState(record.state).label,
+                "action": transition_label(AdmissionRecord, step.transition),
+            }
         )
     probe = AdmissionRecord(state=record.state, name=record.name, exam_number=record.exam_number)
     for name in STATE_FIELDS:
@@ -197,7 +208,7 @@ def admission_apply_steps(
             for start in range(0, len(members), CHUNK):
                 chunk = members[start : start + CHUNK]
                 if _update_group(chunk, source, {"state": target, **dict(values)}) != len(chunk):
-                    raise DomainError("部分录取数据已被他人处理，请刷新后重试")
+                    raise DomainError(_("部分录取数据已被他人处理，请刷新后重试"))
 
     subject_type = AdmissionRecord._meta.label_lower
     events = []
