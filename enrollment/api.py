@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import parsers, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enrollment import selectors, services
+from enrollment.api_records import (
+    ClearConflictRequestSerializer,
+    Refusal,
+    RegistrarDecides,
+    RereviewRequestSerializer,
+    StaffRole,
+    TransitionRequestSerializer,
+)
 from enrollment.imports import RowError, parse_admissions, parse_review_results
-from enrollment.models import AdmissionRecord, ReviewItem
+from enrollment.models import AdmissionRecord, CorrectionRequest, ReviewItem
 from registrar.batches import BatchConflict, BatchInvalid, batch_actions
 from registrar.idcard import mask
 from registrar.models import Batch, College, Term
@@ -74,22 +86,96 @@ def refusal(exc: Exception) -> Response:
         )
     if isinstance(exc, PermissionDenied):
         return Response({"detail": str(exc) or "无权操作"}, status=status.HTTP_403_FORBIDDEN)
-    if isinstance(exc, Batch.DoesNotExist | AdmissionRecord.DoesNotExist):
+    if isinstance(exc, Batch.DoesNotExist | AdmissionRecord.DoesNotExist | CorrectionRequest.DoesNotExist):
         return Response({"detail": "不存在"}, status=status.HTTP_404_NOT_FOUND)
     return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
 
 
-REFUSALS = (DomainError, PermissionDenied, Batch.DoesNotExist, AdmissionRecord.DoesNotExist)
+REFUSALS = (
+    DomainError,
+    PermissionDenied,
+    Batch.DoesNotExist,
+    AdmissionRecord.DoesNotExist,
+    CorrectionRequest.DoesNotExist,
+)
+
+# 400 is either {field: [reason]} from the input check or {"detail": reason} from the service.
+BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="输入有误（按字段列出原因），或当前状态不能办理")
+DECISION_RESPONSES = {200: RecordSerializer, 400: BAD_INPUT, 403: Refusal, 404: Refusal}
+DECIDERS = [StaffRole, RegistrarDecides]
 
 
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
-    """录取数据 (scoped: college staff see their colleges, a student only themself)."""
+    """录取数据 (scoped: college staff see their colleges, a student only themself) and its decisions."""
 
     serializer_class = RecordSerializer
     filterset_fields = ["year", "state", "college", "major", "identity_conflict"]
 
     def get_queryset(self):
         return selectors.records_for(self.request.user).order_by("pk")
+
+    def get_object(self) -> AdmissionRecord:
+        """Out of scope and unknown alike: 404 (SEC-2)."""
+        try:
+            return super().get_object()
+        except Http404 as exc:
+            raise NotFound(_("录取数据不存在")) from exc
+
+    def _decide(self, request: Request, input_class: type[serializers.Serializer], call) -> Response:
+        """Scoped lookup (404), the registrar check (403), the input check (400), then one service call."""
+        record = self.get_object()
+        data = input_class(data=request.data, context={"record": record})
+        data.is_valid(raise_exception=True)
+        try:
+            call(record, data.validated_data)
+        except REFUSALS as exc:
+            return refusal(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
+
+    @extend_schema(request=TransitionRequestSerializer, responses=DECISION_RESPONSES)
+    @action(detail=True, methods=["post"], permission_classes=DECIDERS)
+    def transition(self, request: Request, pk: str) -> Response:
+        """录取状态变更 (ENR-2, ENR-3, ENR-4): 报到入学、复查通过入学、放弃/保留/取消入学资格, by the registrar."""
+        return self._decide(
+            request,
+            TransitionRequestSerializer,
+            lambda record, data: services.admission_transition(
+                actor=request.user,
+                record_id=record.pk,
+                transition=data["transition"],
+                reason=data["reason"],
+                document_number=data["document_number"],
+                deferral_end=data["deferral_end"],
+            ),
+        )
+
+    @extend_schema(request=RereviewRequestSerializer, responses=DECISION_RESPONSES)
+    @action(detail=True, methods=["post"], permission_classes=DECIDERS)
+    def rereview(self, request: Request, pk: str) -> Response:
+        """入学资格复查 (ENR-5): 合格, or 不合格 which cancels the 学籍 (reason and 处理决定文号 required)."""
+        return self._decide(
+            request,
+            RereviewRequestSerializer,
+            lambda record, data: services.admission_rereview(
+                actor=request.user,
+                record_id=record.pk,
+                passed=data["result"] == "passed",
+                reason=data["reason"],
+                document_number=data["document_number"],
+            ),
+        )
+
+    @extend_schema(request=ClearConflictRequestSerializer, responses=DECISION_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="clear-conflict", permission_classes=DECIDERS)
+    def clear_conflict(self, request: Request, pk: str) -> Response:
+        """重名重号核清 (ENR-9): the flag goes, and the record may be registered."""
+        return self._decide(
+            request,
+            ClearConflictRequestSerializer,
+            lambda record, data: services.admission_clear_conflict(
+                actor=request.user, record_id=record.pk, reason=data["reason"]
+            ),
+        )
 
 
 ImportRequest = inline_serializer(

@@ -1,13 +1,14 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from enrollment import api
+from enrollment import api, api_corrections
 
 app_name = "enrollment_api"
 
 router = DefaultRouter()
 router.register("records", api.RecordViewSet, basename="record")
 router.register("batches", api.BatchViewSet, basename="batch")
+router.register("corrections", api_corrections.CorrectionViewSet, basename="correction")
 
 urlpatterns = [
     path("imports/", api.ImportView.as_view(), name="import"),

@@ -1,0 +1,158 @@
+"""What the API's single-record decisions share: who may call them, and their validated input.
+
+The record and correction endpoints (``enrollment.api``, ``enrollment.api_corrections``)
+refuse students and the auditor's writes before anything else (``StaffRole``), then look
+the object up in the user's scope — another college's record is a 404, never a 403 — and
+only then check that the registrar decides (``RegistrarDecides``) and read the input. The
+services check the roles again; these checks only answer early and alike.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import inline_serializer
+from rest_framework import permissions, serializers
+
+from enrollment.models import AdmissionRecord
+from registrar.batches import transition_label
+from registrar.roles import STAFF_ROLES, can_write, is_registrar, role_of
+
+# The decisions the record page offers (AdmissionRecordAdmin.PAGE_TRANSITIONS): registration goes
+# through review lists (ENR-2), the 复查 through its own action (ENR-5).
+DECISION_TRANSITIONS = ("admit", "readmit", "forfeit", "defer", "cancel")
+
+Refusal = inline_serializer("Refusal", {"detail": serializers.CharField()})
+
+
+class StaffRole(permissions.BasePermission):
+    """Staff read; the auditor only reads; students and anonymous users have no access (SEC-1)."""
+
+    def has_permission(self, request, view) -> bool:
+        role = role_of(request.user)
+        if role not in STAFF_ROLES:
+            self.message = _("仅限教职工使用")
+            return False
+        if request.method not in permissions.SAFE_METHODS and not can_write(request.user):
+            self.message = _("审计人员只能查看")
+            return False
+        return True
+
+
+class RegistrarDecides(permissions.BasePermission):
+    """Decisions on a record or a correction are the registrar's (SEC-1); checked after the scoped lookup."""
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if is_registrar(request.user):
+            return True
+        self.message = _("只有教务处可以办理")
+        return False
+
+
+def required_text(message, **kwargs) -> serializers.CharField:
+    """A required text field whose every refusal (missing, blank, null) says ``message``."""
+    return serializers.CharField(
+        error_messages={"required": message, "blank": message, "null": message}, **kwargs
+    )
+
+
+def document_number_field(**kwargs) -> serializers.CharField:
+    """文号: at most 100 characters, as AuditEvent and CorrectionRequest keep it."""
+    kwargs.setdefault("required", False)
+    kwargs.setdefault("allow_blank", True)
+    if not kwargs["required"]:
+        kwargs.setdefault("default", "")
+    return serializers.CharField(
+        max_length=100,
+        error_messages={
+            "max_length": gettext_lazy("文号不能超过100个字符"),
+            "null": gettext_lazy("文号不能为空值"),
+        },
+        **kwargs,
+    )
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    """录取状态变更 (ENR-2, ENR-3, ENR-4): one declared transition with its reason and 文号."""
+
+    transition = serializers.ChoiceField(
+        choices=[(name, transition_label(AdmissionRecord, name)) for name in DECISION_TRANSITIONS],
+        error_messages={
+            "required": gettext_lazy("请选择录取状态变更"),
+            "null": gettext_lazy("请选择录取状态变更"),
+            "invalid_choice": gettext_lazy("未知的录取状态变更：{input}"),
+        },
+    )
+    reason = required_text(gettext_lazy("请填写原因"))
+    document_number = document_number_field()
+    deferral_end = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="保留入学资格截止日期（仅 defer；不填则按学校规定期限）",
+        error_messages={"invalid": gettext_lazy("保留入学资格截止日期格式应为 YYYY-MM-DD")},
+    )
+
+    def validate_transition(self, name: str) -> str:
+        """Only a transition declared from the record's state, as the record page offers them.
+
+        The service would also reach a target through one intermediate step (e.g. 复查通过入学
+        of an imported record by way of a deferral); a single decision is one declared step.
+        """
+        record: AdmissionRecord = self.context["record"]
+        if name not in {t.name for t in record.get_available_state_transitions()}:
+            raise serializers.ValidationError(
+                _("当前为“%(state)s”，不能%(transition)s")
+                % {"state": record.get_state_display(), "transition": transition_label(AdmissionRecord, name)}
+            )
+        return name
+
+    def validate(self, attrs: dict) -> dict:
+        """ENR-4: only a deferral carries an end, and it lies after today (as in review lists)."""
+        end: datetime.date | None = attrs.get("deferral_end")
+        if end is not None:
+            if attrs["transition"] != "defer":
+                raise serializers.ValidationError({"deferral_end": _("只有保留入学资格才填写截止日期")})
+            if end <= timezone.localdate():
+                raise serializers.ValidationError({"deferral_end": _("保留入学资格截止日期应晚于今天")})
+        return attrs
+
+
+class RereviewRequestSerializer(serializers.Serializer):
+    """入学资格复查 (ENR-5): passed, or failed — which cancels the 学籍 and needs reason and 文号."""
+
+    result = serializers.ChoiceField(
+        choices=[("passed", "复查合格"), ("failed", "复查不合格，取消学籍")],
+        error_messages={
+            "required": gettext_lazy("请选择复查结论"),
+            "null": gettext_lazy("请选择复查结论"),
+            "invalid_choice": gettext_lazy("复查结论应为 passed（合格）或 failed（不合格）"),
+        },
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="不合格时必填；合格时默认“入学资格复查合格”"
+    )
+    document_number = document_number_field(help_text="处理决定文号，不合格时必填")
+
+    def validate(self, attrs: dict) -> dict:
+        """ENR-5: a failed 复查 names its reason and the 处理决定文号 (the record page requires both)."""
+        if attrs["result"] == "failed":
+            errors = {}
+            if not attrs["reason"].strip():
+                errors["reason"] = _("复查不合格须填写原因")
+            if not attrs["document_number"].strip():
+                errors["document_number"] = _("取消学籍须有处理决定文号")
+            if errors:
+                raise serializers.ValidationError(errors)
+        elif not attrs["reason"].strip():
+            attrs["reason"] = "入学资格复查合格"
+        return attrs
+
+
+class ClearConflictRequestSerializer(serializers.Serializer):
+    """重名重号核清 (ENR-9): how it was cleared, e.g. the other school's letter."""
+
+    reason = required_text(gettext_lazy("请填写核清情况"), help_text="核清情况（如对方学校复函）")
