@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -263,24 +262,16 @@ class CorrectionViewSet(viewsets.ReadOnlyModelViewSet):
             ),
         )
 
-    @extend_schema(
-        request=None,
-        responses={**CORRECTION_RESPONSES, 409: Refusal},
-    )
+    @extend_schema(request=None, responses=CORRECTION_RESPONSES)
     @action(detail=True, methods=["post"], permission_classes=[StaffRole, RegistrarDecides])
     def apply(self, request: Request, pk: str) -> Response:
-        """按答复更正 (ENR-8): answered → applied; the record's (and student's) identity fields change."""
-        try:
-            return self._move(
-                request,
-                None,
-                lambda correction, data: services.correction_apply(
-                    actor=request.user, request_id=correction.pk
-                ),
-            )
-        except (IntegrityError, DataError):
-            # E.g. the answered id number is another record's of the same year: nothing was written.
-            return Response(
-                {"detail": _("更正后的数据无法保存（如证件号码与其他录取数据重复），未更正")},
-                status=status.HTTP_409_CONFLICT,
-            )
+        """按答复更正 (ENR-8): answered → applied; the record's (and student's) identity fields change.
+
+        An answered id number that another record of the year or another active
+        学籍 holds is refused by the service (400), and nothing is written.
+        """
+        return self._move(
+            request,
+            None,
+            lambda correction, data: services.correction_apply(actor=request.user, request_id=correction.pk),
+        )

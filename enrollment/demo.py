@@ -159,6 +159,7 @@ def load(ctx) -> None:
             transition="defer",
             reason="因病保留入学资格（二级甲等以上医院证明）",
             deferral_end=ctx.today - datetime.timedelta(days=20),
+            decided_on=ctx.today - datetime.timedelta(days=385),
         )
 
     # This year: the first college has a draft list and a submitted one.

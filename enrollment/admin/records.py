@@ -154,7 +154,9 @@ class AdmissionRecordAdmin(ScopedAdmin):
                     actor=actor,
                     record_id=record.pk,
                     passed=action == "rereview_pass",
-                    reason=post.get("reason", "") or "入学资格复查合格",
+                    # The stored reason stays Chinese whatever the page's language; a failure needs one.
+                    reason=post.get("reason", "")
+                    or ("入学资格复查合格" if action == "rereview_pass" else ""),
                     document_number=post.get("document_number", "")[:100],
                 )
             elif action == "clear_conflict":

@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -68,7 +68,12 @@ def _clean_correction(record: AdmissionRecord, values: dict[str, Any]) -> dict[s
         elif key == "id_number":
             clean[key] = normalize(text)
         else:
-            clean[key] = text[:50]
+            clean[key] = text
+        limit = AdmissionRecord._meta.get_field(key).max_length
+        if limit and len(clean[key]) > limit:
+            raise DomainError(
+                _("%(field)s不能超过%(limit)d个字符") % {"field": CORRECTABLE[key], "limit": limit}
+            )
     merged_type = clean.get("id_type", record.id_type)
     if merged_type == codes.IdType.RESIDENT_ID:
         birth = clean.get("birth_date", record.birth_date)
@@ -171,13 +176,18 @@ def correction_apply(*, actor: User, request_id: int) -> CorrectionRequest:
         for key, value in answer.items():
             setattr(record, key, datetime.date.fromisoformat(value) if key == "birth_date" else value)
         record._change_reason = f"录取数据更正：{request.document_number}"
-        record.save(update_fields=[*answer.keys(), "updated_at"])
-        if record.student_id:
-            student = Student.objects.select_for_update().get(pk=record.student_id)
-            for key in answer:
-                setattr(student, key, getattr(record, key))
-            student._change_reason = f"录取数据更正：{request.document_number}"
-            student.save(update_fields=list(answer.keys()))
+        try:
+            with transaction.atomic():
+                record.save(update_fields=[*answer.keys(), "updated_at"])
+                if record.student_id:
+                    student = Student.objects.select_for_update().get(pk=record.student_id)
+                    for key in answer:
+                        setattr(student, key, getattr(record, key))
+                    student._change_reason = f"录取数据更正：{request.document_number}"
+                    student.save(update_fields=list(answer.keys()))
+        except IntegrityError as exc:
+            # Another record of the year, or another active 学籍, holds the corrected id number (ENR-6).
+            raise DomainError(_("更正后的证件号码已被本年度其他录取数据或其他在籍学籍使用，未更正")) from exc
     _move_correction(actor, request, "apply", request.document_number)
     audit_record(
         actor=actor,

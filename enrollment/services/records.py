@@ -15,12 +15,15 @@ from enrollment.models import (
     AdmissionState,
     ReviewItem,
 )
-from enrollment.services.transitions import Step, admission_apply_steps, lock_records
+from enrollment.services.transitions import Step, admission_apply_steps, lock_records, path_to
+from registrar.batches import transition_label
 from registrar.models import User
 from registrar.roles import is_registrar
 from registrar.services import DomainError, student_change_status
 
-SINGLE_TRANSITIONS = {"admit", "readmit", "register", "forfeit", "defer", "cancel", "pass_rereview"}
+# One record's decisions. Registration is not among them: a 学籍 is registered only by an
+# approved review list (ENR-2).
+SINGLE_TRANSITIONS = {"admit", "readmit", "forfeit", "defer", "cancel", "pass_rereview"}
 
 
 def record_for_update(actor: User | None, record_id: int) -> AdmissionRecord:
@@ -38,21 +41,38 @@ def admission_transition(
     reason: str,
     document_number: str = "",
     deferral_end: datetime.date | None = None,
+    decided_on: datetime.date | None = None,
 ) -> AdmissionRecord:
-    """录取状态变更 (ENR-2, ENR-3, ENR-4): one record by one declared transition, by the registrar."""
+    """录取状态变更 (ENR-2, ENR-3, ENR-4): one record by one declared transition, by the registrar.
+
+    The transition must be available from the record's current state (no
+    hidden intermediate step). A deferral ends after ``decided_on`` (today,
+    unless a decision of an earlier day is being recorded).
+    """
     if transition not in SINGLE_TRANSITIONS:
         raise DomainError(_("未知的录取状态变更：%(transition)s") % {"transition": transition})
     if actor is not None and not is_registrar(actor):
         raise PermissionDenied(_("只有教务处可以变更录取状态"))
     if not reason.strip():
         raise DomainError(_("请填写原因"))
+    if deferral_end is not None and transition != "defer":
+        raise DomainError(_("只有保留入学资格才填写截止日期"))
+    if deferral_end is not None and deferral_end <= (decided_on or timezone.localdate()):
+        raise DomainError(_("保留入学资格截止日期应晚于今天"))
     record = record_for_update(actor, record_id)
+    if path_to(transition, record.state) != [transition]:
+        raise DomainError(
+            _("%(record)s当前为“%(state)s”，不能%(action)s")
+            % {
+                "record": record,
+                "state": record.get_state_display(),
+                "action": transition_label(AdmissionRecord, transition),
+            }
+        )
     if transition == "defer" and deferral_end is None:
         from enrollment.services.review import default_deferral_end
 
         deferral_end = default_deferral_end()
-    if transition == "register" and record.identity_conflict:
-        raise DomainError(_("重名重号待核查，核清后方可注册（ENR-9）"))
     admission_apply_steps(
         actor=actor,
         steps=[
@@ -76,6 +96,8 @@ def admission_rereview(
     """入学资格复查 (ENR-5): within 3 months of entry; fraud cancels the 学籍 (取消学籍, SEC-4)."""
     if not is_registrar(actor):
         raise PermissionDenied(_("只有教务处可以登记复查结论"))
+    if not passed and not reason.strip():
+        raise DomainError(_("复查不合格须填写原因"))
     if passed:
         return admission_transition(
             actor=actor,

@@ -91,7 +91,7 @@ def test_a_freshman_cancelled_after_the_window_is_resolved_late(admitted_record,
 
 def test_a_deferral_past_its_end_is_late(admitted_record):
     # rule ENR-4
-    record = move(admitted_record(), "defer", deferral_end=TODAY - 10 * DAY)
+    record = move(admitted_record(), "defer", deferral_end=TODAY - 10 * DAY, decided_on=TODAY - 375 * DAY)
     deadline_scan(as_of=TODAY)
     violation = rule_violations("deferral_expiry").get()
     assert (violation.subject_id, violation.due_date, violation.days_late) == (
@@ -103,7 +103,7 @@ def test_a_deferral_past_its_end_is_late(admitted_record):
 
 def test_a_deferral_settled_after_its_end_is_resolved_late(admitted_record):
     # rule ENR-4: leaving deferred (here: forfeited) settles it, ten days late.
-    record = move(admitted_record(), "defer", deferral_end=TODAY - 10 * DAY)
+    record = move(admitted_record(), "defer", deferral_end=TODAY - 10 * DAY, decided_on=TODAY - 375 * DAY)
     deadline_scan(as_of=TODAY)
     move(record, "forfeit")
     assert AdmissionRecord.objects.get(pk=record.pk).state == AdmissionState.FORFEITED
@@ -114,6 +114,6 @@ def test_a_deferral_settled_after_its_end_is_resolved_late(admitted_record):
 
 def test_a_deferral_not_yet_ended_is_not_late(admitted_record):
     # rule ENR-4
-    move(admitted_record(), "defer", deferral_end=TODAY + 30 * DAY)
+    move(admitted_record(), "defer", deferral_end=TODAY + 30 * DAY, decided_on=TODAY)
     deadline_scan(as_of=TODAY)
     assert not rule_violations("deferral_expiry").exists()

@@ -16,11 +16,16 @@ from enrollment.api_corrections import CorrectionValuesSerializer
 from enrollment.api_records import DECISION_TRANSITIONS
 from enrollment.models import AdmissionRecord, CorrectionRequest
 from enrollment.services import (
+    ItemInput,
     admission_transition,
     correction_answer,
     correction_create,
     correction_send,
     default_deferral_end,
+    review_batch_approve,
+    review_batch_create,
+    review_batch_submit,
+    review_items_save,
 )
 from enrollment.services.corrections import CORRECTABLE
 from registrar import codes
@@ -64,12 +69,17 @@ def record(freshmen_a) -> AdmissionRecord:
 
 
 @pytest.fixture
-def registered(freshmen_a, registrar) -> AdmissionRecord:
+def registered(freshmen_a, registrar, college_a_staff, college_a, term) -> AdmissionRecord:
     """A registered freshman of college A, with a student and a 学籍."""
-    for transition in ("admit", "register"):
-        admission_transition(
-            actor=registrar, record_id=freshmen_a[1].pk, transition=transition, reason="报到"
-        )
+    # rule ENR-2: a 学籍 is registered only by an approved review list.
+    batch = review_batch_create(actor=college_a_staff, college=college_a, term=term)
+    review_items_save(
+        actor=college_a_staff,
+        batch_id=batch.pk,
+        items=[ItemInput(exam_number=freshmen_a[1].exam_number, outcome="passed")],
+    )
+    review_batch_submit(actor=college_a_staff, batch_id=batch.pk)
+    review_batch_approve(actor=registrar, batch_id=batch.pk, document_number="教学〔2026〕3号")
     return AdmissionRecord.objects.get(pk=freshmen_a[1].pk)
 
 
@@ -524,7 +534,7 @@ def test_a_bad_record_filter_is_a_400(client_for, registrar, draft, value):
     assert response.status_code == 400 and list(response.json()) == ["record"]
 
 
-def test_applying_an_id_number_another_record_holds_is_a_409(client_for, registrar, freshmen_a):
+def test_applying_an_id_number_another_record_holds_is_refused(client_for, registrar, freshmen_a):
     # rule ENR-8: the answer may clash with another record of the year; nothing is written
     first, second = freshmen_a[0], freshmen_a[1]
     correction = correction_create(
@@ -534,7 +544,7 @@ def test_applying_an_id_number_another_record_holds_is_a_409(client_for, registr
     correction_answer(actor=registrar, request_id=correction.pk, answer=correction.requested)
     count = AuditEvent.objects.count()
     response = post(client_for(registrar), f"{CORRECTIONS}/{correction.pk}/apply/")
-    assert response.status_code == 409 and "未更正" in response.json()["detail"]
+    assert response.status_code == 400 and "未更正" in response.json()["detail"]
     assert snapshot(first)[5] == first.id_number
     assert CorrectionRequest.objects.get(pk=correction.pk).state == "answered"
     assert AuditEvent.objects.count() == count
