@@ -69,6 +69,10 @@ def admission_transition(
                 "action": transition_label(AdmissionRecord, transition),
             }
         )
+    if transition == "pass_rereview" and record.rereview_passed_on is not None:
+        raise DomainError(
+            _("%(record)s已于%(day)s登记复查合格") % {"record": record, "day": record.rereview_passed_on}
+        )
     if transition == "defer" and deferral_end is None:
         from enrollment.services.review import default_deferral_end
 
@@ -171,11 +175,16 @@ def admission_expire_deferrals(*, actor: User | None = None, today: datetime.dat
 def admission_rereview_pass_many(
     *, actor: User, record_ids: list[int], reason: str = "入学资格复查合格"
 ) -> int:
-    """入学资格复查合格（批量） (ENR-5): set-based, one audit event per record."""
+    """入学资格复查合格（批量） (ENR-5): set-based, one audit event per record; returns how many.
+
+    Records whose 复查 is already recorded keep their first date and are not counted.
+    """
     if not is_registrar(actor):
         raise PermissionDenied(_("只有教务处可以登记复查结论"))
     visible = set(
-        AdmissionRecord.objects.for_user(actor).filter(pk__in=record_ids).values_list("pk", flat=True)
+        AdmissionRecord.objects.for_user(actor)
+        .filter(pk__in=record_ids, rereview_passed_on__isnull=True)
+        .values_list("pk", flat=True)
     )
     records = lock_records(sorted(visible))
     today = timezone.localdate()

@@ -10,6 +10,7 @@ from enrollment.models import AdmissionRecord
 from enrollment.services import (
     ItemInput,
     admission_rereview,
+    admission_rereview_pass_many,
     admission_transition,
     correction_answer,
     correction_apply,
@@ -135,3 +136,20 @@ def test_a_correction_to_another_records_id_number_is_refused_and_changes_nothin
     correction_send(actor=registrar, request_id=correction.pk)
     correction_answer(actor=registrar, request_id=correction.pk, answer=correction.requested)
     refused(lambda: correction_apply(actor=registrar, request_id=correction.pk), "未更正", first)
+
+
+def test_a_rereview_is_recorded_once(registrar, college_a_staff, college_a, term, freshmen_a):
+    # rule ENR-5: the first 复查 date stands; recording it again is refused (one record) or skipped (many).
+    record = registered(
+        freshmen_a[0], staff=college_a_staff, registrar=registrar, college=college_a, term=term
+    )
+    admission_rereview(actor=registrar, record_id=record.pk, passed=True, reason="复查合格")
+    record = AdmissionRecord.objects.get(pk=record.pk)
+    refused(
+        lambda: admission_rereview(actor=registrar, record_id=record.pk, passed=True, reason="复查合格"),
+        "已于.*登记复查合格",
+        record,
+    )
+    events = AuditEvent.objects.count()
+    assert admission_rereview_pass_many(actor=registrar, record_ids=[record.pk]) == 0
+    assert AuditEvent.objects.count() == events
