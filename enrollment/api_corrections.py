@@ -26,15 +26,9 @@ from enrollment import services
 from enrollment.api import BAD_INPUT, REFUSALS, refusal
 from enrollment.api_records import Refusal, RegistrarDecides, StaffRole, document_number_field, required_text
 from enrollment.models import CorrectionRequest
-from enrollment.services.corrections import CORRECTABLE
-from registrar.idcard import mask
+from enrollment.services.corrections import CORRECTABLE, masked_values
 
 MAX_ID = 2**63 - 1
-
-
-def masked(values: dict[str, Any]) -> dict[str, str]:
-    """Requested or answered values as shown: the id number masked, like every id number the API returns."""
-    return {key: mask(value) if key == "id_number" else str(value) for key, value in values.items()}
 
 
 class CorrectionSerializer(serializers.ModelSerializer):
@@ -66,10 +60,10 @@ class CorrectionSerializer(serializers.ModelSerializer):
         ]
 
     def get_requested(self, obj: CorrectionRequest) -> dict[str, str]:
-        return masked(obj.requested)
+        return masked_values(obj.requested)
 
     def get_answer(self, obj: CorrectionRequest) -> dict[str, str]:
-        return masked(obj.answer)
+        return masked_values(obj.answer)
 
 
 def correctable_field(key: str, max_length: int) -> serializers.CharField:

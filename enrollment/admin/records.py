@@ -22,6 +22,7 @@ from enrollment.models import (
     DataReport,
 )
 from enrollment.progress import UploadProgress
+from enrollment.services.corrections import shown_values
 from registrar.admin_base import ScopedAdmin
 from registrar.idcard import mask
 from registrar.roles import is_college_staff, is_registrar
@@ -129,7 +130,10 @@ class AdmissionRecordAdmin(ScopedAdmin):
             "registrar": registrar,
             "can_correct": registrar or is_college_staff(request.user),
             "correctable": services.corrections.CORRECTABLE.items(),
-            "corrections": record.corrections.order_by("-created_at"),
+            "corrections": [
+                (c, shown_values(c.requested), shown_values(c.answer))
+                for c in record.corrections.order_by("-created_at")
+            ],
             "reports": record.reports.all(),
             "default_deferral_end": services.default_deferral_end(),
         }

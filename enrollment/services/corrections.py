@@ -19,7 +19,7 @@ from enrollment.models import (
 from enrollment.services.records import record_for_update
 from enrollment.services.transitions import lock_records
 from registrar import codes
-from registrar.idcard import consistency_errors, normalize
+from registrar.idcard import consistency_errors, mask, normalize
 from registrar.models import Student, User
 from registrar.roles import is_college_staff, is_registrar
 from registrar.services import DomainError
@@ -36,6 +36,16 @@ CORRECTABLE = {
     "id_number": gettext_lazy("证件号码"),
     "political_status": gettext_lazy("政治面貌"),
 }
+
+
+def masked_values(values: dict[str, Any]) -> dict[str, str]:
+    """Requested or answered values as shown to staff: the id number masked (SEC-2), the rest as text."""
+    return {key: mask(value) if key == "id_number" else str(value) for key, value in values.items()}
+
+
+def shown_values(values: dict[str, Any]) -> str:
+    """The values of a correction as one line for a page: 字段：值、…, the id number masked."""
+    return "、".join(f"{CORRECTABLE.get(key, key)}：{value}" for key, value in masked_values(values).items())
 
 
 def _clean_correction(record: AdmissionRecord, values: dict[str, Any]) -> dict[str, Any]:

@@ -153,3 +153,16 @@ def test_a_rereview_is_recorded_once(registrar, college_a_staff, college_a, term
     events = AuditEvent.objects.count()
     assert admission_rereview_pass_many(actor=registrar, record_ids=[record.pk]) == 0
     assert AuditEvent.objects.count() == events
+
+
+def test_the_record_page_shows_a_requested_id_number_masked(client_for, registrar, freshmen_a):
+    # rule ENR-8 (SEC-2): the requested value names its field and hides the middle of the id number.
+    record, other = freshmen_a[0], freshmen_a[1]
+    correction_create(
+        actor=registrar, record_id=record.pk, requested={"id_number": other.id_number}, reason="号码错"
+    )
+    html = (
+        client_for(registrar).get(f"/admin/enrollment/admissionrecord/{record.pk}/detail/").content.decode()
+    )
+    assert f"证件号码：{other.id_number[:3]}" in html and other.id_number[-4:] in html
+    assert other.id_number not in html
