@@ -75,29 +75,29 @@ REGISTRATION_LAYOUT = (
 
 
 def registration_row(record) -> list[str]:
-    """One record in the platform's layout, coded values by their Chinese names."""
+    """One record in the platform's layout, coded values by their Chinese names whatever the active language."""
     student = record.student
     return [
         record.exam_number,
         student.student_number if student else "",
         record.name,
-        codes.label_of(codes.Gender, record.gender),
+        codes.chinese_label_of(codes.Gender, record.gender),
         f"{record.birth_date:%Y%m%d}",
-        codes.label_of(codes.IdType, record.id_type),
+        codes.chinese_label_of(codes.IdType, record.id_type),
         record.id_number,
-        codes.label_of(codes.PoliticalStatus, record.political_status),
-        codes.label_of(codes.Ethnicity, record.ethnicity),
+        codes.chinese_label_of(codes.PoliticalStatus, record.political_status),
+        codes.chinese_label_of(codes.Ethnicity, record.ethnicity),
         record.major.code,
         record.major.name,
         record.college.name,
         record.college.code,
         student.class_name if student else "",
-        codes.label_of(codes.Level, record.level),
-        codes.label_of(codes.StudyMode, record.study_mode),
+        codes.chinese_label_of(codes.Level, record.level),
+        codes.chinese_label_of(codes.StudyMode, record.study_mode),
         f"{record.program_years.normalize():f}",
         f"{record.entry_date:%Y%m%d}",
         f"{student.expected_graduation_date:%Y%m%d}" if student and student.expected_graduation_date else "",
-        codes.label_of(codes.AdmissionType, record.admission_type),
+        codes.chinese_label_of(codes.AdmissionType, record.admission_type),
         record.remark,
     ]
 
@@ -151,7 +151,7 @@ def statistics_xlsx(rows: Iterable[Sequence[Any]], states: Sequence[tuple[str, s
         _("专业代码"),
         _("专业名称"),
         _("层次"),
-        *[label for _key, label in states],
+        *[str(label) for _key, label in states],
         _("合计"),
     ]
     return xlsx(header, rows, _("新生注册统计"))

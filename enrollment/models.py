@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
@@ -22,21 +23,21 @@ from registrar.scoping import scoped_queryset
 
 
 class AdmissionState(models.TextChoices):
-    IMPORTED = "imported", "已录取"
-    ADMITTED = "admitted", "办理入学"
-    REGISTERED = "registered", "已注册学籍"
-    FORFEITED = "forfeited", "放弃入学资格"
-    DEFERRED = "deferred", "保留入学资格"
-    CANCELLED = "cancelled", "取消入学资格"
+    IMPORTED = "imported", _("已录取")
+    ADMITTED = "admitted", _("办理入学")
+    REGISTERED = "registered", _("已注册学籍")
+    FORFEITED = "forfeited", _("放弃入学资格")
+    DEFERRED = "deferred", _("保留入学资格")
+    CANCELLED = "cancelled", _("取消入学资格")
 
 
 class ReviewOutcome(models.TextChoices):
     """入学资格审查结论 (ENR-3)."""
 
-    PASSED = "passed", "报到入学"
-    FORFEITED = "forfeited", "放弃入学资格"
-    DEFERRED = "deferred", "保留入学资格"
-    CANCELLED = "cancelled", "取消入学资格"
+    PASSED = "passed", _("报到入学")
+    FORFEITED = "forfeited", _("放弃入学资格")
+    DEFERRED = "deferred", _("保留入学资格")
+    CANCELLED = "cancelled", _("取消入学资格")
 
 
 class AdmissionImport(models.Model):
@@ -202,31 +203,54 @@ class AdmissionRecord(FSMModelMixin, models.Model):
     # Transitions: each holds only its guard and the fields of its target state.
     A = AdmissionState
 
-    @transition(field=state, source=A.IMPORTED, target=A.ADMITTED, custom={"label": "报到入学"})
+    @transition(
+        field=state,
+        source=A.IMPORTED,
+        target=A.ADMITTED,
+        custom={"label": pgettext_lazy("action", "报到入学")},
+    )
     def admit(self, *, at: datetime.datetime) -> None:
         """入学资格初步审查通过，办理入学 (ENR-2)."""
         self.state_changed_at = at
 
-    @transition(field=state, source=A.DEFERRED, target=A.ADMITTED, custom={"label": "复查通过入学"})
+    @transition(
+        field=state,
+        source=A.DEFERRED,
+        target=A.ADMITTED,
+        custom={"label": pgettext_lazy("action", "复查通过入学")},
+    )
     def readmit(self, *, at: datetime.datetime) -> None:
         """保留入学资格期满前申请入学，复查合格 (ENR-4)."""
         self.state_changed_at = at
         self.deferral_end = None
 
-    @transition(field=state, source=A.ADMITTED, target=A.REGISTERED, custom={"label": "注册学籍"})
+    @transition(
+        field=state,
+        source=A.ADMITTED,
+        target=A.REGISTERED,
+        custom={"label": pgettext_lazy("action", "注册学籍")},
+    )
     def register(self, *, at: datetime.datetime) -> None:
         """注册学籍 (ENR-2): the registrar approved the list."""
         self.state_changed_at = at
 
     @transition(
-        field=state, source=[A.IMPORTED, A.DEFERRED], target=A.FORFEITED, custom={"label": "放弃入学资格"}
+        field=state,
+        source=[A.IMPORTED, A.DEFERRED],
+        target=A.FORFEITED,
+        custom={"label": pgettext_lazy("action", "放弃入学资格")},
     )
     def forfeit(self, *, at: datetime.datetime) -> None:
         """放弃入学资格: did not report, gave up, or deferral expired without just cause (ENR-3, ENR-4)."""
         self.state_changed_at = at
         self.deferral_end = None
 
-    @transition(field=state, source=A.IMPORTED, target=A.DEFERRED, custom={"label": "保留入学资格"})
+    @transition(
+        field=state,
+        source=A.IMPORTED,
+        target=A.DEFERRED,
+        custom={"label": pgettext_lazy("action", "保留入学资格")},
+    )
     def defer(self, *, at: datetime.datetime, until: datetime.date) -> None:
         """保留入学资格 until ``until``; no 学籍 meanwhile (ENR-4)."""
         self.state_changed_at = at
@@ -236,19 +260,29 @@ class AdmissionRecord(FSMModelMixin, models.Model):
         field=state,
         source=[A.IMPORTED, A.ADMITTED, A.DEFERRED],
         target=A.CANCELLED,
-        custom={"label": "取消入学资格"},
+        custom={"label": pgettext_lazy("action", "取消入学资格")},
     )
     def cancel(self, *, at: datetime.datetime) -> None:
         """取消入学资格: failed check-in review or the review after deferral (ENR-2, ENR-4)."""
         self.state_changed_at = at
         self.deferral_end = None
 
-    @transition(field=state, source=A.REGISTERED, target=A.CANCELLED, custom={"label": "取消学籍"})
+    @transition(
+        field=state,
+        source=A.REGISTERED,
+        target=A.CANCELLED,
+        custom={"label": pgettext_lazy("action", "取消学籍")},
+    )
     def revoke(self, *, at: datetime.datetime) -> None:
         """复查发现舞弊：取消学籍 (ENR-5, SEC-4); the student's status is deregistered alongside."""
         self.state_changed_at = at
 
-    @transition(field=state, source=A.REGISTERED, target=A.REGISTERED, custom={"label": "复查合格"})
+    @transition(
+        field=state,
+        source=A.REGISTERED,
+        target=A.REGISTERED,
+        custom={"label": pgettext_lazy("action", "复查合格")},
+    )
     def pass_rereview(self, *, on: datetime.date) -> None:
         """入学资格复查合格 (ENR-5)."""
         self.rereview_passed_on = on
@@ -282,10 +316,10 @@ class ReviewItem(models.Model):
 
 
 class CorrectionState(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SENT = "sent", "已报省招生部门"
-    ANSWERED = "answered", "已答复"
-    APPLIED = "applied", "已更正"
+    DRAFT = "draft", _("草稿")
+    SENT = "sent", _("已报省招生部门")
+    ANSWERED = "answered", _("已答复")
+    APPLIED = "applied", _("已更正")
 
 
 class CorrectionRequest(FSMModelMixin, models.Model):
@@ -330,15 +364,27 @@ class CorrectionRequest(FSMModelMixin, models.Model):
 
     C = CorrectionState
 
-    @transition(field=state, source=C.DRAFT, target=C.SENT, custom={"label": "报送省招生部门"})
+    @transition(
+        field=state,
+        source=C.DRAFT,
+        target=C.SENT,
+        custom={"label": pgettext_lazy("action", "报送省招生部门")},
+    )
     def send(self, *, at: datetime.datetime) -> None:
         self.sent_at = at
 
-    @transition(field=state, source=C.SENT, target=C.ANSWERED, custom={"label": "登记答复"})
+    @transition(
+        field=state, source=C.SENT, target=C.ANSWERED, custom={"label": pgettext_lazy("action", "登记答复")}
+    )
     def record_answer(self, *, at: datetime.datetime, answer: dict, note: str) -> None:
         self.answered_at, self.answer, self.answer_note = at, answer, note
 
-    @transition(field=state, source=C.ANSWERED, target=C.APPLIED, custom={"label": "按答复更正"})
+    @transition(
+        field=state,
+        source=C.ANSWERED,
+        target=C.APPLIED,
+        custom={"label": pgettext_lazy("action", "按答复更正")},
+    )
     def apply(self, *, at: datetime.datetime) -> None:
         self.applied_at = at
 

@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -26,13 +27,15 @@ def batch_decided(batch_id: int) -> int:
         .values_list("email", flat=True)
     )
     if emails:
-        send_mail(
-            subject=f"名单“{batch}”{batch.get_state_display()}",
-            message=f"{batch.college}的名单“{batch}”已{batch.get_state_display()}。{batch.comment}",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=emails,
-            fail_silently=True,
-        )
+        # The mail is written in Chinese; its labels too, whichever language the task runs in.
+        with translation.override("zh-hans"):
+            send_mail(
+                subject=f"名单“{batch}”{batch.get_state_display()}",
+                message=f"{batch.college}的名单“{batch}”已{batch.get_state_display()}。{batch.comment}",
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=emails,
+                fail_silently=True,
+            )
     return len(emails)
 
 

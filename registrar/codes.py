@@ -5,170 +5,175 @@ what users and exported files show. Keep every code table here, so that
 imports, exports and forms agree on one list.
 """
 
+import functools
+
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Gender(models.TextChoices):
     """性别, GB/T 2261.1."""
 
-    UNKNOWN = "0", "未知的性别"
-    MALE = "1", "男"
-    FEMALE = "2", "女"
-    UNSTATED = "9", "未说明的性别"
+    UNKNOWN = "0", _("未知的性别")
+    MALE = "1", _("男")
+    FEMALE = "2", _("女")
+    UNSTATED = "9", _("未说明的性别")
 
 
 class Ethnicity(models.TextChoices):
     """民族, GB/T 3304, two-digit codes."""
 
-    HAN = "01", "汉族"
-    MONGOL = "02", "蒙古族"
-    HUI = "03", "回族"
-    TIBETAN = "04", "藏族"
-    UYGHUR = "05", "维吾尔族"
-    MIAO = "06", "苗族"
-    YI = "07", "彝族"
-    ZHUANG = "08", "壮族"
-    BUYEI = "09", "布依族"
-    KOREAN = "10", "朝鲜族"
-    MANCHU = "11", "满族"
-    DONG = "12", "侗族"
-    YAO = "13", "瑶族"
-    BAI = "14", "白族"
-    TUJIA = "15", "土家族"
-    HANI = "16", "哈尼族"
-    KAZAKH = "17", "哈萨克族"
-    DAI = "18", "傣族"
-    LI = "19", "黎族"
-    LISU = "20", "傈僳族"
-    VA = "21", "佤族"
-    SHE = "22", "畲族"
-    GAOSHAN = "23", "高山族"
-    LAHU = "24", "拉祜族"
-    SUI = "25", "水族"
-    DONGXIANG = "26", "东乡族"
-    NAXI = "27", "纳西族"
-    JINGPO = "28", "景颇族"
-    KYRGYZ = "29", "柯尔克孜族"
-    TU = "30", "土族"
-    DAUR = "31", "达斡尔族"
-    MULAO = "32", "仫佬族"
-    QIANG = "33", "羌族"
-    BLANG = "34", "布朗族"
-    SALAR = "35", "撒拉族"
-    MAONAN = "36", "毛南族"
-    GELAO = "37", "仡佬族"
-    XIBE = "38", "锡伯族"
-    ACHANG = "39", "阿昌族"
-    PUMI = "40", "普米族"
-    TAJIK = "41", "塔吉克族"
-    NU = "42", "怒族"
-    UZBEK = "43", "乌孜别克族"
-    RUSSIAN = "44", "俄罗斯族"
-    EVENK = "45", "鄂温克族"
-    DEANG = "46", "德昂族"
-    BONAN = "47", "保安族"
-    YUGUR = "48", "裕固族"
-    GIN = "49", "京族"
-    TATAR = "50", "塔塔尔族"
-    DERUNG = "51", "独龙族"
-    OROQEN = "52", "鄂伦春族"
-    HEZHEN = "53", "赫哲族"
-    MONBA = "54", "门巴族"
-    LHOBA = "55", "珞巴族"
-    JINO = "56", "基诺族"
-    OTHER = "97", "其他"
-    FOREIGN_ORIGIN = "98", "外国血统中国籍人士"
+    HAN = "01", _("汉族")
+    MONGOL = "02", _("蒙古族")
+    HUI = "03", _("回族")
+    TIBETAN = "04", _("藏族")
+    UYGHUR = "05", _("维吾尔族")
+    MIAO = "06", _("苗族")
+    YI = "07", _("彝族")
+    ZHUANG = "08", _("壮族")
+    BUYEI = "09", _("布依族")
+    KOREAN = "10", _("朝鲜族")
+    MANCHU = "11", _("满族")
+    DONG = "12", _("侗族")
+    YAO = "13", _("瑶族")
+    BAI = "14", _("白族")
+    TUJIA = "15", _("土家族")
+    HANI = "16", _("哈尼族")
+    KAZAKH = "17", _("哈萨克族")
+    DAI = "18", _("傣族")
+    LI = "19", _("黎族")
+    LISU = "20", _("傈僳族")
+    VA = "21", _("佤族")
+    SHE = "22", _("畲族")
+    GAOSHAN = "23", _("高山族")
+    LAHU = "24", _("拉祜族")
+    SUI = "25", _("水族")
+    DONGXIANG = "26", _("东乡族")
+    NAXI = "27", _("纳西族")
+    JINGPO = "28", _("景颇族")
+    KYRGYZ = "29", _("柯尔克孜族")
+    TU = "30", _("土族")
+    DAUR = "31", _("达斡尔族")
+    MULAO = "32", _("仫佬族")
+    QIANG = "33", _("羌族")
+    BLANG = "34", _("布朗族")
+    SALAR = "35", _("撒拉族")
+    MAONAN = "36", _("毛南族")
+    GELAO = "37", _("仡佬族")
+    XIBE = "38", _("锡伯族")
+    ACHANG = "39", _("阿昌族")
+    PUMI = "40", _("普米族")
+    TAJIK = "41", _("塔吉克族")
+    NU = "42", _("怒族")
+    UZBEK = "43", _("乌孜别克族")
+    RUSSIAN = "44", _("俄罗斯族")
+    EVENK = "45", _("鄂温克族")
+    DEANG = "46", _("德昂族")
+    BONAN = "47", _("保安族")
+    YUGUR = "48", _("裕固族")
+    GIN = "49", _("京族")
+    TATAR = "50", _("塔塔尔族")
+    DERUNG = "51", _("独龙族")
+    OROQEN = "52", _("鄂伦春族")
+    HEZHEN = "53", _("赫哲族")
+    MONBA = "54", _("门巴族")
+    LHOBA = "55", _("珞巴族")
+    JINO = "56", _("基诺族")
+    OTHER = "97", _("其他")
+    FOREIGN_ORIGIN = "98", _("外国血统中国籍人士")
 
 
 class PoliticalStatus(models.TextChoices):
     """政治面貌, GB/T 4762."""
 
-    CPC_MEMBER = "01", "中共党员"
-    CPC_PROBATIONARY = "02", "中共预备党员"
-    CYL_MEMBER = "03", "共青团员"
-    RCCK = "04", "民革党员"
-    CDL = "05", "民盟盟员"
-    CNDCA = "06", "民建会员"
-    CAPD = "07", "民进会员"
-    CPWDP = "08", "农工党党员"
-    CZGP = "09", "致公党党员"
-    JIUSAN = "10", "九三学社社员"
-    TDSGL = "11", "台盟盟员"
-    NON_PARTISAN = "12", "无党派人士"
-    MASSES = "13", "群众"
+    CPC_MEMBER = "01", _("中共党员")
+    CPC_PROBATIONARY = "02", _("中共预备党员")
+    CYL_MEMBER = "03", _("共青团员")
+    RCCK = "04", _("民革党员")
+    CDL = "05", _("民盟盟员")
+    CNDCA = "06", _("民建会员")
+    CAPD = "07", _("民进会员")
+    CPWDP = "08", _("农工党党员")
+    CZGP = "09", _("致公党党员")
+    JIUSAN = "10", _("九三学社社员")
+    TDSGL = "11", _("台盟盟员")
+    NON_PARTISAN = "12", _("无党派人士")
+    MASSES = "13", _("群众")
 
 
 class IdType(models.TextChoices):
     """证件类型. Only 居民身份证 numbers carry a GB 11643 check digit."""
 
-    RESIDENT_ID = "1", "居民身份证"
-    HMT_RESIDENCE_PERMIT = "2", "港澳台居民居住证"
-    PASSPORT = "3", "护照"
-    HK_MACAO_PERMIT = "4", "港澳居民来往内地通行证"
-    TAIWAN_PERMIT = "5", "台湾居民来往大陆通行证"
-    OTHER = "9", "其他"
+    RESIDENT_ID = "1", _("居民身份证")
+    HMT_RESIDENCE_PERMIT = "2", _("港澳台居民居住证")
+    PASSPORT = "3", _("护照")
+    HK_MACAO_PERMIT = "4", _("港澳居民来往内地通行证")
+    TAIWAN_PERMIT = "5", _("台湾居民来往大陆通行证")
+    OTHER = "9", _("其他")
 
 
 class Level(models.TextChoices):
     """层次 (CC), with the national platform's two-digit codes used in certificate numbers."""
 
-    DOCTORATE = "01", "博士研究生"
-    MASTER = "02", "硕士研究生"
-    SECOND_BACHELOR = "04", "第二学士学位"
-    BACHELOR = "05", "本科"
-    JUNIOR_COLLEGE = "06", "专科"
+    DOCTORATE = "01", _("博士研究生")
+    MASTER = "02", _("硕士研究生")
+    SECOND_BACHELOR = "04", _("第二学士学位")
+    BACHELOR = "05", _("本科")
+    JUNIOR_COLLEGE = "06", _("专科")
 
 
 class StudyMode(models.TextChoices):
     """学习形式 (XXXS)."""
 
-    FULL_TIME = "1", "普通全日制"
-    PART_TIME = "2", "非全日制"
-    SPARE_TIME = "3", "业余"
-    CORRESPONDENCE = "4", "函授"
-    ONLINE = "5", "网络教育"
+    FULL_TIME = "1", _("普通全日制")
+    PART_TIME = "2", _("非全日制")
+    SPARE_TIME = "3", _("业余")
+    CORRESPONDENCE = "4", _("函授")
+    ONLINE = "5", _("网络教育")
 
 
 class AdmissionType(models.TextChoices):
     """录取类型; the special kinds are marked on the record (ENR-10)."""
 
-    REGULAR = "01", "普通"
-    DIRECTED = "02", "定向"
-    FREE_TEACHER = "03", "免费师范"
-    FREE_MEDICAL = "04", "免费医学"
-    NATIONAL_DEFENCE = "05", "国防生"
-    MINORITY_PREPARATORY = "06", "少数民族预科"
-    MINORITY_BACKBONE = "07", "少数民族高层次骨干人才计划"
-    POLITICAL_LEGAL = "08", "政法干警"
-    UPGRADE = "09", "专升本"
+    REGULAR = "01", _("普通")
+    DIRECTED = "02", _("定向")
+    FREE_TEACHER = "03", _("免费师范")
+    FREE_MEDICAL = "04", _("免费医学")
+    NATIONAL_DEFENCE = "05", _("国防生")
+    MINORITY_PREPARATORY = "06", _("少数民族预科")
+    MINORITY_BACKBONE = "07", _("少数民族高层次骨干人才计划")
+    POLITICAL_LEGAL = "08", _("政法干警")
+    UPGRADE = "09", _("专升本")
 
 
 class EducationLevel(models.TextChoices):
     """学历, GB/T 4658 (the part a higher-education school records)."""
 
-    DOCTORATE_GRADUATED = "11", "博士研究生毕业"
-    DOCTORATE_ATTENDED = "13", "博士研究生肄业"
-    MASTER_GRADUATED = "14", "硕士研究生毕业"
-    MASTER_ATTENDED = "16", "硕士研究生肄业"
-    BACHELOR_GRADUATED = "21", "大学本科毕业"
-    BACHELOR_COMPLETED = "22", "大学本科结业"
-    BACHELOR_ATTENDED = "23", "大学本科肄业"
-    JUNIOR_GRADUATED = "31", "大学专科毕业"
-    JUNIOR_COMPLETED = "32", "大学专科结业"
-    JUNIOR_ATTENDED = "33", "大学专科肄业"
-    SENIOR_HIGH = "61", "普通高级中学毕业"
-    VOCATIONAL = "62", "中等职业学校毕业"
+    DOCTORATE_GRADUATED = "11", _("博士研究生毕业")
+    DOCTORATE_ATTENDED = "13", _("博士研究生肄业")
+    MASTER_GRADUATED = "14", _("硕士研究生毕业")
+    MASTER_ATTENDED = "16", _("硕士研究生肄业")
+    BACHELOR_GRADUATED = "21", _("大学本科毕业")
+    BACHELOR_COMPLETED = "22", _("大学本科结业")
+    BACHELOR_ATTENDED = "23", _("大学本科肄业")
+    JUNIOR_GRADUATED = "31", _("大学专科毕业")
+    JUNIOR_COMPLETED = "32", _("大学专科结业")
+    JUNIOR_ATTENDED = "33", _("大学专科肄业")
+    SENIOR_HIGH = "61", _("普通高级中学毕业")
+    VOCATIONAL = "62", _("中等职业学校毕业")
 
 
 class StudentStatus(models.TextChoices):
     """学籍状态: the legal standing of an enrolled student."""
 
-    IN_SCHOOL = "in_school", "在籍"
-    SUSPENDED = "suspended", "休学"
-    RETAINED = "retained", "保留学籍"
-    DEREGISTERED = "deregistered", "已注销学籍"
-    GRADUATED = "graduated", "毕业"
-    COMPLETED = "completed", "结业"
+    IN_SCHOOL = "in_school", pgettext_lazy("student status", "在籍")
+    SUSPENDED = "suspended", pgettext_lazy("student status", "休学")
+    RETAINED = "retained", pgettext_lazy("student status", "保留学籍")
+    DEREGISTERED = "deregistered", pgettext_lazy("student status", "已注销学籍")
+    GRADUATED = "graduated", pgettext_lazy("student status", "毕业")
+    COMPLETED = "completed", pgettext_lazy("student status", "结业")
 
 
 # Statuses in which a person holds a 学籍 here; one per person at a time (ENR-6).
@@ -178,21 +183,21 @@ ACTIVE_STUDENT_STATUSES = (StudentStatus.IN_SCHOOL, StudentStatus.SUSPENDED, Stu
 class StatusChangeKind(models.TextChoices):
     """学籍异动 and 学籍注销 kinds, with the sector's two-digit codes."""
 
-    SUSPENSION = "11", "休学"
-    RESUMPTION = "12", "复学"
-    RETENTION = "13", "保留学籍"
-    RESTORATION = "14", "恢复学籍"
-    TRANSFER_IN = "21", "转学(转入)"
-    TRANSFER_OUT = "22", "转学(转出)"
-    MAJOR_CHANGE = "23", "转专业"
-    WITHDRAWAL = "31", "退学"
-    STATUS_CANCELLED = "41", "取消学籍"
-    EXPULSION = "42", "开除学籍"
-    DEATH = "51", "死亡"
-    REPEAT_YEAR = "61", "留级"
-    DEMOTION = "62", "降级"
-    GRADE_SKIP = "63", "跳级"
-    PROMOTION = "64", "升级"
+    SUSPENSION = "11", pgettext_lazy("status change", "休学")
+    RESUMPTION = "12", pgettext_lazy("status change", "复学")
+    RETENTION = "13", pgettext_lazy("status change", "保留学籍")
+    RESTORATION = "14", pgettext_lazy("status change", "恢复学籍")
+    TRANSFER_IN = "21", pgettext_lazy("status change", "转学(转入)")
+    TRANSFER_OUT = "22", pgettext_lazy("status change", "转学(转出)")
+    MAJOR_CHANGE = "23", pgettext_lazy("status change", "转专业")
+    WITHDRAWAL = "31", pgettext_lazy("status change", "退学")
+    STATUS_CANCELLED = "41", pgettext_lazy("status change", "取消学籍")
+    EXPULSION = "42", pgettext_lazy("status change", "开除学籍")
+    DEATH = "51", pgettext_lazy("status change", "死亡")
+    REPEAT_YEAR = "61", pgettext_lazy("status change", "留级")
+    DEMOTION = "62", pgettext_lazy("status change", "降级")
+    GRADE_SKIP = "63", pgettext_lazy("status change", "跳级")
+    PROMOTION = "64", pgettext_lazy("status change", "升级")
 
 
 DEREGISTRATION_KINDS = (
@@ -208,26 +213,51 @@ GRADE_KINDS = (StatusChangeKind.REPEAT_YEAR, StatusChangeKind.DEMOTION, StatusCh
 class SchoolType(models.TextChoices):
     """办学类型, the sixth digit of a certificate number."""
 
-    REGULAR = "1", "普通"
-    ADULT = "5", "成人"
-    SELF_STUDY = "6", "自考"
-    ONLINE = "7", "网络"
+    REGULAR = "1", _("普通")
+    ADULT = "5", _("成人")
+    SELF_STUDY = "6", _("自考")
+    ONLINE = "7", _("网络")
 
 
 def label_of(choices: type[models.TextChoices], code: str) -> str:
-    """The Chinese name of ``code`` in ``choices``, or the code itself when unknown."""
+    """The name of ``code`` in ``choices`` in the active language, or the code itself when unknown.
+
+    For files that must carry the Chinese name whatever the page's language, use ``chinese_label_of``.
+    """
     try:
         return str(choices(code).label)
     except ValueError:
         return code
 
 
+@functools.cache
+def chinese_names(choices: type[models.TextChoices]) -> dict[str, str]:
+    """``{code: Chinese name}`` of a code table, whatever the active language.
+
+    The labels are lazy translations whose msgids are the Chinese names; the
+    national platform's files and the files users upload hold those names.
+    """
+    with translation.override("zh-hans"):
+        return {code: str(label) for code, label in choices.choices}
+
+
+@functools.cache
+def codes_by_chinese_name(choices: type[models.TextChoices]) -> dict[str, str]:
+    """``{Chinese name: code}`` of a code table, whatever the active language."""
+    return {name: code for code, name in chinese_names(choices).items()}
+
+
+def chinese_label_of(choices: type[models.TextChoices], code: str) -> str:
+    """The Chinese name of ``code`` in ``choices`` whatever the active language, or the code when unknown."""
+    return chinese_names(choices).get(code, code)
+
+
 def code_of(choices: type[models.TextChoices], value: str) -> str | None:
-    """The code for a cell that holds either a code or its Chinese name; ``None`` if neither."""
+    """The code for a cell that holds either a code or its Chinese name; ``None`` if neither.
+
+    The Chinese name matches whatever the active language: uploaded files and form input are Chinese.
+    """
     value = value.strip()
     if value in choices.values:
         return value
-    for code, label in choices.choices:
-        if label == value:
-            return code
-    return None
+    return codes_by_chinese_name(choices).get(value)

@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
@@ -20,10 +21,10 @@ from registrar.scoping import scoped_queryset
 class DeadlinePolicy(models.TextChoices):
     """Which school's adaptation of the national deadlines applies (POLICY.md ANN-2, ANN-6)."""
 
-    NATIONAL = "national", "国家规定（默认）"
-    JL = "jl", "吉林师范大学：学年注册2个月，10月30日前上报"
-    SH = "sh", "上海海洋大学：学籍异动30个工作日内更新"
-    DL = "dl", "大连科技学院：9月底前完成学年注册名单"
+    NATIONAL = "national", _("国家规定（默认）")
+    JL = "jl", _("吉林师范大学：学年注册2个月，10月30日前上报")
+    SH = "sh", _("上海海洋大学：学籍异动30个工作日内更新")
+    DL = "dl", _("大连科技学院：9月底前完成学年注册名单")
 
 
 class School(models.Model):
@@ -126,7 +127,7 @@ class Term(models.Model):
     academic_year = models.ForeignKey(
         AcademicYear, on_delete=models.PROTECT, related_name="terms", verbose_name=_("学年")
     )
-    number = models.PositiveSmallIntegerField(_("学期"), choices=[(1, "第一学期"), (2, "第二学期")])
+    number = models.PositiveSmallIntegerField(_("学期"), choices=[(1, _("第一学期")), (2, _("第二学期"))])
     start_date = models.DateField(_("开学日期"))
     end_date = models.DateField(_("结束日期"), null=True, blank=True)
 
@@ -340,16 +341,16 @@ class WorkdayOverride(models.Model):
 class BatchKind(models.TextChoices):
     """批次种类: which app's items a batch holds."""
 
-    FRESHMAN_REVIEW = "freshman_review", "新生入学资格审查名单"
-    ANNUAL_REGISTRATION = "annual_registration", "学年注册名单"
-    DIPLOMA = "diploma", "学历注册名单"
+    FRESHMAN_REVIEW = "freshman_review", _("新生入学资格审查名单")
+    ANNUAL_REGISTRATION = "annual_registration", _("学年注册名单")
+    DIPLOMA = "diploma", _("学历注册名单")
 
 
 class BatchState(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已提交"
-    APPROVED = "approved", "已审批"
-    RETURNED = "returned", "已退回"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    APPROVED = "approved", _("已审批")
+    RETURNED = "returned", _("已退回")
 
 
 class Batch(FSMModelMixin, models.Model):
@@ -406,17 +407,29 @@ class Batch(FSMModelMixin, models.Model):
 
     B = BatchState
 
-    @transition(field=state, source=[B.DRAFT, B.RETURNED], target=B.SUBMITTED, custom={"label": "提交审批"})
+    @transition(
+        field=state,
+        source=[B.DRAFT, B.RETURNED],
+        target=B.SUBMITTED,
+        custom={"label": pgettext_lazy("action", "提交审批")},
+    )
     def submit(self, *, by, at) -> None:
         """提交."""
         self.submitted_by, self.submitted_at = by, at
 
-    @transition(field=state, source=B.SUBMITTED, target=B.APPROVED, custom={"label": "审批通过"})
+    @transition(
+        field=state,
+        source=B.SUBMITTED,
+        target=B.APPROVED,
+        custom={"label": pgettext_lazy("action", "审批通过")},
+    )
     def approve(self, *, by, at, comment: str = "") -> None:
         """审批通过."""
         self.decided_by, self.decided_at, self.comment = by, at, comment
 
-    @transition(field=state, source=B.SUBMITTED, target=B.RETURNED, custom={"label": "退回"})
+    @transition(
+        field=state, source=B.SUBMITTED, target=B.RETURNED, custom={"label": pgettext_lazy("action", "退回")}
+    )
     def send_back(self, *, by, at, comment: str = "") -> None:
         """退回学院修改."""
         self.decided_by, self.decided_at, self.comment = by, at, comment

@@ -1,14 +1,15 @@
 """Roles: who may see and do what. Scoping of reads lives in ``registrar.scoping``."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "系统管理员"
-    REGISTRAR = "registrar", "教务处学籍管理员"
-    COLLEGE_STAFF = "college_staff", "二级学院学籍员"
-    AUDITOR = "auditor", "审计人员"
-    STUDENT = "student", "学生"
+    ADMIN = "admin", _("系统管理员")
+    REGISTRAR = "registrar", _("教务处学籍管理员")
+    COLLEGE_STAFF = "college_staff", _("二级学院学籍员")
+    AUDITOR = "auditor", _("审计人员")
+    STUDENT = "student", _("学生")
 
 
 # Roles that sign in to the staff pages (the Django admin).

@@ -83,7 +83,8 @@ def _code_table(choices, label: str, pad: bool = False):
     ``label`` names the code table in messages (lazy: read in the active language).
     """
     table = {code: code for code in choices.values}
-    table.update({str(name): code for code, name in choices.choices})
+    # The names in uploaded files are Chinese whatever the page's language (labels are lazy).
+    table.update(codes.codes_by_chinese_name(choices))
     if pad:
         table.update({code.lstrip("0"): code for code in choices.values if code.lstrip("0")})
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
@@ -306,7 +306,9 @@ def review_batch_approve(
             .values_list("record_id", "outcome", "reason", "deferral_end")
         )
         records = lock_records([record_id for record_id, *_ in items])
-        labels = {o.value: f"{batch}：{o.label}" for o in ReviewOutcome}
+        # The default reasons go into the audit log, which stays Chinese whatever the page's language.
+        with translation.override("zh-hans"):
+            labels = {o.value: f"{batch}：{o.label}" for o in ReviewOutcome}
         steps = [
             Step(
                 record=records[record_id],
