@@ -10,7 +10,14 @@ from openpyxl import Workbook
 
 from enrollment.imports import parse_admissions
 from enrollment.models import AdmissionRecord
-from enrollment.services import admission_import
+from enrollment.services import (
+    ItemInput,
+    admission_import,
+    review_batch_approve,
+    review_batch_create,
+    review_batch_submit,
+    review_items_save,
+)
 from registrar.idcard import make_id_number
 
 HEADER = [
@@ -96,3 +103,14 @@ def freshmen_b(import_rows, major_b, school):
     result = import_rows([admission_row(n, major_b) for n in range(101, 104)])
     assert result.ok, result.errors
     return list(AdmissionRecord.objects.filter(college=major_b.college).order_by("exam_number"))
+
+
+def registered_through_a_list(record: AdmissionRecord, *, staff, registrar, college, term) -> AdmissionRecord:
+    """``record`` registered the only way there is (ENR-2): passed on a review list the registrar approved."""
+    batch = review_batch_create(actor=staff, college=college, term=term)
+    review_items_save(
+        actor=staff, batch_id=batch.pk, items=[ItemInput(exam_number=record.exam_number, outcome="passed")]
+    )
+    review_batch_submit(actor=staff, batch_id=batch.pk)
+    review_batch_approve(actor=registrar, batch_id=batch.pk, document_number="教学〔2026〕3号")
+    return AdmissionRecord.objects.get(pk=record.pk)

@@ -16,21 +16,17 @@ from enrollment.api_corrections import CorrectionValuesSerializer
 from enrollment.api_records import DECISION_TRANSITIONS
 from enrollment.models import AdmissionRecord, CorrectionRequest
 from enrollment.services import (
-    ItemInput,
     admission_transition,
     correction_answer,
     correction_create,
     correction_send,
     default_deferral_end,
-    review_batch_approve,
-    review_batch_create,
-    review_batch_submit,
-    review_items_save,
 )
 from enrollment.services.corrections import CORRECTABLE
 from registrar import codes
 from registrar.idcard import make_id_number
 from registrar.models import Student
+from tests.enrollment.conftest import registered_through_a_list
 
 pytestmark = pytest.mark.django_db
 
@@ -70,17 +66,10 @@ def record(freshmen_a) -> AdmissionRecord:
 
 @pytest.fixture
 def registered(freshmen_a, registrar, college_a_staff, college_a, term) -> AdmissionRecord:
-    """A registered freshman of college A, with a student and a 学籍."""
-    # rule ENR-2: a 学籍 is registered only by an approved review list.
-    batch = review_batch_create(actor=college_a_staff, college=college_a, term=term)
-    review_items_save(
-        actor=college_a_staff,
-        batch_id=batch.pk,
-        items=[ItemInput(exam_number=freshmen_a[1].exam_number, outcome="passed")],
+    """A registered freshman of college A, with a student and a 学籍 (ENR-2: through an approved list)."""
+    return registered_through_a_list(
+        freshmen_a[1], staff=college_a_staff, registrar=registrar, college=college_a, term=term
     )
-    review_batch_submit(actor=college_a_staff, batch_id=batch.pk)
-    review_batch_approve(actor=registrar, batch_id=batch.pk, document_number="教学〔2026〕3号")
-    return AdmissionRecord.objects.get(pk=freshmen_a[1].pk)
 
 
 @pytest.fixture

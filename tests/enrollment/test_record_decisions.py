@@ -8,7 +8,6 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from enrollment.models import AdmissionRecord
 from enrollment.services import (
-    ItemInput,
     admission_rereview,
     admission_rereview_pass_many,
     admission_transition,
@@ -16,23 +15,12 @@ from enrollment.services import (
     correction_apply,
     correction_create,
     correction_send,
-    review_batch_approve,
-    review_batch_create,
-    review_batch_submit,
-    review_items_save,
 )
 from registrar.services import DomainError
+from tests.enrollment.conftest import registered_through_a_list
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-def registered(record, *, staff, registrar, college, term) -> AdmissionRecord:
-    batch = review_batch_create(actor=staff, college=college, term=term)
-    review_items_save(actor=staff, batch_id=batch.pk, items=[ItemInput(record.exam_number, "passed")])
-    review_batch_submit(actor=staff, batch_id=batch.pk)
-    review_batch_approve(actor=registrar, batch_id=batch.pk)
-    return AdmissionRecord.objects.get(pk=record.pk)
 
 
 def refused(call, match: str, record: AdmissionRecord) -> None:
@@ -92,7 +80,7 @@ def test_a_deferral_end_must_lie_ahead_and_belong_to_a_deferral(
 
 def test_a_failed_rereview_needs_its_reason(registrar, college_a_staff, college_a, term, freshmen_a):
     # rule ENR-5: cancelling a 学籍 for fraud names why, besides the decision's 文号.
-    record = registered(
+    record = registered_through_a_list(
         freshmen_a[0], staff=college_a_staff, registrar=registrar, college=college_a, term=term
     )
     refused(
@@ -108,7 +96,7 @@ def test_the_rereview_failure_on_the_page_needs_a_reason(
     client_for, registrar, college_a_staff, college_a, term, freshmen_a
 ):
     # rule ENR-5: the page no longer files a failure under the reason "入学资格复查合格".
-    record = registered(
+    record = registered_through_a_list(
         freshmen_a[0], staff=college_a_staff, registrar=registrar, college=college_a, term=term
     )
     page = client_for(registrar).post(
@@ -140,7 +128,7 @@ def test_a_correction_to_another_records_id_number_is_refused_and_changes_nothin
 
 def test_a_rereview_is_recorded_once(registrar, college_a_staff, college_a, term, freshmen_a):
     # rule ENR-5: the first 复查 date stands; recording it again is refused (one record) or skipped (many).
-    record = registered(
+    record = registered_through_a_list(
         freshmen_a[0], staff=college_a_staff, registrar=registrar, college=college_a, term=term
     )
     admission_rereview(actor=registrar, record_id=record.pk, passed=True, reason="复查合格")
