@@ -46,29 +46,12 @@ from registrar.idcard import make_id_number
 from registrar.models import Term
 from registrar.roles import Role
 from registrar.services import user_create
+from tests.enrollment.conftest import HEADER
 from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, TermFactory
 
 pytestmark = [pytest.mark.bench, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[1]
-HEADER = [
-    "KSH",
-    "XM",
-    "XB",
-    "CSRQ",
-    "ZJLX",
-    "ZJHM",
-    "MZ",
-    "ZZMM",
-    "ZYDM",
-    "ZYMC",
-    "CC",
-    "XZ",
-    "XXXS",
-    "RXRQ",
-    "FY",
-    "BZ",
-]
 
 
 def sheet(count: int, major, offset: int = 0) -> bytes:

@@ -15,8 +15,8 @@ from enrollment.models import (
     AdmissionState,
     ReviewItem,
 )
-from enrollment.services.transitions import Step, admission_apply_steps, lock_records, path_to
-from registrar.batches import transition_label
+from enrollment.services.transitions import Step, admission_apply_steps, lock_records
+from registrar.batches import transition_label, transition_sources
 from registrar.models import User
 from registrar.roles import is_registrar
 from registrar.services import DomainError, student_change_status
@@ -60,7 +60,7 @@ def admission_transition(
     if deferral_end is not None and deferral_end <= (decided_on or timezone.localdate()):
         raise DomainError(_("保留入学资格截止日期应晚于今天"))
     record = record_for_update(actor, record_id)
-    if path_to(transition, record.state) != [transition]:
+    if record.state not in transition_sources(AdmissionRecord, transition):
         raise DomainError(
             _("%(record)s当前为“%(state)s”，不能%(action)s")
             % {

@@ -274,16 +274,22 @@ def _plan(record, step: Step, now, action_prefix: str) -> _Plan:
 
 
 def _update_group(records: list[AdmissionRecord], source: str, values: dict) -> int:
-    """UPDATE the records still in ``source`` with ``values`` (and each one's student); the row count."""
-    if all(r.student_id is None for r in records) or values["state"] != AdmissionState.REGISTERED:
-        return AdmissionRecord.objects.filter(pk__in=[r.pk for r in records], state=source).update(**values)
+    """UPDATE the records still in ``source`` with ``values`` (and, when registering, each one's student).
+
+    The ids go as one array on PostgreSQL, which reaches the records by primary key however
+    large the table; the row count tells whether any record moved meanwhile.
+    """
     table = AdmissionRecord._meta.db_table
     sets = ", ".join(f"{name} = %s" for name in values)
     params = [
         AdmissionRecord._meta.get_field(name).get_db_prep_save(v, connection) for name, v in values.items()
     ]
-    if connection.vendor == "postgresql":
-        # The ids tested with = ANY reach the records by primary key, however large the table.
+    link_students = values["state"] == AdmissionState.REGISTERED and any(r.student_id for r in records)
+    if not link_students:
+        where, id_params = id_in([r.pk for r in records])
+        sql = f"UPDATE {table} SET {sets} WHERE id {where} AND state = %s"
+        pair_params = id_params
+    elif connection.vendor == "postgresql":
         ids = [r.pk for r in records]
         sql = (
             f"UPDATE {table} AS t SET {sets}, student_id = v.sid "
