@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint checks pytest bench clean
+.PHONY: install run test lint checks pytest bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,7 +40,11 @@ test: lint checks pytest
 # Benchmarks print their numbers; they run on PostgreSQL (the default URL below is the local service).
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
-		$(BIN)/python -m pytest benchmarks -m bench -s -o testpaths=benchmarks $(PYTEST_ARGS)
+		$(BIN)/python -m pytest benchmarks -m bench -s -o testpaths=benchmarks --ds=registrar.settings $(PYTEST_ARGS)
+
+# Generated-input tests with many more examples than `make test` runs (FUZZ_EXAMPLES per test).
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} $(BIN)/python -m pytest -m fuzz $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var test-artifacts

@@ -35,3 +35,10 @@ def test_the_default_language_is_simplified_chinese_in_shanghai_time():
     from django.conf import settings
 
     assert (settings.LANGUAGE_CODE, settings.TIME_ZONE, settings.USE_TZ) == ("zh-hans", "Asia/Shanghai", True)
+
+
+def test_production_settings_keep_django_s_strong_password_hasher():
+    """Only the test settings swap in a fast hasher; production hashes with PBKDF2 (SEC-1)."""
+    import registrar.settings as production
+
+    assert not hasattr(production, "PASSWORD_HASHERS")
