@@ -2,8 +2,9 @@
 
 The registrar's ``WorkdayOverride`` table wins over the chinese-calendar library.
 A year that neither the table (a ``ScheduleYear`` row) nor the library knows
-falls back to Monday–Friday, and every result built on it is *provisional*, so
-that a deadline can say so and be recomputed once the schedule is entered.
+falls back to Monday–Friday less the holidays that 《全国年节及纪念日放假办法》
+fixes (``registrar.holidays``), and every result built on it is *provisional*,
+so that a deadline can say so and be recomputed once the schedule is entered.
 "Working days" are computed here and nowhere else.
 """
 
@@ -13,6 +14,8 @@ import datetime
 from dataclasses import dataclass
 
 import chinese_calendar
+
+from registrar.holidays import statutory_holidays
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -71,9 +74,11 @@ class WorkCalendar:
     def is_workday(self, day: datetime.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
-        if day.year not in self.scheduled_years and self.is_official(day.year):
+        if day.year in self.scheduled_years:
+            return day.weekday() < 5
+        if self.is_official(day.year):
             return chinese_calendar.is_workday(day)
-        return day.weekday() < 5
+        return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
     def add_workdays(self, start: datetime.date, n: int) -> Workday:
         """The ``n``-th working day strictly after ``start`` (``n`` ≥ 1)."""

@@ -204,12 +204,14 @@ def test_a_due_date_in_an_unknown_year_is_provisional_and_recomputed_once_the_sc
     subject_in(D(2026, 12, 25))
     deadline_scan(as_of=D(2027, 1, 12))
     violation = violations().get()
-    assert (violation.due_date, violation.provisional, violation.days_late) == (D(2027, 1, 8), True, 4)
+    # Provisional: weekdays less the 放假办法's fixed holidays (元旦 2027-01-01).
+    assert (violation.due_date, violation.provisional, violation.days_late) == (D(2027, 1, 11), True, 1)
     ScheduleYear.objects.create(year=2027, source="国务院办公厅关于2027年部分节假日安排的通知")
     WorkdayOverride.objects.create(day=D(2027, 1, 1), is_workday=False, note="元旦")
+    WorkdayOverride.objects.create(day=D(2027, 1, 9), is_workday=True, note="调休上班")
     deadline_scan(as_of=D(2027, 1, 12))
     violation.refresh_from_db()
-    assert (violation.due_date, violation.provisional, violation.days_late) == (D(2027, 1, 11), False, 1)
+    assert (violation.due_date, violation.provisional, violation.days_late) == (D(2027, 1, 9), False, 3)
 
 
 # Rules as data

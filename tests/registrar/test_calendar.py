@@ -11,6 +11,7 @@ import datetime
 import pytest
 
 from registrar.calendar import WorkCalendar, Workday, add_workdays, is_provisional, is_workday, library_knows
+from registrar.holidays import statutory_holidays
 from registrar.models import ScheduleYear, WorkdayOverride
 
 D = datetime.date
@@ -86,10 +87,32 @@ def test_the_library_does_not_know_2027():
     assert is_provisional(D(2027, 3, 1))
 
 
-def test_a_count_that_crosses_into_2027_is_provisional_and_falls_back_to_weekdays():
+def test_a_count_that_crosses_into_2027_is_provisional_and_skips_new_year_s_day():
+    # 2027-01-01 (a Friday) is fixed by the 放假办法 even before the year's schedule is out.
     result = add_workdays(D(2026, 12, 25), 10)
-    assert result.day == D(2027, 1, 8)
+    assert result.day == D(2027, 1, 11)
     assert result.provisional
+
+
+def test_national_day_2027_is_not_a_working_day_before_the_schedule_is_published():
+    """Issue: 2027-10-01 used to count as a working day; the 放假办法 fixes 1-3 October."""
+    assert [is_workday(D(2027, 10, day)) for day in (1, 4)] == [False, True]
+    assert add_workdays(D(2027, 9, 30), 1) == Workday(D(2027, 10, 4), provisional=True)
+
+
+def test_lunar_holidays_of_2027_are_computed_from_the_lunar_calendar():
+    # 春节 2027: 除夕 02-05 to 初三 02-08; 清明 04-05; 端午 06-09; 中秋 09-15.
+    holidays = statutory_holidays(2027)
+    assert {D(2027, 2, 5), D(2027, 2, 8), D(2027, 4, 5), D(2027, 6, 9), D(2027, 9, 15)} <= holidays
+    assert len(holidays) == 13
+    assert not is_workday(D(2027, 2, 5)) and is_workday(D(2027, 2, 9))
+
+
+def test_a_mid_autumn_festival_on_national_day_is_one_holiday_not_an_extra_one():
+    # 2028: 春节 01-26 (除夕 01-25), and 中秋 falls on 10-03, inside 国庆.
+    holidays = statutory_holidays(2028)
+    assert {D(2028, 1, 25), D(2028, 10, 3)} <= holidays
+    assert len(holidays) == 12
 
 
 def test_a_count_that_stays_in_2026_is_not_provisional():
