@@ -2,10 +2,8 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import Http404
-from simple_history.admin import SimpleHistoryAdmin
 
-from registrar.admin_base import ScopedAdmin
+from registrar.admin_base import ScopedAdmin, ScopedHistoryAdmin
 from registrar.idcard import mask
 from registrar.models import (
     AcademicYear,
@@ -66,7 +64,7 @@ class WorkdayOverrideAdmin(ScopedAdmin):
 
 
 @admin.register(Student)
-class StudentAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class StudentAdmin(ScopedHistoryAdmin):
     """Read-only: a student's data changes only through the registration and change workflows."""
 
     editable = False
@@ -88,12 +86,6 @@ class StudentAdmin(ScopedAdmin, SimpleHistoryAdmin):
     @admin.display(description="证件号码")
     def masked_id_number(self, obj: Student) -> str:
         return mask(obj.id_number)
-
-    def history_view(self, request, object_id, extra_context=None):
-        # The history page reads through the same scope as the change page.
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise Http404
-        return super().history_view(request, object_id, extra_context)
 
 
 @admin.register(User)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from registrar.roles import STAFF_ROLES, is_registrar, role_of
 
@@ -54,3 +58,50 @@ class ScopedAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    """Object history (simple-history) read through the same scope as the change page (SEC-2).
+
+    History is a record: its pages are read-only for everyone, since reverting
+    through the admin would write without the services and their audit events
+    (SEC-1). Another college's object, or a version that is not this object's,
+    is a 404; a POST to a version is a 403.
+    """
+
+    def scoped_object(self, request, object_id: str):
+        """The object if the user may see it, else 404 — never its history."""
+        try:
+            return self.get_queryset(request).get(pk=unquote(object_id))
+        except (self.model.DoesNotExist, ValueError, TypeError) as exc:
+            raise Http404 from exc
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.scoped_object(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.scoped_object(request, object_id)
+        try:
+            if not obj.history.filter(history_id=version_id).exists():
+                raise Http404
+        except (ValueError, TypeError) as exc:
+            raise Http404 from exc
+        if request.method != "GET":
+            raise PermissionDenied(_("历史记录只供查看，不能恢复"))
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        match = request.resolver_match
+        if match and match.url_name and match.url_name.endswith("_simple_history"):
+            excluded = set(self.exclude or ())
+            readonly += [
+                f.name
+                for f in self.opts.fields
+                if f.editable and f.name not in excluded and f.name not in readonly
+            ]
+        return readonly
