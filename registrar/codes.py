@@ -86,7 +86,7 @@ class Ethnicity(models.TextChoices):
 
 
 class PoliticalStatus(models.TextChoices):
-    """政治面貌, GB/T 4762."""
+    """政治面貌, GB/T 4762 (the standard's other names are accepted on import: ``ALIASES``)."""
 
     CPC_MEMBER = "01", _("中共党员")
     CPC_PROBATIONARY = "02", _("中共预备党员")
@@ -149,11 +149,13 @@ class AdmissionType(models.TextChoices):
 
 
 class EducationLevel(models.TextChoices):
-    """学历, GB/T 4658 (the part a higher-education school records)."""
+    """学历, GB/T 4658-2006 (the part a higher-education school records)."""
 
     DOCTORATE_GRADUATED = "11", _("博士研究生毕业")
+    DOCTORATE_COMPLETED = "12", _("博士研究生结业")
     DOCTORATE_ATTENDED = "13", _("博士研究生肄业")
     MASTER_GRADUATED = "14", _("硕士研究生毕业")
+    MASTER_COMPLETED = "15", _("硕士研究生结业")
     MASTER_ATTENDED = "16", _("硕士研究生肄业")
     BACHELOR_GRADUATED = "21", _("大学本科毕业")
     BACHELOR_COMPLETED = "22", _("大学本科结业")
@@ -161,8 +163,12 @@ class EducationLevel(models.TextChoices):
     JUNIOR_GRADUATED = "31", _("大学专科毕业")
     JUNIOR_COMPLETED = "32", _("大学专科结业")
     JUNIOR_ATTENDED = "33", _("大学专科肄业")
-    SENIOR_HIGH = "61", _("普通高级中学毕业")
-    VOCATIONAL = "62", _("中等职业学校毕业")
+    SECONDARY_SPECIALISED = "41", _("中等专科毕业")
+    VOCATIONAL_HIGH = "44", _("职业高中毕业")
+    TECHNICAL_SCHOOL = "47", _("技工学校毕业")
+    SENIOR_HIGH_GRADUATED = "61", _("普通高中毕业")
+    SENIOR_HIGH_COMPLETED = "62", _("普通高中结业")
+    SENIOR_HIGH_ATTENDED = "63", _("普通高中肄业")
 
 
 class StudentStatus(models.TextChoices):
@@ -181,23 +187,25 @@ ACTIVE_STUDENT_STATUSES = (StudentStatus.IN_SCHOOL, StudentStatus.SUSPENDED, Stu
 
 
 class StatusChangeKind(models.TextChoices):
-    """学籍异动 and 学籍注销 kinds, with the sector's two-digit codes."""
+    """学籍异动 and 学籍注销 kinds, with the codes of the sector's 学籍异动类别 list (ANN-4)."""
 
+    PROMOTION = "01", pgettext_lazy("status change", "升级")
+    REPEAT_YEAR = "02", pgettext_lazy("status change", "留级")
+    DEMOTION = "03", pgettext_lazy("status change", "降级")
+    GRADE_SKIP = "04", pgettext_lazy("status change", "跳级")
     SUSPENSION = "11", pgettext_lazy("status change", "休学")
     RESUMPTION = "12", pgettext_lazy("status change", "复学")
-    RETENTION = "13", pgettext_lazy("status change", "保留学籍")
-    RESTORATION = "14", pgettext_lazy("status change", "恢复学籍")
-    TRANSFER_IN = "21", pgettext_lazy("status change", "转学(转入)")
-    TRANSFER_OUT = "22", pgettext_lazy("status change", "转学(转出)")
+    STOPPED = "13", pgettext_lazy("status change", "停学")
+    RESTORATION = "17", pgettext_lazy("status change", "恢复学籍")
+    STATUS_CANCELLED = "18", pgettext_lazy("status change", "取消学籍")
+    RETENTION = "19", pgettext_lazy("status change", "保留学籍")
+    TRANSFER_OUT = "21", pgettext_lazy("status change", "转学（转出）")
+    TRANSFER_IN = "22", pgettext_lazy("status change", "转学（转入）")
     MAJOR_CHANGE = "23", pgettext_lazy("status change", "转专业")
     WITHDRAWAL = "31", pgettext_lazy("status change", "退学")
-    STATUS_CANCELLED = "41", pgettext_lazy("status change", "取消学籍")
     EXPULSION = "42", pgettext_lazy("status change", "开除学籍")
     DEATH = "51", pgettext_lazy("status change", "死亡")
-    REPEAT_YEAR = "61", pgettext_lazy("status change", "留级")
-    DEMOTION = "62", pgettext_lazy("status change", "降级")
-    GRADE_SKIP = "63", pgettext_lazy("status change", "跳级")
-    PROMOTION = "64", pgettext_lazy("status change", "升级")
+    OTHER = "99", pgettext_lazy("status change", "其他")
 
 
 DEREGISTRATION_KINDS = (
@@ -241,10 +249,32 @@ def chinese_names(choices: type[models.TextChoices]) -> dict[str, str]:
         return {code: str(label) for code, label in choices.choices}
 
 
+# Other names the standards (or earlier versions of these tables) give a code, accepted on import.
+ALIASES: dict[type[models.TextChoices], dict[str, str]] = {
+    Gender: {"男性": "1", "女性": "2"},
+    PoliticalStatus: {
+        "中国共产党党员": "01",
+        "中国共产党预备党员": "02",
+        "中国共产主义青年团团员": "03",
+        "中国国民党革命委员会会员": "04",
+        "民革会员": "04",
+        "中国民主同盟盟员": "05",
+        "中国民主建国会会员": "06",
+        "中国民主促进会会员": "07",
+        "中国农工民主党党员": "08",
+        "中国致公党党员": "09",
+        "台湾民主自治同盟盟员": "11",
+        "无党派民主人士": "12",
+    },
+    EducationLevel: {"普通高级中学毕业": "61"},
+    StatusChangeKind: {"转学(转出)": "21", "转学(转入)": "22"},
+}
+
+
 @functools.cache
 def codes_by_chinese_name(choices: type[models.TextChoices]) -> dict[str, str]:
-    """``{Chinese name: code}`` of a code table, whatever the active language."""
-    return {name: code for code, name in chinese_names(choices).items()}
+    """``{Chinese name: code}`` of a code table, whatever the active language, with the standards' other names."""
+    return {**ALIASES.get(choices, {}), **{name: code for code, name in chinese_names(choices).items()}}
 
 
 def chinese_label_of(choices: type[models.TextChoices], code: str) -> str:
