@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 
-from enrollment.exports import xlsx
 from enrollment.imports import ADMISSION_COLUMNS, parse_admissions
 from enrollment.models import AdmissionRecord, AdmissionState
 from enrollment.services import (
@@ -24,6 +23,7 @@ from enrollment.services import (
     review_items_save,
 )
 from registrar.idcard import make_id_number
+from registrar.sheets.writers import xlsx
 
 # Regions of origin of the demo freshmen; distinct from the core demo's, so that no id number repeats.
 REGIONS = ["510104", "430102", "610103", "350102", "420102"]

@@ -8,7 +8,6 @@ reads back and the coded values stay as they are.
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -16,37 +15,10 @@ from typing import Any
 
 import dbf
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from enrollment.imports import ADMISSION_COLUMNS, REVIEW_COLUMNS, RowError
 from registrar import codes
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape(value: Any) -> Any:
-    """A cell value that no spreadsheet evaluates: text starting with = + - @ tab or CR gets a quote.
-
-    Control characters that xlsx cannot hold are dropped, and text is cut to a cell's 32,767 characters.
-    """
-    if isinstance(value, str):
-        if value.startswith(FORMULA_PREFIXES):
-            value = "'" + value
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)[:32767]
-    return value
-
-
-def xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Sheet1") -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([escape(h) for h in header])
-    for row in rows:
-        sheet.append([escape(v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
+from registrar.sheets.writers import escape, xlsx
 
 # The platform's registration file: column name, Chinese header, DBF width.
 REGISTRATION_LAYOUT = (

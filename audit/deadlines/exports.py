@@ -1,7 +1,7 @@
 """The auditor's xlsx export of violations with their evidence, written row by row (write-only workbook).
 
-Cells that would start a formula are escaped. Parsing and services never
-touch openpyxl; only this module does.
+Every cell goes through the sheet toolkit's one ``escape`` (formulas and
+control characters), as every export does.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from typing import IO, Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from audit.deadlines.selectors import subject_labels
 from audit.models import AuditEvent, DeadlineViolation
+from registrar.sheets.writers import xlsx_write
 
 CHUNK = 1000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def header() -> list[str]:
@@ -39,13 +38,6 @@ def header() -> list[str]:
         _("状态"),
         _("审计事件"),
     ]
-
-
-def safe_cell(value: Any) -> Any:
-    """A value as a cell; text that a spreadsheet would run as a formula is prefixed with '."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _evidence(user, violations: list[DeadlineViolation]) -> dict[tuple[str, str], list[AuditEvent]]:
@@ -110,12 +102,4 @@ def violation_rows(user, queryset: QuerySet[DeadlineViolation]) -> Iterable[list
 
 def violations_xlsx_write(*, user, queryset: QuerySet[DeadlineViolation], out: IO[bytes]) -> int:
     """逾期记录导出: write the violations and their evidence to ``out``; returns the number of rows."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("逾期记录"))
-    sheet.append(header())
-    count = 0
-    for row in violation_rows(user, queryset):
-        sheet.append([safe_cell(value) for value in row])
-        count += 1
-    workbook.save(out)
-    return count
+    return xlsx_write(out, header(), violation_rows(user, queryset), title=_("逾期记录"))

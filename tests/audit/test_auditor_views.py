@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from audit.deadlines.exports import safe_cell
 from audit.deadlines.scan import deadline_scan
 from audit.models import AuditEvent, DeadlineNotice, DeadlineRule
+from registrar.sheets.writers import escape
 
 D = datetime.date
 START = D(2026, 9, 7)
@@ -88,10 +88,10 @@ def test_college_b_staff_export_none_of_college_as_rows(
 
 
 def test_cells_that_would_start_a_formula_are_escaped():
-    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
-    assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
-    assert safe_cell("-1") == "'-1"
-    assert safe_cell(-1) == -1
+    assert escape('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert escape("@SUM(A1)") == "'@SUM(A1)"
+    assert escape("-1") == "'-1"
+    assert escape(-1) == -1
 
 
 def test_a_subject_named_like_a_formula_is_exported_as_text(client_for, auditor, make_rule, subject_in):
@@ -101,6 +101,21 @@ def test_a_subject_named_like_a_formula_is_exported_as_text(client_for, auditor,
     deadline_scan(as_of=D(2026, 12, 20))
     _, row = sheet_rows(client_for(auditor).get(reverse("audit:violations-export")))
     assert row[4].startswith("'=1+1")
+
+
+def test_a_subject_name_holding_a_control_character_still_exports(client_for, auditor, make_rule, subject_in):
+    """Issue 9: the export escaped formulas but not control characters, and ``\\x07`` gave a 500.
+
+    Names written before imports refused control characters are in the data; the export must carry them.
+    """
+    make_rule()
+    student = subject_in(START)
+    type(student).objects.filter(pk=student.pk).update(name="王\x07小明")
+    deadline_scan(as_of=D(2026, 12, 20))
+    response = client_for(auditor).get(reverse("audit:violations-export"))
+    assert response.status_code == 200
+    _, row = sheet_rows(response)
+    assert row[4].startswith("王小明")
 
 
 # The API
