@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import parsers, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enrollment import selectors, services
 from enrollment.api_records import (
+    MAX_ID,
     ClearConflictRequestSerializer,
-    Refusal,
     RegistrarDecides,
     RereviewRequestSerializer,
     StaffRole,
     TransitionRequestSerializer,
 )
 from enrollment.imports import RowError, parse_admissions, parse_review_results
-from enrollment.models import AdmissionRecord, CorrectionRequest, ReviewItem
-from registrar.batches import BatchConflict, BatchInvalid, batch_actions
+from enrollment.models import AdmissionRecord, ReviewItem
+from registrar.api_errors import CONFLICT_RESPONSE, ERROR_RESPONSES
+from registrar.batches import batch_actions
 from registrar.idcard import mask
 from registrar.models import Batch, College, Term
-from registrar.services import DomainError
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -76,32 +75,7 @@ def row_errors(errors: list[RowError]) -> list[dict]:
     return [{"row": e.row, "column": e.column, "reason": e.reason} for e in errors]
 
 
-def refusal(exc: Exception) -> Response:
-    """Domain refusals as 4xx with a Chinese reason; never a 500."""
-    if isinstance(exc, BatchConflict):
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, BatchInvalid):
-        return Response(
-            {"detail": "名单有问题，未提交", "problems": exc.problems}, status=status.HTTP_400_BAD_REQUEST
-        )
-    if isinstance(exc, PermissionDenied):
-        return Response({"detail": str(exc) or "无权操作"}, status=status.HTTP_403_FORBIDDEN)
-    if isinstance(exc, Batch.DoesNotExist | AdmissionRecord.DoesNotExist | CorrectionRequest.DoesNotExist):
-        return Response({"detail": "不存在"}, status=status.HTTP_404_NOT_FOUND)
-    return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-
-
-REFUSALS = (
-    DomainError,
-    PermissionDenied,
-    Batch.DoesNotExist,
-    AdmissionRecord.DoesNotExist,
-    CorrectionRequest.DoesNotExist,
-)
-
-# 400 is either {field: [reason]} from the input check or {"detail": reason} from the service.
-BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="输入有误（按字段列出原因），或当前状态不能办理")
-DECISION_RESPONSES = {200: RecordSerializer, 400: BAD_INPUT, 403: Refusal, 404: Refusal}
+DECISION_RESPONSES = {200: RecordSerializer, **ERROR_RESPONSES}
 DECIDERS = [StaffRole, RegistrarDecides]
 
 
@@ -126,10 +100,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         record = self.get_object()
         data = input_class(data=request.data, context={"record": record})
         data.is_valid(raise_exception=True)
-        try:
-            call(record, data.validated_data)
-        except REFUSALS as exc:
-            return refusal(exc)
+        call(record, data.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
 
     @extend_schema(request=TransitionRequestSerializer, responses=DECISION_RESPONSES)
@@ -217,12 +188,9 @@ class ImportView(APIView):
             return Response({"detail": "请选择文件"}, status=status.HTTP_400_BAD_REQUEST)
         dry_run = str(request.data.get("dry_run", "")).lower() in ("1", "true", "on")
         sheet = parse_admissions(upload.read(), upload.name)
-        try:
-            result = services.admission_import(
-                actor=request.user, year=year, sheet=sheet, file_name=upload.name, dry_run=dry_run
-            )
-        except REFUSALS as exc:
-            return refusal(exc)
+        result = services.admission_import(
+            actor=request.user, year=year, sheet=sheet, file_name=upload.name, dry_run=dry_run
+        )
         body = {
             "rows": result.rows,
             "created": result.created,
@@ -287,10 +255,24 @@ ItemsRequest = inline_serializer(
         "items": ItemSerializer(many=True, required=False),
     },
 )
-Problems = inline_serializer(
-    "BatchProblems",
-    {"detail": serializers.CharField(), "problems": serializers.ListField(child=serializers.CharField())},
-)
+BATCH_DECISION_RESPONSES = {200: BatchSerializer, **ERROR_RESPONSES, **CONFLICT_RESPONSE}
+
+
+def id_field(message) -> serializers.IntegerField:
+    """A required id in the database's range; anything else is a 400 with ``message``."""
+    return serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        error_messages={key: message for key in ("required", "null", "invalid", "min_value", "max_value")},
+    )
+
+
+class BatchCreateSerializer(serializers.Serializer):
+    """入学资格审查名单 (ENR-2): the college and term it belongs to."""
+
+    college = id_field(gettext_lazy("请选择院系（编号为整数）"))
+    term = id_field(gettext_lazy("请选择学期（编号为整数）"))
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
 
 
 class BatchViewSet(viewsets.ReadOnlyModelViewSet):
@@ -303,27 +285,19 @@ class BatchViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.review_batches_for(self.request.user).order_by("-pk")
 
     @extend_schema(
-        request=inline_serializer(
-            "BatchCreate",
-            {
-                "college": serializers.IntegerField(),
-                "term": serializers.IntegerField(),
-                "title": serializers.CharField(required=False),
-            },
-        ),
-        responses={201: BatchSerializer},
+        request=BatchCreateSerializer,
+        responses={201: BatchSerializer, **ERROR_RESPONSES},
     )
     def create(self, request: Request) -> Response:
-        college = College.objects.for_user(request.user).filter(pk=request.data.get("college")).first()
-        term = Term.objects.filter(pk=request.data.get("term")).first()
+        data = BatchCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        college = College.objects.for_user(request.user).filter(pk=data.validated_data["college"]).first()
+        term = Term.objects.filter(pk=data.validated_data["term"]).first()
         if college is None or term is None:
-            return Response({"detail": "院系或学期不存在"}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            batch = services.review_batch_create(
-                actor=request.user, college=college, term=term, title=str(request.data.get("title", ""))[:100]
-            )
-        except REFUSALS as exc:
-            return refusal(exc)
+            raise ValidationError(_("院系或学期不存在"))
+        batch = services.review_batch_create(
+            actor=request.user, college=college, term=term, title=data.validated_data["title"]
+        )
         batch = self.get_queryset().get(pk=batch.pk)
         return Response(self.get_serializer(batch).data, status=status.HTTP_201_CREATED)
 
@@ -334,59 +308,55 @@ class BatchViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(ItemSerializer(batch.review_items.select_related("record"), many=True).data)
 
     @extend_schema(
-        request=ItemsRequest, responses={200: ItemSerializer(many=True), 400: RowErrorSerializer(many=True)}
+        request=ItemsRequest,
+        responses={200: ItemSerializer(many=True), **ERROR_RESPONSES, **CONFLICT_RESPONSE},
     )
     @items.mapping.post
     def upload_items(self, request: Request, pk: str) -> Response:
         batch = self.get_object()
-        try:
-            upload = request.FILES.get("file")
-            if upload is not None:
-                errors = services.review_items_from_sheet(
-                    actor=request.user,
-                    batch_id=batch.pk,
-                    sheet=parse_review_results(upload.read(), upload.name),
+        upload = request.FILES.get("file")
+        if upload is not None:
+            errors = services.review_items_from_sheet(
+                actor=request.user,
+                batch_id=batch.pk,
+                sheet=parse_review_results(upload.read(), upload.name),
+            )
+        else:
+            serializer = ItemSerializer(data=request.data.get("items", []), many=True)
+            serializer.is_valid(raise_exception=True)
+            items = [
+                services.ItemInput(
+                    exam_number=i["record"]["exam_number"],
+                    outcome=i["outcome"],
+                    deferral_end=i.get("deferral_end"),
+                    reason=i.get("reason", ""),
+                    row=n,
                 )
-            else:
-                serializer = ItemSerializer(data=request.data.get("items", []), many=True)
-                serializer.is_valid(raise_exception=True)
-                items = [
-                    services.ItemInput(
-                        exam_number=i["record"]["exam_number"],
-                        outcome=i["outcome"],
-                        deferral_end=i.get("deferral_end"),
-                        reason=i.get("reason", ""),
-                        row=n,
-                    )
-                    for n, i in enumerate(serializer.validated_data, start=1)
-                ]
-                errors = services.review_items_save(
-                    actor=request.user, batch_id=batch.pk, items=items, replace=False
-                )
-        except REFUSALS as exc:
-            return refusal(exc)
+                for n, i in enumerate(serializer.validated_data, start=1)
+            ]
+            errors = services.review_items_save(
+                actor=request.user, batch_id=batch.pk, items=items, replace=False
+            )
         if errors:
             return Response(
-                {"detail": "有错误，未保存", "errors": row_errors(errors)}, status=status.HTTP_400_BAD_REQUEST
+                {"detail": _("有错误，未保存"), "errors": row_errors(errors)},
+                status=status.HTTP_400_BAD_REQUEST,
             )
         return Response(ItemSerializer(batch.review_items.select_related("record"), many=True).data)
 
     def _decide(self, request: Request, pk: str, call) -> Response:
         batch = self.get_object()
-        try:
-            call(batch)
-        except REFUSALS as exc:
-            return refusal(exc)
+        call(batch)
         return Response(self.get_serializer(self.get_queryset().get(pk=batch.pk)).data)
 
-    @extend_schema(request=None, responses={200: BatchSerializer, 400: Problems, 409: Problems})
+    @extend_schema(request=None, responses=BATCH_DECISION_RESPONSES)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         return self._decide(
             request, pk, lambda b: services.review_batch_submit(actor=request.user, batch_id=b.pk)
         )
 
-    @extend_schema(request=DecisionRequest, responses={200: BatchSerializer, 400: Problems, 409: Problems})
+    @extend_schema(request=DecisionRequest, responses=BATCH_DECISION_RESPONSES)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         return self._decide(
@@ -400,7 +370,7 @@ class BatchViewSet(viewsets.ReadOnlyModelViewSet):
             ),
         )
 
-    @extend_schema(request=DecisionRequest, responses={200: BatchSerializer, 400: Problems, 409: Problems})
+    @extend_schema(request=DecisionRequest, responses=BATCH_DECISION_RESPONSES)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str) -> Response:
         return self._decide(

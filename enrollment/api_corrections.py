@@ -23,12 +23,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from enrollment import services
-from enrollment.api import BAD_INPUT, REFUSALS, refusal
-from enrollment.api_records import Refusal, RegistrarDecides, StaffRole, document_number_field, required_text
+from enrollment.api_records import MAX_ID, RegistrarDecides, StaffRole, document_number_field, required_text
 from enrollment.models import CorrectionRequest
 from enrollment.services.corrections import CORRECTABLE, masked_values
-
-MAX_ID = 2**63 - 1
+from registrar.api_errors import ERROR_RESPONSES
 
 
 class CorrectionSerializer(serializers.ModelSerializer):
@@ -169,7 +167,7 @@ class CorrectionFilter(filters.FilterSet):
         fields = ["state", "record"]
 
 
-CORRECTION_RESPONSES = {200: CorrectionSerializer, 400: BAD_INPUT, 403: Refusal, 404: Refusal}
+CORRECTION_RESPONSES = {200: CorrectionSerializer, **ERROR_RESPONSES}
 
 
 class CorrectionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -197,21 +195,18 @@ class CorrectionViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=CorrectionCreateSerializer,
-        responses={201: CorrectionSerializer, 400: BAD_INPUT, 403: Refusal, 404: Refusal},
+        responses={201: CorrectionSerializer, **ERROR_RESPONSES},
     )
     def create(self, request: Request) -> Response:
         """录取数据更正申请 (ENR-8): drafted by the college or the registrar; another college's record is 404."""
         data = CorrectionCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            correction = services.correction_create(
-                actor=request.user,
-                record_id=data.validated_data["record"],
-                requested=data.validated_data["requested"],
-                reason=data.validated_data["reason"],
-            )
-        except REFUSALS as exc:
-            return refusal(exc)
+        correction = services.correction_create(
+            actor=request.user,
+            record_id=data.validated_data["record"],
+            requested=data.validated_data["requested"],
+            reason=data.validated_data["reason"],
+        )
         return self._respond(correction, status.HTTP_201_CREATED)
 
     def _move(self, request: Request, input_class: type[serializers.Serializer] | None, call) -> Response:
@@ -222,10 +217,7 @@ class CorrectionViewSet(viewsets.ReadOnlyModelViewSet):
             data = input_class(data=request.data)
             data.is_valid(raise_exception=True)
             values = data.validated_data
-        try:
-            call(correction, values)
-        except REFUSALS as exc:
-            return refusal(exc)
+        call(correction, values)
         return self._respond(correction)
 
     @extend_schema(request=CorrectionSendSerializer, responses=CORRECTION_RESPONSES)

@@ -14,7 +14,6 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import inline_serializer
 from rest_framework import permissions, serializers
 
 from enrollment.models import AdmissionRecord
@@ -25,7 +24,8 @@ from registrar.roles import STAFF_ROLES, can_write, is_registrar, role_of
 # through review lists (ENR-2), the 复查 through its own action (ENR-5).
 DECISION_TRANSITIONS = ("admit", "readmit", "forfeit", "defer", "cancel")
 
-Refusal = inline_serializer("Refusal", {"detail": serializers.CharField()})
+# The largest id PostgreSQL's bigint holds: ids in the input are checked against it (400, not a 500).
+MAX_ID = 2**63 - 1
 
 
 class StaffRole(permissions.BasePermission):

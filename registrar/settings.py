@@ -181,6 +181,25 @@ DEADLINE_SCAN_HOUR = int(os.environ.get("DEADLINE_SCAN_HOUR", "2"))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Deferrals past their end become 放弃入学资格 (ENR-4) before the scan looks at them.
     "expire-deferrals": {
+# API error policy and docs (registrar/api_errors.py): every refusal a 4xx with a Chinese reason
+# in one body shape; JSON bodies must be objects; the docs page loads Swagger UI from this server.
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "registrar.api_errors.api_exception_handler"
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "registrar.api_errors.ObjectJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+INSTALLED_APPS.append("drf_spectacular_sidecar")
+SPECTACULAR_SETTINGS.update(
+    {
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+        "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+        "COMPONENT_SPLIT_REQUEST": True,
+    }
+)
+
         "task": "enrollment.tasks.expire_deferrals",
         "schedule": crontab(hour=DEADLINE_SCAN_HOUR, minute=0),
     },

@@ -7,6 +7,8 @@ from rest_framework.routers import DefaultRouter
 from registrar import api, views
 
 router = DefaultRouter()
+# No ".json" suffix routes: the API speaks JSON only, and actions take no format argument.
+router.include_format_suffixes = False
 router.register("colleges", api.CollegeViewSet, basename="college")
 router.register("majors", api.MajorViewSet, basename="major")
 router.register("students", api.StudentViewSet, basename="student")

@@ -260,7 +260,7 @@ def test_bad_transition_input_names_the_field(client_for, registrar, record, bod
     before, count = snapshot(record), AuditEvent.objects.count()
     response = post(client_for(registrar), f"{RECORDS}/{record.pk}/transition/", body)
     assert response.status_code == 400
-    assert response.json() == {field: [message]}
+    assert response.json()["errors"] == {field: [message]}
     assert (snapshot(record), AuditEvent.objects.count()) == (before, count)
 
 
@@ -275,7 +275,7 @@ def test_a_transition_the_state_does_not_allow_is_refused(client_for, registrar,
     )
     assert response.status_code == 400
     state = AdmissionRecord.objects.get(pk=record.pk).get_state_display()
-    assert response.json() == {"transition": [f"当前为“{state}”，不能{label}"]}
+    assert response.json()["errors"] == {"transition": [f"当前为“{state}”，不能{label}"]}
     assert (snapshot(record), AuditEvent.objects.count()) == (before, count)
 
 
@@ -289,14 +289,14 @@ def test_the_rereview_needs_a_registered_record_and_a_failure_needs_reason_and_n
     assert response.status_code == 400 and "不能复查合格" in response.json()["detail"]
     response = post(client, f"{RECORDS}/{registered.pk}/rereview/", {"result": "failed"})
     assert response.status_code == 400
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "reason": ["复查不合格须填写原因"],
         "document_number": ["取消学籍须有处理决定文号"],
     }
     response = post(client, f"{RECORDS}/{registered.pk}/rereview/", {"result": "maybe"})
-    assert response.status_code == 400 and "result" in response.json()
+    assert response.status_code == 400 and "result" in response.json()["errors"]
     response = post(client, f"{RECORDS}/{registered.pk}/rereview/", {})
-    assert response.json() == {"result": ["请选择复查结论"]}
+    assert response.json()["errors"] == {"result": ["请选择复查结论"]}
     assert ((snapshot(record), snapshot(registered)), AuditEvent.objects.count()) == (before, count)
 
 
@@ -308,7 +308,7 @@ def test_clearing_needs_a_flag_and_a_reason(client_for, registrar, record):
     assert response.status_code == 400 and response.json()["detail"] == "该记录没有重名重号标记"
     AdmissionRecord.objects.filter(pk=record.pk).update(identity_conflict=True)
     response = post(client, f"{RECORDS}/{record.pk}/clear-conflict/", {})
-    assert response.status_code == 400 and response.json() == {"reason": ["请填写核清情况"]}
+    assert response.status_code == 400 and response.json()["errors"] == {"reason": ["请填写核清情况"]}
     assert snapshot(record)[3] is True and AuditEvent.objects.count() == count
 
 
@@ -480,7 +480,7 @@ def test_bad_correction_input_names_the_field(client_for, college_a_staff, recor
     # rule ENR-8
     response = post(client_for(college_a_staff), f"{CORRECTIONS}/", body)
     assert response.status_code == 400
-    assert response.json() == errors
+    assert response.json()["errors"] == errors
     assert not CorrectionRequest.objects.exists()
 
 
@@ -506,10 +506,12 @@ def test_correction_steps_out_of_order_are_refused(client_for, registrar, draft)
     for name, body in (("apply", {}), ("answer", {"decision": "agreed"})):
         response = post(office, f"{CORRECTIONS}/{draft.pk}/{name}/", body)
         assert response.status_code == 400 and "当前为“草稿”" in response.json()["detail"]
-    assert post(office, f"{CORRECTIONS}/{draft.pk}/answer/", {}).json() == {"decision": ["请选择答复结论"]}
+    assert post(office, f"{CORRECTIONS}/{draft.pk}/answer/", {}).json()["errors"] == {
+        "decision": ["请选择答复结论"]
+    }
     assert post(office, f"{CORRECTIONS}/{draft.pk}/answer/", {"decision": "ok"}).status_code == 400
     response = post(office, f"{CORRECTIONS}/{draft.pk}/send/", {"document_number": "号" * 101})
-    assert response.json() == {"document_number": ["文号不能超过100个字符"]}
+    assert response.json()["errors"] == {"document_number": ["文号不能超过100个字符"]}
     assert CorrectionRequest.objects.get(pk=draft.pk).state == "draft" and AuditEvent.objects.count() == count
     assert post(office, f"{CORRECTIONS}/{draft.pk}/send/").status_code == 200
     response = post(office, f"{CORRECTIONS}/{draft.pk}/send/")
@@ -520,7 +522,7 @@ def test_correction_steps_out_of_order_are_refused(client_for, registrar, draft)
 @pytest.mark.parametrize("value", ["abc", "1.5", str(10**30)])
 def test_a_bad_record_filter_is_a_400(client_for, registrar, draft, value):
     response = client_for(registrar).get(f"{CORRECTIONS}/?record={value}")
-    assert response.status_code == 400 and list(response.json()) == ["record"]
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["record"]
 
 
 def test_applying_an_id_number_another_record_holds_is_refused(client_for, registrar, freshmen_a):
