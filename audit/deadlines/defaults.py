@@ -17,6 +17,8 @@ DEFERRAL_EXPIRY = "enrollment.deferral_expiry"
 ANNUAL_REGISTRATION = "annual_registration.registration"
 DEREGISTRATION = "annual_registration.deregistration"
 STATUS_CHANGE = "annual_registration.status_change"
+# One school-level report a year, not a clock per student (ANN-12).
+ANNUAL_STATISTICS_REPORT = "annual_registration.statistics_report"
 PHOTO_CHECK = "diploma.photo_check"
 DIPLOMA_REGISTRATION = "diploma.registration"
 COMPLETION_EXCHANGE = "diploma.completion_exchange"
@@ -72,31 +74,32 @@ DEFAULT_RULES: list[dict[str, Any]] = [
         basis="《电子注册办法》第十三条；SH二(二)3",
     ),
     _rule(
-        "annual_registration",
-        "学年注册（开学后2个月内）",
+        "annual_registration_internal",
+        "学年注册校内目标（开学后2个月，仅供参考）",
         ANNUAL_REGISTRATION,
         "term_start",
         "months",
         2,
+        enabled=False,
         policy="jl",
         rule_ids="ANN-2",
-        basis="JL第二十一条",
+        basis="JL第二十一条；宽于《电子注册办法》第十三条的1个月，按N28以国家规定为准，仅作校内目标",
     ),
     _rule(
-        "annual_registration",
-        "学年注册名单（9月底前）",
+        "deferral_lists",
+        "学院报送暂缓注册名单（9月底前）",
         ANNUAL_REGISTRATION,
         "term_start",
         "fixed_date",
         fixed_day="09-30",
         policy="dl",
         rule_ids="ANN-2",
-        basis="DL第十条二",
+        basis="DL第十条(二)；学年注册仍为开学后1个月内",
     ),
     _rule(
         "annual_registration_report",
         "学年电子注册情况统计表上报（10月30日前）",
-        ANNUAL_REGISTRATION,
+        ANNUAL_STATISTICS_REPORT,
         "term_start",
         "fixed_date",
         fixed_day="10-30",
@@ -107,13 +110,13 @@ DEFAULT_RULES: list[dict[str, Any]] = [
     _rule(
         "annual_registration_report",
         "学年电子注册情况统计表上报（10月30日前）",
-        ANNUAL_REGISTRATION,
+        ANNUAL_STATISTICS_REPORT,
         "term_start",
         "fixed_date",
         fixed_day="10-30",
         policy="jl",
-        rule_ids="ANN-2, ANN-12",
-        basis="JL第二十一条",
+        rule_ids="ANN-12",
+        basis="JL第二十一条（全校一份统计表）",
     ),
     _rule(
         "deregistration_report",
@@ -150,13 +153,14 @@ DEFAULT_RULES: list[dict[str, Any]] = [
     # Diploma registration
     _rule(
         "photo_check",
-        "毕业生图像校对（采集后40天内）",
+        "毕业生图像校对（采集40天后开放，截止由学校设定）",
         PHOTO_CHECK,
         "photo_capture",
         "days",
-        40,
+        60,
+        enabled=False,
         rule_ids="DIP-9",
-        basis="JL第二十八条（拍摄40天之后校对）；其他文本未定期限，取40天",
+        basis="JL第二十八条(一)：拍摄40天之后校对，第40天是开放日而非期限；各文本未定截止期限，60天为待学校设定的参考值",
     ),
     _rule(
         "diploma_registration",
@@ -175,6 +179,7 @@ DEFAULT_RULES: list[dict[str, Any]] = [
         "graduation_date",
         "fixed_date",
         fixed_day="10-31",
+        policy="sh",
         rule_ids="DIP-11",
         basis="SH三(五)2(4)",
     ),
