@@ -1,16 +1,30 @@
-"""The hash chain over audit events: how one event's hash is computed, and how the chain is checked."""
+"""The hash chain over audit events: how one event's hash is computed, and how the chain is checked.
+
+An event's hash is HMAC-SHA256 keyed by ``settings.AUDIT_CHAIN_KEY``, a secret
+kept outside the database, so that whoever can write the table but does not
+hold the key cannot re-hash a rewritten chain or forge an append (SEC-3). The
+event's ``key_id`` names the key; events recorded before keying (``key_id``
+empty) keep their plain SHA-256 and still verify, but none may follow a keyed
+one. Signed checkpoints (``audit.checkpoints``) anchor the chain's length and
+head outside the database, so that truncation and a cut tail are found too.
+"""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
 
+from audit.chain_keys import chain_keys
+from audit.checkpoints import ChainHead, Checkpoint, checkpoints_read
 from audit.models import GENESIS_HASH, AuditEvent
 
 # One encoder for every event: sorted keys, no spaces, UTF-8 text as is; dates and decimals as strings.
@@ -21,9 +35,11 @@ def canonical_json(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def event_hash(*, before: Any, after: Any, **fields: Any) -> str:
-    """The SHA-256 of an event's content and the previous event's hash (the fields of ``AuditEvent``)."""
-    return event_hash_of_text(before_json=canonical_json(before), after_json=canonical_json(after), **fields)
+def event_hash(*, before: Any, after: Any, key: bytes | None = None, **fields: Any) -> str:
+    """HMAC-SHA256 (with ``key``; plain SHA-256 without, as before keying) of an event's content and the previous hash."""
+    return event_hash_of_text(
+        before_json=canonical_json(before), after_json=canonical_json(after), key=key, **fields
+    )
 
 
 def _scalar(value: str | int | None) -> str:
@@ -50,6 +66,7 @@ def event_hash_of_text(
     reason: str,
     document_number: str,
     prev_hash: str,
+    key: bytes | None = None,
 ) -> str:
     """``event_hash`` for before/after values already written as canonical JSON (see ``chain_hashes``)."""
     row = dict(
@@ -66,10 +83,10 @@ def event_hash_of_text(
         reason=reason,
         document_number=document_number,
     )
-    return chain_hashes([row], prev_hash)
+    return chain_hashes([row], prev_hash, key=key)
 
 
-def chain_hashes(rows: Sequence[dict[str, Any]], prev_hash: str) -> str:
+def chain_hashes(rows: Sequence[dict[str, Any]], prev_hash: str, *, key: bytes | None = None) -> str:
     """Give each row, in order, its ``prev_hash`` and ``hash``; return the last hash.
 
     A row holds an event's fields, with ``before_json`` and ``after_json``
@@ -77,18 +94,21 @@ def chain_hashes(rows: Sequence[dict[str, Any]], prev_hash: str) -> str:
     the fields in the order of ``event_content``; it is spliced from parts so
     that the parts a bulk write shares (time, actor, action, reason, 文号) are
     encoded once, not once per event. ``occurred_at`` may be a datetime or its
-    ``utc_text``.
+    ``utc_text``. With ``key`` each hash is the HMAC-SHA256 of the content
+    under it; without, the plain SHA-256 of events recorded before keying.
     """
     heads: dict[tuple, str] = {}
     tails: dict[tuple[str, str], str] = {}
+    # One HMAC object holds the key's padded state; each event copies it rather than re-deriving it.
+    keyed = hmac.new(key, digestmod=hashlib.sha256) if key is not None else None
     sha256 = hashlib.sha256
     prev = prev_hash
     for row in rows:
-        key = (row["occurred_at"], row["actor_id"], row["actor_name"], row["action"], row["subject_type"])
-        head = heads.get(key)
+        shared = (row["occurred_at"], row["actor_id"], row["actor_name"], row["action"], row["subject_type"])
+        head = heads.get(shared)
         if head is None:
-            when = key[0] if isinstance(key[0], str) else utc_text(key[0])
-            head = heads[key] = "[" + ",".join(map(_scalar, (when, *key[1:]))) + ","
+            when = shared[0] if isinstance(shared[0], str) else utc_text(shared[0])
+            head = heads[shared] = "[" + ",".join(map(_scalar, (when, *shared[1:]))) + ","
         reason = (row["reason"], row["document_number"])
         tail = tails.get(reason)
         if tail is None:
@@ -100,7 +120,13 @@ def chain_hashes(rows: Sequence[dict[str, Any]], prev_hash: str) -> str:
             f"{row['before_json']},{row['after_json']}{tail}{encode_basestring(prev)}]"
         )
         row["prev_hash"] = prev
-        prev = row["hash"] = sha256(content.encode()).hexdigest()
+        if keyed is None:
+            prev = sha256(content.encode()).hexdigest()
+        else:
+            mac = keyed.copy()
+            mac.update(content.encode())
+            prev = mac.hexdigest()
+        row["hash"] = prev
     return prev
 
 
@@ -129,8 +155,10 @@ def event_content(*, occurred_at: datetime.datetime, before: Any, after: Any, **
     )
 
 
-def hash_of(event: AuditEvent) -> str:
+def hash_of(event: AuditEvent, key: bytes | None = None) -> str:
+    """The hash ``event`` should carry: keyed by ``key``, or plain SHA-256 for an event from before keying."""
     return event_hash(
+        key=key,
         occurred_at=event.occurred_at,
         actor_id=event.actor_id,
         actor_name=event.actor_name,
@@ -149,21 +177,112 @@ def hash_of(event: AuditEvent) -> str:
 
 @dataclass(frozen=True)
 class BrokenLink:
-    event_id: int
+    """The first place where the chain or a checkpoint fails; ``checkpoint_line`` for a bad checkpoint."""
+
+    event_id: int | None
     position: int
     reason: str
+    checkpoint_line: int | None = None
+
+    def describe(self) -> str:
+        if self.checkpoint_line is not None:
+            return _("审计检查点文件第%(line)s行无效：%(reason)s") % {
+                "line": self.checkpoint_line,
+                "reason": self.reason,
+            }
+        return _("审计链在第%(position)s条事件（id=%(event_id)s）处断开：%(reason)s") % {
+            "position": self.position,
+            "event_id": self.event_id,
+            "reason": self.reason,
+        }
 
 
-def verify_chain(events: Iterable[AuditEvent] | None = None) -> tuple[int, BrokenLink | None]:
-    """Walk the chain in id order; return how many events were checked and the first broken link."""
+def chain_head() -> ChainHead:
+    """The committed chain's end, read in one statement (writers hold the chain lock until they commit)."""
+    totals = AuditEvent.objects.aggregate(count=Count("id"), last_id=Max("id"))
+    if not totals["count"]:
+        return ChainHead(0, None, GENESIS_HASH)
+    head_hash = AuditEvent.objects.filter(pk=totals["last_id"]).values_list("hash", flat=True).get()
+    return ChainHead(totals["count"], totals["last_id"], head_hash)
+
+
+def verify_chain(
+    events: Iterable[AuditEvent] | None = None, *, checkpoints: Sequence[Checkpoint] | None = None
+) -> tuple[int, BrokenLink | None]:
+    """Walk the chain in id order; return how many events were checked and the first broken link (SEC-3)."""
+    head, broken = chain_check(events, checkpoints=checkpoints)
+    return head.count, broken
+
+
+def chain_check(
+    events: Iterable[AuditEvent] | None = None, *, checkpoints: Sequence[Checkpoint] | None = None
+) -> tuple[ChainHead, BrokenLink | None]:
+    """Check every event's link and hash, and the chain against every checkpoint (SEC-3).
+
+    ``events`` defaults to the whole table in id order, ``checkpoints`` to the
+    checkpoint file. Returns where the chain ends (as far as it was walked)
+    and the first problem, or None.
+    """
+    keys = chain_keys()
+    if checkpoints is None:
+        checkpoints = checkpoints_read()
+    expected: dict[int, list[Checkpoint]] = {}
+    for checkpoint in checkpoints:
+        if not checkpoint.is_signed_by(keys):
+            reason = _("签名不符：检查点被改动，或不是用本系统的密钥签署的")
+            return ChainHead(0, None, GENESIS_HASH), BrokenLink(
+                checkpoint.last_id, checkpoint.count, reason, checkpoint_line=checkpoint.line
+            )
+        expected.setdefault(checkpoint.last_id, []).append(checkpoint)
     if events is None:
         events = AuditEvent.objects.order_by("id").iterator(chunk_size=5000)
-    previous = GENESIS_HASH
-    checked = 0
+    previous, checked, last_id, keyed = GENESIS_HASH, 0, None, False
     for checked, event in enumerate(events, start=1):
-        if event.prev_hash != previous:
-            return checked, BrokenLink(event.pk, checked, "前一事件哈希不符：前面的事件被删除、插入或改动")
-        if hash_of(event) != event.hash:
-            return checked, BrokenLink(event.pk, checked, "内容与哈希不符：该事件在应用之外被改动")
-        previous = event.hash
-    return checked, None
+        reason = _link_problem(event, previous, keys, keyed) or _checkpoint_problem(
+            event, checked, expected.pop(event.pk, ())
+        )
+        if reason:
+            return ChainHead(checked - 1, last_id, previous), BrokenLink(event.pk, checked, reason)
+        previous, last_id, keyed = event.hash, event.pk, keyed or bool(event.key_id)
+    head = ChainHead(checked, last_id, previous)
+    if expected:
+        missing = min((c for group in expected.values() for c in group), key=lambda c: (c.count, c.last_id))
+        reason = _("检查点（%(written_at)s）记录了这条事件，链中却没有它：审计链被截断或末尾的事件被删除") % {
+            "written_at": missing.written_at
+        }
+        return head, BrokenLink(missing.last_id, missing.count, reason)
+    return head, None
+
+
+def _link_problem(event: AuditEvent, previous: str, keys: dict[str, bytes], keyed: bool) -> str | None:
+    """Why ``event`` does not follow ``previous`` with a hash only the chain key could make, or None."""
+    if event.prev_hash != previous:
+        return _("前一事件哈希不符：前面的事件被删除、插入或改动")
+    if event.key_id:
+        key = keys.get(event.key_id)
+        if key is None:
+            return _("密钥编号%(key_id)s不是本系统的密钥：该事件在应用之外被伪造，或未配置已停用的密钥") % {
+                "key_id": event.key_id
+            }
+    elif keyed:
+        return _("该事件没有密钥签名，却排在有签名的事件之后：它在应用之外被伪造或改写")
+    else:
+        key = None  # recorded before the chain was keyed
+    if not hmac.compare_digest(hash_of(event, key), event.hash):
+        return _("内容与哈希不符：该事件在应用之外被改动，或哈希不是用本系统的密钥计算的")
+    return None
+
+
+def _checkpoint_problem(event: AuditEvent, position: int, checkpoints: Sequence[Checkpoint]) -> str | None:
+    """Why ``event`` disagrees with a checkpoint taken when it was the chain's last event, or None."""
+    for checkpoint in checkpoints:
+        if checkpoint.head_hash != event.hash:
+            return _(
+                "哈希与检查点（%(written_at)s）记录的不符：该事件或其前面的事件被改写并重新计算了哈希"
+            ) % {"written_at": checkpoint.written_at}
+        if checkpoint.count != position:
+            return _("检查点（%(written_at)s）记录它是第%(count)s条事件：前面的事件被删除或插入") % {
+                "written_at": checkpoint.written_at,
+                "count": checkpoint.count,
+            }
+    return None

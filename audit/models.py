@@ -1,4 +1,4 @@
-"""The audit trail: append-only events chained by SHA-256 so that tampering is evident (SEC-3)."""
+"""The audit trail: append-only events chained by keyed hashes so that tampering is evident (SEC-3)."""
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -13,8 +13,10 @@ GENESIS_HASH = "0" * 64
 class AuditEvent(models.Model):
     """One recorded write: who did what to which subject, with the before and after values.
 
-    Rows are never updated or deleted (a PostgreSQL trigger refuses it); each
-    carries the hash of its content and of the previous event.
+    Rows are never updated or deleted (a PostgreSQL trigger refuses it, and
+    the app's database role may only SELECT and INSERT them); each carries the
+    HMAC of its content and of the previous event under the key ``key_id``
+    names (empty: plain SHA-256, for events recorded before keying).
 
     Actor, student and college are kept as ids the hash covers, without
     database foreign keys: an event can never be changed, so the keys could
@@ -63,6 +65,7 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(_("前一事件哈希"), max_length=64)
     # Not indexed: every index costs the bulk writes of an approval; the chain itself is the check.
     hash = models.CharField(_("哈希"), max_length=64)
+    key_id = models.CharField(_("密钥编号"), max_length=8, blank=True, default="")
 
     objects = scoped_queryset(college="college", student="student").as_manager()
 

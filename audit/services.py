@@ -5,16 +5,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from audit.chain import canonical_json, chain_hashes
+from audit.chain_keys import current_key
 from audit.models import GENESIS_HASH, AuditEvent
+from audit.tasks import checkpoint_audit_chain
+
+logger = logging.getLogger(__name__)
 
 # Any constant works; it names the one lock that orders the chain.
 CHAIN_LOCK_KEY = 0x5A0D17
@@ -67,7 +73,7 @@ def _lock_chain_head() -> str:
     return last or GENESIS_HASH
 
 
-def _rows(specs: Sequence[EventSpec]) -> list[dict[str, Any]]:
+def _rows(specs: Sequence[EventSpec], key_id: str) -> list[dict[str, Any]]:
     """The events' column values but the JSON text and the hashes (``_encode`` adds those).
 
     A bulk write shares its time, usually its actor and often its before/after
@@ -99,13 +105,16 @@ def _rows(specs: Sequence[EventSpec]) -> list[dict[str, Any]]:
                 after=spec.after,
                 reason=spec.reason or "",
                 document_number=spec.document_number or "",
+                key_id=key_id,
             )
         )
     return rows
 
 
-def _encode(rows: list[dict[str, Any]], prev_hash: str, *, for_copy: bool) -> io.StringIO | None:
-    """Add each row's JSON text and its place in the chain; with ``for_copy``, the COPY input too.
+def _encode(
+    rows: list[dict[str, Any]], prev_hash: str, chain_key: bytes, *, for_copy: bool
+) -> io.StringIO | None:
+    """Add each row's JSON text and its place in the chain, keyed by ``chain_key``; with ``for_copy``, the COPY input.
 
     Pure Python, no database: it may run in a worker thread.
     """
@@ -118,7 +127,7 @@ def _encode(rows: list[dict[str, Any]], prev_hash: str, *, for_copy: bool) -> io
                 encoded[key] = canonical_json(value or {})
             row[f"{name}_json"] = encoded[key]
     # JSON text of dates and decimals reads back as the same text, so the hash survives storage.
-    chain_hashes(rows, prev_hash)
+    chain_hashes(rows, prev_hash, key=chain_key)
     return _copy_input(rows) if for_copy else None
 
 
@@ -129,7 +138,8 @@ def audit_record_many(specs: Sequence[EventSpec], *, meanwhile: Callable[[], Non
     ``meanwhile`` is the rest of the same write, database statements: it runs
     on this thread while a worker thread encodes and hashes the events (pure
     Python, which the database statements leave idle), and the events are
-    written once it returns; if it raises, none are.
+    written once it returns; if it raises, none are. A write of more than
+    ``COPY_THRESHOLD`` events queues a signed checkpoint once it commits.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the write it records")
@@ -138,20 +148,35 @@ def audit_record_many(specs: Sequence[EventSpec], *, meanwhile: Callable[[], Non
             meanwhile()
         return 0
     prev = _lock_chain_head()
-    rows = _rows(specs)
-    for_copy = connection.vendor == "postgresql" and len(rows) > COPY_THRESHOLD
+    key_id, key = current_key()
+    rows = _rows(specs, key_id)
+    bulk = len(rows) > COPY_THRESHOLD
+    for_copy = connection.vendor == "postgresql" and bulk
     if meanwhile is None:
-        copy_input = _encode(rows, prev, for_copy=for_copy)
+        copy_input = _encode(rows, prev, key, for_copy=for_copy)
     else:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-encode") as pool:
-            encoding = pool.submit(_encode, rows, prev, for_copy=for_copy)
+            encoding = pool.submit(_encode, rows, prev, key, for_copy=for_copy)
             meanwhile()
             copy_input = encoding.result()
     if copy_input is not None:
         _copy_events(copy_input)
     else:
         _insert_events(rows)
+    if bulk:
+        transaction.on_commit(_queue_checkpoint)
     return len(rows)
+
+
+def _queue_checkpoint() -> None:
+    """After a bulk write commits: a worker signs a checkpoint of the new head (off the request's path).
+
+    Best effort: without a broker the write still stands, and the daily verify signs the next checkpoint.
+    """
+    try:
+        checkpoint_audit_chain.delay()
+    except KombuOperationalError:
+        logger.warning("audit checkpoint not queued: the broker is down; the daily verify will sign one")
 
 
 def _insert_events(rows: list[dict[str, Any]]) -> list[AuditEvent]:
@@ -190,8 +215,10 @@ def audit_record(
     )
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the write it records")
-    rows = _rows([spec])
-    _encode(rows, _lock_chain_head(), for_copy=False)
+    prev = _lock_chain_head()
+    key_id, key = current_key()
+    rows = _rows([spec], key_id)
+    _encode(rows, prev, key, for_copy=False)
     return _insert_events(rows)[0]
 
 
@@ -210,9 +237,12 @@ COPY_COLUMNS = (
     "document_number",
     "prev_hash",
     "hash",
+    "key_id",
 )
 # Empty text is empty text, not NULL, in what COPY reads.
-TEXT_COLUMNS = "actor_name, action, subject_type, subject_id, reason, document_number, prev_hash, hash"
+TEXT_COLUMNS = (
+    "actor_name, action, subject_type, subject_id, reason, document_number, prev_hash, hash, key_id"
+)
 
 
 def _copy_input(rows: list[dict[str, Any]]) -> io.StringIO:
@@ -240,6 +270,7 @@ def _copy_input(rows: list[dict[str, Any]]) -> io.StringIO:
                 row["document_number"],
                 row["prev_hash"],
                 row["hash"],
+                row["key_id"],
             ]
         )
     buffer.seek(0)

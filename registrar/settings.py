@@ -226,6 +226,17 @@ CACHES = {
 # Deadlines (issue: deadline engine): reminders go N working days before a due date.
 DEADLINE_REMINDER_WORKDAYS = int(os.environ.get("DEADLINE_REMINDER_WORKDAYS", "5"))
 
+# Audit chain (issue 8, item 6; SEC-3): events are HMAC-keyed with a secret held outside the
+# database, and signed checkpoints of the chain's head are appended to files outside it too.
+# AUDIT_CHAIN_PREVIOUS_KEYS (comma-separated) keeps events keyed before a key change verifiable.
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
+if not AUDIT_CHAIN_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_CHAIN_KEY must be set when DEBUG is off.")
+    AUDIT_CHAIN_KEY = "dev-only-audit-chain-key-never-use-in-production"
+AUDIT_CHAIN_PREVIOUS_KEYS = env_list("AUDIT_CHAIN_PREVIOUS_KEYS", "")
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints"))
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "registrar@localhost")
 

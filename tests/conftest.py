@@ -33,6 +33,12 @@ def tasks_run_in_process():
     yield
 
 
+@pytest.fixture(autouse=True)
+def audit_checkpoints_apart(settings, tmp_path_factory):
+    """Each test signs audit checkpoints into its own directory: files outlive the rolled-back database."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path_factory.mktemp("audit-checkpoints")
+
+
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"

@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import hmac
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -170,6 +171,10 @@ def test_the_spliced_hash_is_the_hash_of_the_defined_content(text, number, value
         )
         == expected
     )
+    # Keyed events hash the same content under HMAC-SHA256, through the same splicing (SEC-3).
+    key = b"audit-chain-test-key"
+    keyed = hmac.new(key, content.encode(), hashlib.sha256).hexdigest()
+    assert event_hash(occurred_at=moment, before=values, after={"x": values}, key=key, **fields) == keyed
 
 
 @pytest.mark.parametrize("count", [3, COPY_THRESHOLD + 1])

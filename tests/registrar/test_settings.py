@@ -27,7 +27,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_production_turns_on_secure_cookies_and_hsts():
     code = "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS > 0)"
-    result = run_django({"DEBUG": "0", "SECRET_KEY": "x" * 60}, code)
+    result = run_django({"DEBUG": "0", "SECRET_KEY": "x" * 60, "AUDIT_CHAIN_KEY": "y" * 60}, code)
     assert result.stdout.split() == ["True", "True"]
 
 
