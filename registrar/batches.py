@@ -20,7 +20,7 @@ from django_fsm import can_proceed
 
 from audit.services import audit_record
 from registrar.models import Batch, BatchKind, College, Term, User
-from registrar.roles import is_college_staff, is_registrar
+from registrar.roles import acts_for_college, is_registrar
 from registrar.services import DomainError
 
 
@@ -70,9 +70,7 @@ def may_perform(user: User, batch: Batch, name: str) -> bool:
     if name in REGISTRAR_TRANSITIONS:
         return is_registrar(user)
     if name in COLLEGE_TRANSITIONS:
-        if is_registrar(user):
-            return True
-        return is_college_staff(user) and user.colleges.filter(pk=batch.college_id).exists()
+        return acts_for_college(user, batch.college_id)
     return False
 
 
@@ -90,9 +88,7 @@ def batch_create(*, actor: User, kind: str, college: College, term: Term, title:
     """新建名单: a draft list for one college and term."""
     if kind not in BatchKind.values:
         raise DomainError(_("未知的批次种类：%(kind)s") % {"kind": kind})
-    if not (
-        is_registrar(actor) or (is_college_staff(actor) and actor.colleges.filter(pk=college.pk).exists())
-    ):
+    if not acts_for_college(actor, college.pk):
         raise PermissionDenied(_("只能为本学院建立名单"))
     batch = Batch.objects.create(kind=kind, college=college, term=term, title=title, created_by=actor)
     audit_record(

@@ -40,6 +40,13 @@ def is_auditor(user) -> bool:
     return role_of(user) == Role.AUDITOR
 
 
+def acts_for_college(user, college_id: int | None) -> bool:
+    """Whether the user acts for this college: the registrar for every one, college staff for their own (SEC-1)."""
+    if is_registrar(user):
+        return True
+    return is_college_staff(user) and college_id is not None and user.colleges.filter(pk=college_id).exists()
+
+
 def can_write(user) -> bool:
     """Everyone but auditors and students may write through the services their role allows."""
     return role_of(user) in (Role.ADMIN, Role.REGISTRAR, Role.COLLEGE_STAFF)

@@ -35,7 +35,7 @@ from enrollment.services.transitions import (
 from enrollment.tasks import batch_decided
 from registrar import batches, codes
 from registrar.models import Batch, BatchKind, BatchState, College, School, Student, Term, User
-from registrar.roles import is_college_staff, is_registrar
+from registrar.roles import acts_for_college
 from registrar.services import DomainError
 from registrar.sql import rows_where_in
 
@@ -346,6 +346,4 @@ def review_batch_return(*, actor: User, batch_id: int, comment: str) -> Batch:
 
 
 def can_edit(user: User, batch: Batch) -> bool:
-    return batch.state in (BatchState.DRAFT, BatchState.RETURNED) and (
-        is_registrar(user) or (is_college_staff(user) and user.colleges.filter(pk=batch.college_id).exists())
-    )
+    return batch.state in (BatchState.DRAFT, BatchState.RETURNED) and acts_for_college(user, batch.college_id)

@@ -16,7 +16,7 @@ from enrollment.models import (
     DataReport,
 )
 from registrar.models import Batch, User
-from registrar.roles import is_college_staff, is_registrar
+from registrar.roles import acts_for_college, is_college_staff, is_registrar
 from registrar.services import DomainError
 
 # ---------------------------------------------------------------- the student (ENR-11)
@@ -81,10 +81,7 @@ def student_passwords_issue(*, actor: User, batch_id: int) -> list[tuple[str, st
     batch = Batch.objects.for_user(actor).filter(pk=batch_id).first()
     if batch is None:
         raise Batch.DoesNotExist(_("批次不存在"))
-    if not (
-        is_registrar(actor)
-        or (is_college_staff(actor) and actor.colleges.filter(pk=batch.college_id).exists())
-    ):
+    if not acts_for_college(actor, batch.college_id):
         raise PermissionDenied(_("无权生成初始密码"))
     users = list(
         User.objects.select_for_update()
