@@ -168,19 +168,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
-# Celery: without a broker, tasks run in-process so that the demo needs nothing else.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
-CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ACKS_LATE = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Daily jobs; apps add theirs here. The hour is a setting.
-DEADLINE_SCAN_HOUR = int(os.environ.get("DEADLINE_SCAN_HOUR", "2"))
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    # Deferrals past their end become 放弃入学资格 (ENR-4) before the scan looks at them.
-    "expire-deferrals": {
 # API error policy and docs (registrar/api_errors.py): every refusal a 4xx with a Chinese reason
 # in one body shape; JSON bodies must be objects; the docs page loads Swagger UI from this server.
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "registrar.api_errors.api_exception_handler"
@@ -200,6 +187,19 @@ SPECTACULAR_SETTINGS.update(
     }
 )
 
+# Celery: without a broker, tasks run in-process so that the demo needs nothing else.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or None)
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Daily jobs; apps add theirs here. The hour is a setting.
+DEADLINE_SCAN_HOUR = int(os.environ.get("DEADLINE_SCAN_HOUR", "2"))
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Deferrals past their end become 放弃入学资格 (ENR-4) before the scan looks at them.
+    "expire-deferrals": {
         "task": "enrollment.tasks.expire_deferrals",
         "schedule": crontab(hour=DEADLINE_SCAN_HOUR, minute=0),
     },
