@@ -29,6 +29,7 @@ lint: install
 checks: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 SECRET_KEY=ci-deploy-check-$$(date +%s)-a-long-random-looking-secret-value-0123456789 \
+		AUDIT_CHAIN_KEY=ci-audit-chain-key-$$(date +%s)-another-long-random-looking-value \
 		ALLOWED_HOSTS=registrar.example.edu.cn \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
