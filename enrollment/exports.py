@@ -11,13 +11,17 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import dbf
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enrollment.imports import ADMISSION_COLUMNS, REVIEW_COLUMNS, RowError
 from registrar import codes
+from registrar.idcard import mask
 from registrar.sheets.writers import escape, xlsx
 
 # The platform's registration file: column name, Chinese header, DBF width.
@@ -46,8 +50,12 @@ REGISTRATION_LAYOUT = (
 )
 
 
-def registration_row(record) -> list[str]:
-    """One record in the platform's layout, coded values by their Chinese names whatever the active language."""
+def registration_row(record, *, full_id_number: bool = True) -> list[str]:
+    """One record in the platform's layout, coded values by their Chinese names whatever the active language.
+
+    ``full_id_number=False`` masks the 证件号码 (SEC-2): the file to upload is the registrar's;
+    other staff get a copy to check their colleges' data.
+    """
     student = record.student
     return [
         record.exam_number,
@@ -56,7 +64,7 @@ def registration_row(record) -> list[str]:
         codes.chinese_label_of(codes.Gender, record.gender),
         f"{record.birth_date:%Y%m%d}",
         codes.chinese_label_of(codes.IdType, record.id_type),
-        record.id_number,
+        record.id_number if full_id_number else mask(record.id_number),
         codes.chinese_label_of(codes.PoliticalStatus, record.political_status),
         codes.chinese_label_of(codes.Ethnicity, record.ethnicity),
         record.major.code,
@@ -74,17 +82,78 @@ def registration_row(record) -> list[str]:
     ]
 
 
-def registration_xlsx(records: Iterable) -> bytes:
-    """学籍注册上报文件 (xlsx): the platform's column names as the header."""
+def registration_xlsx(records: Iterable, *, full_id_number: bool = True) -> bytes:
+    """学籍注册上报文件 (xlsx): the platform's column names as the header; UTF-8, so every character stays."""
     return xlsx(
         [name for name, _label, _width in REGISTRATION_LAYOUT],
-        (registration_row(r) for r in records),
+        (registration_row(r, full_id_number=full_id_number) for r in records),
         "学籍注册",
     )
 
 
-def registration_dbf(records: Iterable) -> bytes:
-    """学籍注册上报文件 (DBF, GBK): fixed column names and widths."""
+# ---------------------------------------------------------------- GBK: rare characters in the DBF file
+
+# The DBF file is GBK (cp936); a character it lacks (such as 𠮷 in 王𠮷) is either replaced by
+# GBK_REPLACEMENT or its row held back. The registrar chooses; the file is never refused for it.
+GBK_REPLACEMENT = "?"
+
+
+class RareCharacters(models.TextChoices):
+    """What the DBF file does with a row holding characters GBK lacks (the registrar's choice)."""
+
+    REPLACE = "replace", gettext_lazy("以“?”代替这些字符，照常导出")
+    HOLD = "hold", gettext_lazy("暂不导出这些学生，其余照常导出")
+
+
+@dataclass(frozen=True)
+class GbkProblem:
+    """One value of the registration file that GBK cannot hold: whose, which column, which characters."""
+
+    exam_number: str
+    name: str
+    column: str
+    characters: str
+
+    @property
+    def code_points(self) -> str:
+        """The characters by their Unicode code points, for a screen whose font lacks them."""
+        return " ".join(f"U+{ord(char):04X}" for char in self.characters)
+
+
+def gbk_missing(text: str) -> str:
+    """The characters of ``text`` that GBK cannot encode, each once, in order."""
+    missing = ""
+    for char in text:
+        if char not in missing:
+            try:
+                char.encode("gbk")
+            except UnicodeEncodeError:
+                missing += char
+    return missing
+
+
+def _row_problems(row: Sequence[str]) -> list[GbkProblem]:
+    problems = []
+    for value, (_name, label, _width) in zip(row, REGISTRATION_LAYOUT, strict=True):
+        missing = gbk_missing(value or "")
+        if missing:
+            problems.append(GbkProblem(row[0], row[2], label, missing))
+    return problems
+
+
+def gbk_problems(records: Iterable) -> list[GbkProblem]:
+    """Every value of these records the DBF file cannot hold as it is (ENR-12's platform file)."""
+    return [problem for record in records for problem in _row_problems(registration_row(record))]
+
+
+def registration_dbf(
+    records: Iterable, *, rare: RareCharacters = RareCharacters.REPLACE, full_id_number: bool = True
+) -> bytes:
+    """学籍注册上报文件 (DBF, GBK): fixed column names and widths; never fails on a character.
+
+    A row with characters GBK lacks is written with ``GBK_REPLACEMENT`` in their place, or
+    left out (``RareCharacters.HOLD``); ``gbk_problems`` names those rows for the registrar.
+    """
     spec = "; ".join(f"{name} C({width})" for name, _label, width in REGISTRATION_LAYOUT)
     handle, path = tempfile.mkstemp(suffix=".dbf")
     os.close(handle)
@@ -93,7 +162,9 @@ def registration_dbf(records: Iterable) -> bytes:
         table.open(dbf.READ_WRITE)
         try:
             for record in records:
-                row = registration_row(record)
+                row = registration_row(record, full_id_number=full_id_number)
+                if rare == RareCharacters.HOLD and _row_problems(row):
+                    continue
                 table.append(
                     tuple(
                         _fit(value, width)
@@ -109,9 +180,11 @@ def registration_dbf(records: Iterable) -> bytes:
 
 
 def _fit(value: str, width: int) -> str:
-    """Cut a value to the DBF width counted in GBK bytes, never inside a character."""
+    """GBK-only text cut to the DBF width counted in GBK bytes, never inside a character."""
     text = escape(value or "")
-    while len(text.encode("gbk", "replace")) > width:
+    for char in gbk_missing(text):
+        text = text.replace(char, GBK_REPLACEMENT)
+    while len(text.encode("gbk")) > width:
         text = text[:-1]
     return text
 

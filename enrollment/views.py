@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from enrollment import exports, selectors, services
 from enrollment.models import AdmissionRecord
 from enrollment.progress import progress_key
+from registrar.idcard import sees_full_id_numbers
 from registrar.models import Batch
 from registrar.roles import STAFF_ROLES, Role, role_of
 from registrar.services import DomainError
@@ -75,14 +76,35 @@ def report_error(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def registration_file(request: HttpRequest, fmt: str) -> HttpResponse:
-    """学籍注册上报文件 for the national platform, scoped by role."""
+    """学籍注册上报文件 for the national platform, scoped by role; full id numbers for the registrar only (SEC-2).
+
+    When GBK cannot hold a character of the DBF file (a rare one such as 𠮷), the page names
+    those students and the registrar chooses (``rare``): "?" in its place, or hold them back.
+    """
     staff_only(request)
     year = _year(request)
     records = selectors.registration_records(request.user, year=year).select_related("student")
     name = f"xjzc_{year or 'all'}"
+    full_id_number = sees_full_id_numbers(request.user)
     if fmt == "dbf":
-        return download(exports.registration_dbf(records.iterator()), f"{name}.dbf", "application/x-dbf")
-    return download(exports.registration_xlsx(records.iterator()), f"{name}.xlsx")
+        rare = request.GET.get("rare", "")
+        if rare not in exports.RareCharacters.values:
+            problems = exports.gbk_problems(records.iterator())
+            if problems:
+                context = {
+                    "problems": problems,
+                    "year": year or "",
+                    "choices": exports.RareCharacters.choices,
+                }
+                return render(request, "enrollment/gbk_problems.html", context)
+            rare = exports.RareCharacters.REPLACE
+        content = exports.registration_dbf(
+            records.iterator(), rare=exports.RareCharacters(rare), full_id_number=full_id_number
+        )
+        return download(content, f"{name}.dbf", "application/x-dbf")
+    return download(
+        exports.registration_xlsx(records.iterator(), full_id_number=full_id_number), f"{name}.xlsx"
+    )
 
 
 @login_required

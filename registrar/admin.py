@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from registrar import admin_lockouts  # noqa: F401 - registers the 登录锁定 page
 from registrar.admin_base import ScopedAdmin, ScopedHistoryAdmin
 from registrar.idcard import mask
 from registrar.models import (

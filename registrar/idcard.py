@@ -1,19 +1,52 @@
-"""居民身份证号码 (GB 11643-1999): check digit, birth date and gender.
+"""证件号码: the one stored form of every id number, GB 11643 checks, and who sees it in full.
 
-Other id types (港澳台居民居住证 keeps the same structure but is checked by the
-issuing authority; passports have none) are not checked here.
+Every path that writes an id number (import, correction, student data) stores
+``clean_id_number``'s result: NFKC-normalised, so that a full-width ５ is the
+ASCII 5 it looks like, and then nothing but ASCII letters and digits. One person
+thus has one spelling, and the one-学籍 constraint (ENR-6) and the 重名重号 check
+(ENR-9) compare like with like; the database refuses any other spelling
+(``ID_NUMBER_RULES``). A 居民身份证 is checked against GB 11643-1999 (check
+digit, birth date, gender); a 港澳台居民居住证 keeps the same structure but is
+checked by its issuing authority; passports and permits only get the character rule.
+
+Full numbers go only to the registrar office (SEC-2), in the national platform's
+registration file and as the only id number search; every page shows ``mask``.
 """
 
 import datetime
 import operator
 import re
+import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import CheckConstraint, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from registrar.roles import is_registrar
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+# Stored forms by 证件类型 (registrar.codes.IdType), as regexes both PostgreSQL and Python read alike.
+EIGHTEEN_CHARACTERS = r"^[0-9]{17}[0-9X]$"
+LETTERS_AND_DIGITS = r"^[A-Z0-9]{5,30}$"
+ID_NUMBER_RULES = {"1": EIGHTEEN_CHARACTERS, "2": EIGHTEEN_CHARACTERS}
+OTHER_ID_NUMBER_RULE = LETTERS_AND_DIGITS
+ID_PATTERN = re.compile(EIGHTEEN_CHARACTERS, re.ASCII)
+ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def id_number_check(name: str) -> CheckConstraint:
+    """The database's own refusal of any id number not in its stored form (ENR-6): a look-alike
+    digit written by a path that skipped ``clean_id_number`` cannot make a second 学籍."""
+    eighteen = list(ID_NUMBER_RULES)
+    return CheckConstraint(
+        condition=Q(id_type__in=eighteen, id_number__regex=EIGHTEEN_CHARACTERS)
+        | (~Q(id_type__in=eighteen) & Q(id_number__regex=OTHER_ID_NUMBER_RULE)),
+        name=name,
+        violation_error_message=gettext_lazy("证件号码只能由半角数字0-9和大写字母组成"),
+    )
 
 
 class IdNumberError(ValueError):
@@ -35,14 +68,54 @@ def check_digit(first17: str) -> str:
 
 
 def normalize(id_number: str) -> str:
-    """Upper-case and strip: an 'x' typed by hand is the check character X."""
-    return id_number.strip().upper()
+    """NFKC, strip and upper-case: a full-width ５ is 5, and an 'x' typed by hand is the check character X.
+
+    Characters NFKC does not fold (an Arabic-Indic ٤, a zero-width space) stay, for the checks to refuse.
+    """
+    return unicodedata.normalize("NFKC", id_number).strip().upper()
+
+
+def _foreign_character(number: str) -> str | None:
+    """The first character that is not an ASCII digit or letter, described for the user."""
+    for position, char in enumerate(number, start=1):
+        if char not in ASCII_ALNUM:
+            shown = char if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
+            return _("第%(position)d位“%(char)s”不是半角数字或字母") % {"position": position, "char": shown}
+    return None
+
+
+def clean_id_number(id_type: str, id_number: str) -> str:
+    """证件号码 as stored (ENR-6, ENR-7, ENR-9): normalised, then checked by its type, or ``IdNumberError``.
+
+    The single validator of id numbers: imports, corrections and student data all call it.
+    """
+    number = normalize(id_number)
+    if not number:
+        raise IdNumberError(_("证件号码不能为空"))
+    foreign = _foreign_character(number)
+    if foreign:
+        raise IdNumberError(_("证件号码只能由半角数字0-9和字母组成：%(detail)s") % {"detail": foreign})
+    if id_type == "1":
+        parse_id_number(number)
+    elif not re.fullmatch(ID_NUMBER_RULES.get(id_type, OTHER_ID_NUMBER_RULE), number, re.ASCII):
+        if id_type in ID_NUMBER_RULES:
+            raise IdNumberError(_("证件号码应为18位，前17位为数字，末位为数字或X"))
+        raise IdNumberError(_("证件号码应为5至30位半角数字或字母"))
+    return number
 
 
 def parse_id_number(id_number: str) -> IdNumberFacts:
-    """The birth date and gender an 18-character number encodes, or ``IdNumberError``."""
+    """The birth date and gender an 18-character number encodes, or ``IdNumberError``.
+
+    Only ASCII digits count: ``re``'s ``\\d`` and ``int()`` would take any script's digits.
+    """
     number = normalize(id_number)
-    if not ID_PATTERN.match(number):
+    if not ID_PATTERN.fullmatch(number):
+        foreign = _foreign_character(number)
+        if foreign:
+            raise IdNumberError(
+                _("身份证号应为18位，前17位为数字，末位为数字或X：%(detail)s") % {"detail": foreign}
+            )
         raise IdNumberError(_("身份证号应为18位，前17位为数字，末位为数字或X"))
     if check_digit(number[:17]) != number[17]:
         raise IdNumberError(_("身份证号校验位错误"))
@@ -99,3 +172,31 @@ def mask(id_number: str) -> str:
     if len(id_number) <= 7:
         return "*" * len(id_number)
     return id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:]
+
+
+def sees_full_id_numbers(user) -> bool:
+    """Who needs full id numbers (SEC-2): the registrar office (and admins), for the national
+    platform's registration file and to find a record by the number it holds. Pages, history,
+    the audit trail and the API show every role the masked number."""
+    return is_registrar(user)
+
+
+def mask_id_numbers(data: Any) -> Any:
+    """A copy of stored JSON (audit before/after, correction values) with every ``id_number`` masked (SEC-2)."""
+    if isinstance(data, dict):
+        return {
+            key: mask(str(value)) if key == "id_number" and value else mask_id_numbers(value)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [mask_id_numbers(item) for item in data]
+    return data
+
+
+def search_id_number(user, term: str) -> str | None:
+    """The id number to look up for a search ``term`` (SEC-2): only a full, valid number, and only
+    for those who may see full numbers; a partial number finds nothing, so a mask cannot be undone."""
+    if not sees_full_id_numbers(user):
+        return None
+    number = normalize(term)
+    return number if re.fullmatch(LETTERS_AND_DIGITS, number, re.ASCII) else None

@@ -72,6 +72,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Headers, sessions and rate limits (issue 8, item 11): see the block "Headers and sessions" below.
+    "csp.middleware.CSPMiddleware",
+    "registrar.session_lifetime.SessionLifetimeMiddleware",
+    "registrar.ratelimit.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "registrar.urls"
@@ -100,6 +104,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# Stale connections (issue 8, item 9): after a PostgreSQL restart a kept connection is dead;
+# Django checks a reused connection before the request and opens a fresh one instead.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent requests of the demo server wait for each other instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
@@ -121,10 +128,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in lockouts (issue 8, item 7; registrar/lockouts.py): failures count per account and per
+# account and address, never per address alone, so made-up names lock nothing real and users behind
+# one proxy do not lock each other out; a success resets only its own account's failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_LOCKOUT_PARAMETERS = [["username"], ["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_COOLOFF_MESSAGE = _("登录失败次数过多，该账号已暂时锁定。请一小时后再试，或联系教务处解除锁定。")
+AXES_ENABLE_ADMIN = False  # the registrar's 登录锁定 page is registrar/admin_lockouts.py
+# The client address: X-Forwarded-For is believed only behind this many reverse proxies of our own.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "registrar.client_ip.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -153,13 +170,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        # BasicAuthentication that says so when the account is locked (issue 8, item 7).
+        "registrar.authentication.LockoutBasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
+    # Per-user budgets on uploads and exports (issue 8, item 11; registrar/ratelimit.py).
+    "DEFAULT_THROTTLE_CLASSES": ["registrar.ratelimit.UploadExportThrottle"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "学籍学历电子注册 API",
@@ -211,14 +231,23 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "audit.tasks.verify_audit_chain",
         "schedule": crontab(hour=DEADLINE_SCAN_HOUR, minute=30),
     },
+    # Task outbox (issue 8, item 9): follow-up tasks that found no broker at commit time.
+    "drain-outbox": {"task": "registrar.tasks.drain_outbox", "schedule": 60.0},
 }
 
 # Shared cache (upload progress, locks): Redis when configured, else this process's memory.
 CACHE_URL = os.environ.get("CACHE_URL") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
 )
+# Redis faults (issue 8, item 9; registrar/cache.py): while Redis does not answer, the cache falls back
+# to files on this host instead of failing the request; short socket timeouts keep a dead Redis quick.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    "default": {
+        "BACKEND": "registrar.cache.FailoverRedisCache",
+        "LOCATION": CACHE_URL,
+        "FALLBACK": VAR_DIR / "cache",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+    }
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -259,3 +288,35 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Headers and sessions (issue 8, item 11).
+# Content-Security-Policy: scripts only from this site (no inline scripts); inline style attributes
+# stay allowed (the pages use them; style injection cannot run code). The API's Swagger page loads
+# its bundle from a CDN and is left out.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Idle session lifetime by role (registrar/session_lifetime.py): staff work on shared office computers.
+STAFF_SESSION_SECONDS = int(os.environ.get("STAFF_SESSION_SECONDS", str(2 * 3600)))
+STUDENT_SESSION_SECONDS = int(os.environ.get("STUDENT_SESSION_SECONDS", str(8 * 3600)))
+# Per-user budgets (registrar/ratelimit.py): "count/period", the period in s, m or h.
+RATE_LIMITS = {
+    "upload": os.environ.get("RATE_LIMIT_UPLOADS", "30/10m"),
+    "export": os.environ.get("RATE_LIMIT_EXPORTS", "60/10m"),
+}
+RATE_LIMITED_EXPORTS = [
+    "enrollment:registration-file",
+    "enrollment:statistics-file",
+    "enrollment:review-template",
+    "audit:violations-export",
+]

@@ -27,6 +27,7 @@ from audit.deadlines.rules import rules_effective
 from audit.models import DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation, ViolationState
 from audit.services import EventSpec, audit_record, audit_record_many
 from registrar.calendar import WorkCalendar
+from registrar.outbox import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -184,7 +185,7 @@ def deadline_scan(*, as_of: datetime.date | None = None, actor=None) -> ScanResu
         # This scan's notices and any whose mail failed before.
         notice_ids = list(DeadlineNotice.objects.filter(emailed_at__isnull=True).values_list("pk", flat=True))
         if notice_ids:
-            transaction.on_commit(lambda: send_deadline_notices.delay(notice_ids))
+            outbox_enqueue(task=send_deadline_notices.name, kwargs={"notice_ids": notice_ids})
     if result.skipped:
         logger.info("deadline rules without a registered kind, not scanned: %s", ", ".join(result.skipped))
     return result

@@ -24,7 +24,7 @@ from enrollment.models import (
 from enrollment.progress import UploadProgress
 from enrollment.services.corrections import shown_values
 from registrar.admin_base import ScopedAdmin
-from registrar.idcard import mask
+from registrar.idcard import mask, search_id_number
 from registrar.roles import is_college_staff, is_registrar
 
 
@@ -42,7 +42,9 @@ class AdmissionRecordAdmin(ScopedAdmin):
         "confirmed_at",
     ]
     list_filter = ["year", "state", "identity_conflict", "admission_type", "college"]
-    search_fields = ["exam_number", "name", "id_number"]
+    # No partial id number search (SEC-2): with the masked number and the birth date on the page,
+    # a few partial searches would give the whole number back. See get_search_results.
+    search_fields = ["exam_number", "name"]
     list_select_related = ["college", "major"]
     exclude = ["id_number", "source_hash"]
     readonly_fields = ["masked_id_number"]
@@ -59,6 +61,14 @@ class AdmissionRecordAdmin(ScopedAdmin):
 
     def has_view_permission(self, request, obj=None) -> bool:
         return super().has_view_permission(request, obj)
+    def get_search_results(self, request, queryset, search_term):
+        """By 考生号 or 姓名 for everyone; by id number only the full number, for the registrar office (SEC-2)."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        number = search_id_number(request.user, search_term)
+        if number is not None:
+            found |= queryset.filter(id_number=number)
+        return found, may_have_duplicates
+
 
     def get_urls(self):
         return [
@@ -273,7 +283,25 @@ class CorrectionRequestAdmin(ScopedAdmin):
         "applied_at",
     ]
     list_filter = ["state"]
-    readonly_fields = ["record", "requested", "reason", "state", "answer", "answer_note", "document_number"]
+    # The values are shown with the id number masked, to every role, as on the record's page (SEC-2).
+    exclude = ["requested", "answer"]
+    readonly_fields = [
+        "record",
+        "requested_values",
+        "reason",
+        "state",
+        "answer_values",
+        "answer_note",
+        "document_number",
+    ]
+
+    @admin.display(description=_("申请更正为"))
+    def requested_values(self, obj: CorrectionRequest) -> str:
+        return shown_values(obj.requested)
+
+    @admin.display(description=_("省招生部门答复的数据"))
+    def answer_values(self, obj: CorrectionRequest) -> str:
+        return shown_values(obj.answer)
 
 
 @admin.register(DataReport)

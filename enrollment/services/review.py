@@ -35,6 +35,7 @@ from enrollment.services.transitions import (
 from enrollment.tasks import batch_decided
 from registrar import batches, codes
 from registrar.models import Batch, BatchKind, BatchState, College, School, Student, Term, User
+from registrar.outbox import outbox_enqueue
 from registrar.roles import acts_for_college
 from registrar.services import DomainError
 from registrar.sql import rows_where_in
@@ -321,7 +322,7 @@ def review_batch_approve(
         admission_apply_steps(
             actor=actor, steps=steps, document_number=document_number, action_prefix="enrollment.review"
         )
-        transaction.on_commit(lambda: batch_decided.delay(batch.pk))
+        outbox_enqueue(task=batch_decided.name, kwargs={"batch_id": batch.pk})
 
     return batches.batch_move(
         actor=actor,

@@ -1,0 +1,74 @@
+"""登录锁定 page: the registrar sees the accounts locked by failed sign-ins and lifts a lock (SEC-3)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from registrar.lockouts import lockout_is_active, lockout_lift, lockouts_active
+from registrar.models import SignInLockout
+from registrar.roles import is_registrar
+
+
+class LockedNowFilter(admin.SimpleListFilter):
+    title = _("状态")
+    parameter_name = "locked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("锁定中"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=lockouts_active().values("pk"))
+        return queryset
+
+
+@admin.register(SignInLockout)
+class SignInLockoutAdmin(admin.ModelAdmin):
+    """Read-only list of failure records; deleting one (or the action) lifts the lock through the service."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked_now"]
+    list_filter = [LockedNowFilter]
+    search_fields = ["username", "ip_address"]
+    ordering = ["-attempt_time"]
+    fields = ["username", "ip_address", "user_agent", "failures_since_start", "attempt_time"]
+    readonly_fields = fields
+    actions = ["lift"]
+
+    @admin.display(boolean=True, description=_("锁定中"))
+    def locked_now(self, obj: SignInLockout) -> bool:
+        return lockout_is_active(obj)
+
+    def has_module_permission(self, request) -> bool:
+        return is_registrar(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_registrar(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_registrar(request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=_("解除所选账号的登录锁定"), permissions=["delete"])
+    def lift(self, request, queryset) -> None:
+        count = lockout_lift(actor=request.user, lockout_ids=queryset.values_list("pk", flat=True))
+        messages.success(
+            request, ngettext("已解除%(n)d条登录锁定", "已解除%(n)d条登录锁定", count) % {"n": count}
+        )
+
+    def delete_model(self, request, obj) -> None:
+        lockout_lift(actor=request.user, lockout_ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset) -> None:
+        lockout_lift(actor=request.user, lockout_ids=queryset.values_list("pk", flat=True))

@@ -1,0 +1,22 @@
+"""API sign-in through the same lockout as the sign-in page (issue 8, item 7; SEC-3).
+
+DRF's ``BasicAuthentication`` passes the request to ``authenticate``, so
+django-axes counts its failures and refuses a locked account; this subclass
+only says why, in Chinese, instead of "wrong username or password".
+"""
+
+from __future__ import annotations
+
+from axes.helpers import get_lockout_message
+from rest_framework.authentication import BasicAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+
+class LockoutBasicAuthentication(BasicAuthentication):
+    def authenticate_credentials(self, userid, password, request=None):
+        try:
+            return super().authenticate_credentials(userid, password, request)
+        except AuthenticationFailed:
+            if getattr(request, "axes_locked_out", False):
+                raise AuthenticationFailed(get_lockout_message()) from None
+            raise

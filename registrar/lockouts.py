@@ -1,0 +1,70 @@
+"""Sign-in lockouts (django-axes): which accounts are locked, and lifting a lock (SEC-3).
+
+Failures are counted per account and per account and address
+(``AXES_LOCKOUT_PARAMETERS``), never per address alone: guesses at made-up
+names lock nothing real, and users behind one proxy do not lock each other
+out. A success resets only the failures of the account that signed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import EventSpec, audit_record_many
+from registrar.models import SignInLockout, User
+from registrar.roles import is_registrar
+
+
+def lockouts_active() -> QuerySet[SignInLockout]:
+    """Failure records that lock their account now: at the limit, within the cool-off time."""
+    return SignInLockout.objects.filter(
+        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - get_cool_off(),
+    )
+
+
+def lockout_is_active(record: SignInLockout) -> bool:
+    """Whether this failure record locks its account now."""
+    return (
+        record.failures_since_start >= settings.AXES_FAILURE_LIMIT
+        and record.attempt_time >= timezone.now() - get_cool_off()
+    )
+
+
+@transaction.atomic
+def lockout_lift(*, actor: User, lockout_ids: Iterable[int], reason: str = "") -> int:
+    """解除登录锁定 (SEC-3): the registrar clears an account's failures; one audit event each.
+
+    Returns how many records were cleared.
+    """
+    if not is_registrar(actor):
+        raise PermissionDenied(_("只有教务处可以解除登录锁定"))
+    records = list(SignInLockout.objects.select_for_update().filter(pk__in=list(lockout_ids)).order_by("pk"))
+    audit_record_many(
+        [
+            EventSpec(
+                action="account.lockout_lift",
+                subject=("axes.accessattempt", record.pk),
+                actor=actor,
+                before={
+                    "username": record.username,
+                    "ip_address": record.ip_address,
+                    "failures": record.failures_since_start,
+                    "last_attempt": record.attempt_time.isoformat(),
+                },
+                after={},
+                reason=reason or _("教务处解除登录锁定"),
+            )
+            for record in records
+        ]
+    )
+    SignInLockout.objects.filter(pk__in=[record.pk for record in records]).delete()
+    return len(records)

@@ -1,0 +1,90 @@
+"""The task outbox: follow-up work written with the decision, handed to the broker after commit.
+
+A decision (a batch approved, a deadline scan) writes its follow-up task as an
+``OutboxMessage`` row in its own transaction. After commit one attempt is made
+to hand it to the broker; if the broker is down the row waits, and the
+periodic drain (``registrar.tasks.drain_outbox``, every minute in
+``CELERY_BEAT_SCHEDULE`` and so also in ``manage.py run_schedule``) sends it
+later. A committed decision therefore never answers an error because of the
+broker.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from kombu import Connection
+
+from registrar.celery import app
+from registrar.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+# How many waiting messages one drain sends; the next drain takes the rest.
+DRAIN_BATCH = 500
+
+
+def outbox_enqueue(*, task: str, kwargs: dict[str, Any] | None = None) -> OutboxMessage:
+    """Write ``task`` to the outbox in the current transaction and try to send it once that commits."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox_enqueue must run inside the transaction of the decision it follows")
+    message = OutboxMessage.objects.create(task=task, kwargs=kwargs or {})
+    transaction.on_commit(lambda: outbox_send(message_id=message.pk))
+    return message
+
+
+def outbox_send(*, message_id: int) -> bool:
+    """Hand one waiting message to the broker; ``False`` when it still waits (sent by another, or failed)."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, sent_at__isnull=True)
+            .first()
+        )
+        if message is None:
+            return False
+        with app.connection_for_write() as connection:
+            return _send(message, connection)
+
+
+def outbox_drain(*, limit: int = DRAIN_BATCH) -> int:
+    """Send the messages still waiting, oldest first; returns how many went. Safe to run on many workers."""
+    sent = 0
+    with transaction.atomic():
+        waiting = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(sent_at__isnull=True)
+            .order_by("created_at", "pk")[:limit]
+        )
+        if not waiting:
+            return 0
+        with app.connection_for_write() as connection:
+            for message in waiting:
+                if not _send(message, connection):
+                    break  # the broker is down: the rest would fail the same way
+                sent += 1
+    return sent
+
+
+def _send(message: OutboxMessage, connection: Connection) -> bool:
+    """Publish (or, without a broker, run) the task; record the outcome on the locked row."""
+    message.attempts += 1
+    try:
+        # A savepoint: a task run in-process (no broker) that fails leaves this transaction usable.
+        with transaction.atomic():
+            # No publish retries: the outbox is the retry, and a request must not wait on a dead broker.
+            # A task's name is its import path (``shared_task`` without a name).
+            import_string(message.task).apply_async(kwargs=message.kwargs, connection=connection, retry=False)
+    # The decision has committed: whatever failed (broker down, a task run in-process raising), the row waits.
+    except Exception as exc:
+        logger.warning("outbox: %s not sent (attempt %d): %s", message, message.attempts, exc)
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        message.save(update_fields=["attempts", "last_error"])
+        return False
+    message.sent_at = timezone.now()
+    message.save(update_fields=["attempts", "sent_at"])
+    return True

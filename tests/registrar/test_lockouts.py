@@ -1,0 +1,108 @@
+"""Sign-in lockouts that hold, and lock nobody else out (issue 8, item 7; SEC-3)."""
+
+import base64
+
+import pytest
+from django.test import override_settings
+
+from audit.models import AuditEvent
+from registrar.client_ip import client_ip
+from registrar.models import SignInLockout
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.rule("SEC-3")
+
+LOGIN = "/accounts/login/"
+
+
+def sign_in(client, username: str, password: str = PASSWORD, **extra):
+    return client.post(LOGIN, {"username": username, "password": password}, **extra)
+
+
+def signed_in_as(client) -> str | None:
+    return client.get("/api/students/").wsgi_request.user.username or None
+
+
+def test_a_students_success_from_the_same_address_does_not_reset_the_registrars_failures(
+    client, registrar, student_a
+):
+    for _ in range(2):
+        for _ in range(9):
+            sign_in(client, "registrar", "wrong")
+        assert sign_in(client, "student_a").status_code == 302
+        client.logout()
+    response = sign_in(client, "registrar")
+    assert response.status_code == 429
+    assert signed_in_as(client) is None
+
+
+def test_ten_failures_at_made_up_names_lock_no_real_account(client, registrar):
+    for n in range(12):
+        sign_in(client, f"ghost{n}", "wrong")
+    assert sign_in(client, "registrar").status_code == 302
+
+
+def test_users_behind_one_proxy_do_not_lock_each_other_out(client, registrar, student_a):
+    for _ in range(10):
+        sign_in(client, "student_a", "wrong")
+    assert sign_in(client, "student_a").status_code == 429
+    assert sign_in(client, "registrar").status_code == 302
+
+
+def test_the_lockout_page_answers_in_chinese(client, registrar):
+    for _ in range(10):
+        sign_in(client, "registrar", "wrong")
+    response = sign_in(client, "registrar")
+    assert response.status_code == 429
+    assert "账号已锁定" in response.content.decode()
+
+
+def test_the_forwarded_address_is_ignored_without_a_trusted_proxy(rf):
+    request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_ip(request) == "10.0.0.5"
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_one_trusted_proxy_the_address_it_appended_is_the_client(rf):
+    spoofed = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="9.9.9.9, 1.2.3.4")
+    assert client_ip(spoofed) == "1.2.3.4"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.5")) == "10.0.0.5"
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_the_lockout_records_the_client_behind_the_proxy(client, registrar):
+    sign_in(client, "registrar", "wrong", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert SignInLockout.objects.get().ip_address == "1.2.3.4"
+
+
+def test_the_registrar_lifts_a_lockout_and_the_lift_is_audited(client, client_for, registrar, student_a):
+    for _ in range(10):
+        sign_in(client, "student_a", "wrong")
+    locks = list(SignInLockout.objects.values_list("pk", flat=True))
+    page = client_for(registrar)
+    assert "student_a" in page.get("/admin/registrar/signinlockout/?locked=yes").content.decode()
+    response = page.post(
+        "/admin/registrar/signinlockout/", {"action": "lift", "_selected_action": locks}, follow=True
+    )
+    assert "已解除" in response.content.decode()
+    assert AuditEvent.objects.filter(action="account.lockout_lift").count() == len(locks)
+    page.logout()
+    assert sign_in(client, "student_a").status_code == 302
+
+
+def test_college_staff_cannot_see_or_lift_lockouts(client_for, college_a_staff):
+    page = client_for(college_a_staff)
+    assert page.get("/admin/registrar/signinlockout/").status_code == 403
+
+
+def basic(username: str, password: str) -> dict:
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {token}"}
+
+
+def test_the_api_basic_authentication_is_locked_out_by_the_same_rule(client, registrar):
+    for _ in range(10):
+        assert client.get("/api/colleges/", **basic("registrar", "wrong")).status_code in (401, 403)
+    response = client.get("/api/colleges/", **basic("registrar", PASSWORD))
+    assert response.status_code in (401, 403)
+    assert "锁定" in response.json()["detail"]

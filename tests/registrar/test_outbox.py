@@ -1,0 +1,116 @@
+"""Follow-up tasks wait in a database outbox when the broker is down (issue 8, item 9).
+
+The broker is outside the request: these tests point Celery at a port where
+nothing listens instead of stopping the shared Redis.
+"""
+
+import datetime
+
+import pytest
+from django.core import mail
+
+from audit.deadlines.scan import deadline_scan
+from audit.models import DeadlineNotice
+from enrollment.services import ItemInput, review_batch_create, review_batch_submit, review_items_save
+from registrar.celery import app
+from registrar.models import OutboxMessage, User
+from registrar.outbox import outbox_drain
+from registrar.roles import Role
+from registrar.services import user_create
+from tests.conftest import PASSWORD
+
+DEAD_BROKER = "redis://127.0.0.1:6390/0"
+
+
+@pytest.fixture
+def broker_down():
+    """Tasks go to a broker (not in-process) that does not answer."""
+    before = app.conf.broker_write_url
+    app.conf.task_always_eager = False
+    app.conf.broker_write_url = DEAD_BROKER
+    yield
+    app.conf.broker_write_url = before
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def submitted_list(freshmen_a, college_a, term):
+    staff = user_create(
+        actor=None,
+        username="college_a_staff",
+        password=PASSWORD,
+        role=Role.COLLEGE_STAFF,
+        colleges=[college_a],
+        email="a-staff@example.edu.cn",
+    )
+    batch = review_batch_create(actor=staff, college=college_a, term=term)
+    items = [ItemInput(exam_number=r.exam_number, outcome="passed") for r in freshmen_a]
+    review_items_save(actor=staff, batch_id=batch.pk, items=items)
+    review_batch_submit(actor=staff, batch_id=batch.pk)
+    return batch
+
+
+@pytest.mark.rule("SEC-1")
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_through_the_api_answers_success_while_the_broker_is_down(
+    client_for, registrar, submitted_list, broker_down
+):
+    """The approval committed, so it answers 200; its notice waits in the outbox, nothing is mailed yet."""
+    url = f"/api/enrollment/batches/{submitted_list.pk}/approve/"
+    response = client_for(registrar).post(url, {"document_number": "教学〔2026〕1号"})
+    assert response.status_code == 200
+    waiting = OutboxMessage.objects.get(sent_at__isnull=True)
+    assert (waiting.task, waiting.kwargs, waiting.attempts) == (
+        "enrollment.tasks.batch_decided",
+        {"batch_id": submitted_list.pk},
+        1,
+    )
+    assert mail.outbox == []
+
+
+@pytest.mark.rule("SEC-1")
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_on_the_staff_page_answers_success_while_the_broker_is_down(
+    client_for, registrar, submitted_list, broker_down
+):
+    url = f"/admin/enrollment/reviewbatch/{submitted_list.pk}/review/"
+    response = client_for(registrar).post(url, {"action": "approve", "document_number": "教学〔2026〕1号"})
+    assert response.status_code == 302
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_drain_sends_what_waited_once_the_broker_is_back(
+    client_for, registrar, submitted_list, broker_down
+):
+    client_for(registrar).post(f"/api/enrollment/batches/{submitted_list.pk}/approve/")
+    assert outbox_drain() == 0  # still down: nothing sent, the row keeps waiting
+    app.conf.task_always_eager = True  # the broker is back (tasks run in-process here)
+    assert outbox_drain() == 1
+    assert OutboxMessage.objects.get().sent_at is not None
+    assert [m.to for m in mail.outbox] == [["a-staff@example.edu.cn"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deadline_scan_commits_while_the_broker_is_down_and_its_reminders_wait(
+    make_rule, subject_in, college_a_staff, broker_down
+):
+    User.objects.filter(pk=college_a_staff.pk).update(email="a@example.edu.cn")
+    make_rule()
+    subject_in(datetime.date(2026, 9, 1))  # due 2026-12-01: a reminder on 11-24
+    deadline_scan(as_of=datetime.date(2026, 11, 24))
+    waiting = OutboxMessage.objects.get(sent_at__isnull=True)
+    assert waiting.kwargs == {"notice_ids": [DeadlineNotice.objects.get().pk]}
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_message_is_sent_once_even_when_the_drain_runs_twice(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from registrar.outbox import outbox_enqueue
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        outbox_enqueue(task="audit.tasks.verify_audit_chain")
+    assert OutboxMessage.objects.get().sent_at is not None
+    assert outbox_drain() == 0
