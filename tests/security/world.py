@@ -1,0 +1,146 @@
+"""Two colleges with one of everything, built once through the services, for the scoping matrix.
+
+College A's staff and student A are the probes; every object lives in college B or
+belongs to student B, so any answer that shows one of them to a probe is a leak.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import models
+
+from audit.models import AuditEvent, DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation
+from enrollment.imports import parse_admissions
+from enrollment.models import AdmissionRecord, CorrectionRequest, DataReport, ReviewBatch
+from enrollment.progress import progress_key
+from enrollment.services import (
+    ItemInput,
+    admission_import,
+    admission_report_error,
+    correction_create,
+    review_batch_create,
+    review_items_save,
+)
+from registrar.models import Batch, College, Major, Student, User
+from registrar.roles import Role
+from registrar.services import user_create
+from tests.enrollment.conftest import admission_row, admission_sheet, registered_through_a_list
+from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, TermFactory
+
+PASSWORD = "Test-pass-2026!"
+TOKEN = "b-token-0001"
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    #: model → an object of college B (or of student B), the one every URL parameter points at.
+    objects: dict[type[models.Model], models.Model]
+    #: Text that only college B's people carry: it must not reach college A's staff or student A.
+    markers: list[str] = field(default_factory=list)
+    history_id: int = 0
+
+
+def build_world() -> World:
+    """College A and B, the named users, and B's student, records, list, correction, report and deadlines."""
+    SchoolFactory()
+    term = TermFactory()
+    college_a = CollegeFactory(code="A01", name="计算机学院")
+    college_b = CollegeFactory(code="B01", name="外国语学院")
+    major_a = MajorFactory(code="080901", name="计算机科学与技术", college=college_a)
+    major_b = MajorFactory(code="050201", name="英语", college=college_b)
+
+    def make(username: str, role: str, **extra) -> User:
+        return user_create(actor=None, username=username, password=PASSWORD, role=role, **extra)
+
+    registrar = make("registrar", Role.REGISTRAR)
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "admin": make("admin", Role.ADMIN),
+        "registrar": registrar,
+        "auditor": make("auditor", Role.AUDITOR),
+        "college_a_staff": make("college_a_staff", Role.COLLEGE_STAFF, colleges=[college_a]),
+    }
+    staff_b = make("college_b_staff", Role.COLLEGE_STAFF, colleges=[college_b])
+
+    rows = [admission_row(n, major_a) for n in (1, 2)] + [admission_row(n, major_b) for n in (101, 102, 103)]
+    sheet = parse_admissions(admission_sheet(rows), "lq.xlsx")
+    assert admission_import(actor=registrar, year=2026, sheet=sheet, file_name="lq.xlsx").ok
+    records_b = list(AdmissionRecord.objects.filter(college=college_b).order_by("exam_number"))
+    record_a = AdmissionRecord.objects.filter(college=college_a).order_by("exam_number").first()
+    registered_a = registered_through_a_list(
+        record_a, staff=users["college_a_staff"], registrar=registrar, college=college_a, term=term
+    )
+    registered_b = registered_through_a_list(
+        records_b[0], staff=staff_b, registrar=registrar, college=college_b, term=term
+    )
+    # Registration opens each student's account (ENR-2).
+    users["student_a"] = User.objects.get(student_id=registered_a.student_id)
+    student_b = Student.objects.get(pk=registered_b.student_id)
+    student_b_user = User.objects.get(student=student_b)
+
+    batch_b = review_batch_create(actor=staff_b, college=college_b, term=term)
+    review_items_save(
+        actor=staff_b,
+        batch_id=batch_b.pk,
+        items=[ItemInput(exam_number=records_b[1].exam_number, outcome="passed")],
+    )
+    correction = correction_create(
+        actor=staff_b, record_id=records_b[1].pk, requested={"name": "乙改名"}, reason="姓名录错"
+    )
+    report = admission_report_error(user=student_b_user, description="乙的出生日期有误")
+
+    today = datetime.date(2026, 10, 1)
+    rule = DeadlineRule.objects.create(code="matrix_rule", name="矩阵测试规则", kind="tests.matrix", length=3)
+    scan = DeadlineScan.objects.create(
+        as_of=today, started_at=datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC)
+    )
+    violation = DeadlineViolation.objects.create(
+        rule=rule,
+        subject_type="registrar.student",
+        subject_id=student_b.pk,
+        college=college_b,
+        student=student_b,
+        clock_start=today,
+        due_date=today,
+        state="open",
+        opened_on=today,
+        changed_on=today,
+    )
+    notice = DeadlineNotice.objects.create(
+        college=college_b, rule=rule, created_on=today, first_due_date=today, subject_count=1
+    )
+    # Another user's upload progress and error file: reachable only by their owner (keys carry the user id).
+    cache.set(progress_key(staff_b.pk, TOKEN), {"phase": "乙的上传", "percent": 50}, 300)
+    cache.set(f"enrollment:errors:{staff_b.pk}:{TOKEN}", b"b-errors", 300)
+
+    objects: dict[type[models.Model], models.Model] = {
+        Student: student_b,
+        College: college_b,
+        Major: major_b,
+        AdmissionRecord: records_b[1],
+        Batch: batch_b,
+        ReviewBatch: ReviewBatch.objects.get(pk=batch_b.pk),
+        CorrectionRequest: correction,
+        DataReport: report,
+        AuditEvent: AuditEvent.objects.filter(college=college_b).latest("pk"),
+        DeadlineViolation: violation,
+        DeadlineNotice: notice,
+        DeadlineRule: rule,
+        DeadlineScan: scan,
+        User: staff_b,
+        Group: Group.objects.create(name="矩阵测试组"),
+    }
+    markers = [
+        student_b.name,
+        student_b.student_number,
+        *(r.exam_number for r in records_b),
+        records_b[1].name,
+    ]
+    return World(
+        users=users, objects=objects, markers=markers, history_id=student_b.history.latest().history_id
+    )
