@@ -163,8 +163,8 @@ def audit_record_many(specs: Sequence[EventSpec], *, meanwhile: Callable[[], Non
         _copy_events(copy_input)
     else:
         _insert_events(rows)
-    if bulk:
-        transaction.on_commit(_queue_checkpoint)
+    if bulk and not any(func is _queue_checkpoint for _savepoints, func, *_ in connection.run_on_commit):
+        transaction.on_commit(_queue_checkpoint)  # once per transaction, however many chunks it writes
     return len(rows)
 
 

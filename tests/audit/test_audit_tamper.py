@@ -201,6 +201,16 @@ def test_a_bulk_write_signs_a_checkpoint_once_it_commits(django_capture_on_commi
     assert verify_chain() == (COPY_THRESHOLD + 1, None)
 
 
+def test_a_transaction_of_several_bulk_writes_signs_one_checkpoint(django_capture_on_commit_callbacks):
+    """A deadline scan writes its events in chunks: one checkpoint of the final head, not one per chunk."""
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for _chunk in range(2):
+            audit_record_many(
+                [EventSpec(action="test.event", subject=("test.thing", i)) for i in range(COPY_THRESHOLD + 1)]
+            )
+    assert [c.count for c in checkpoints_read()] == [2 * (COPY_THRESHOLD + 1)]
+
+
 def test_a_small_write_signs_no_checkpoint(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         record(3)
