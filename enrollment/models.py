@@ -18,6 +18,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from registrar import codes
+from registrar.idcard import id_number_check
 from registrar.models import Batch, College, Major, Student, Term
 from registrar.scoping import scoped_queryset
 
@@ -187,6 +188,8 @@ class AdmissionRecord(FSMModelMixin, models.Model):
             models.UniqueConstraint(
                 fields=["id_number", "id_type", "year"], name="admission_id_number_unique_per_year"
             ),
+            # ENR-6, ENR-9: one spelling per number, so the index above and 重名重号 compare like with like.
+            id_number_check("admission_id_number_ascii"),
             # ENR-4: a deferred record always carries the end of its deferral.
             models.CheckConstraint(
                 condition=~Q(state=AdmissionState.DEFERRED) | Q(deferral_end__isnull=False),

@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from registrar import admin_lockouts  # noqa: F401 - registers the 登录锁定 page
 from registrar.admin_base import ScopedAdmin, ScopedHistoryAdmin
+from registrar.admin_idnumbers import IdNumberHistoryMasking
 from registrar.idcard import mask
 from registrar.models import (
     AcademicYear,
@@ -65,7 +66,7 @@ class WorkdayOverrideAdmin(ScopedAdmin):
 
 
 @admin.register(Student)
-class StudentAdmin(ScopedHistoryAdmin):
+class StudentAdmin(IdNumberHistoryMasking, ScopedHistoryAdmin):
     """Read-only: a student's data changes only through the registration and change workflows."""
 
     editable = False

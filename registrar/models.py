@@ -15,6 +15,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from registrar import codes
+from registrar.idcard import id_number_check
 from registrar.roles import Role
 from registrar.scoping import scoped_queryset
 
@@ -222,6 +223,8 @@ class Student(FSMModelMixin, models.Model):
                 name="student_one_active_status_per_person",
                 violation_error_message=_("该证件号码已有在籍学籍"),
             ),
+            # ENR-6: one spelling per number, so the constraint above compares like with like.
+            id_number_check("student_id_number_ascii"),
         ]
         indexes = [
             models.Index(fields=["college", "student_status"]),

@@ -21,6 +21,7 @@ from enrollment.imports import ParsedSheet, RowError, SheetRow
 from enrollment.models import AdmissionImport, AdmissionRecord, AdmissionState
 from enrollment.services.transitions import CHUNK
 from registrar import codes
+from registrar.idcard import IdNumberError, clean_id_number
 from registrar.models import Major, Student, Term, User
 from registrar.roles import is_registrar
 from registrar.services import DomainError
@@ -90,9 +91,30 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[start : start + size]
 
 
+def _clean_id_numbers(rows: list[SheetRow], errors: list[RowError]) -> None:
+    """Every row's id number in its one stored form, or a row error (ENR-6, ENR-9).
+
+    Whatever the sheet checks did, the service holds the rule: a look-alike digit never
+    reaches the one-学籍 and 重名重号 comparisons below. A row already refused for its
+    id number keeps that one error.
+    """
+    refused = {e.row for e in errors if e.column == "证件号码"}
+    for row in rows:
+        number = row.values.get("id_number")
+        if not number:
+            continue
+        try:
+            row.values["id_number"] = clean_id_number(row.values.get("id_type", "1"), number)
+        except IdNumberError as exc:
+            row.values.pop("id_number")
+            if row.number not in refused:
+                errors.append(RowError(row.number, "证件号码", str(exc)))
+
+
 def _resolve(rows: list[SheetRow], errors: list[RowError], year: int) -> tuple[list[dict], list[str]]:
     """Checks against what the database holds: majors, 学籍 held elsewhere (ENR-6), 重名重号 (ENR-9)."""
     majors = {(m.code, m.level): m for m in Major.objects.select_related("college")}
+    _clean_id_numbers(rows, errors)
     id_numbers = [r.values["id_number"] for r in rows if r.values.get("id_number")]
     exam_numbers = {r.values.get("exam_number") for r in rows}
     active: dict[str, int] = {}

@@ -19,7 +19,7 @@ from enrollment.models import (
 from enrollment.services.records import record_for_update
 from enrollment.services.transitions import lock_records
 from registrar import codes
-from registrar.idcard import consistency_errors, mask, normalize
+from registrar.idcard import IdNumberError, clean_id_number, consistency_errors, mask, normalize
 from registrar.models import Student, User
 from registrar.roles import is_college_staff, is_registrar
 from registrar.services import DomainError
@@ -46,6 +46,14 @@ def masked_values(values: dict[str, Any]) -> dict[str, str]:
 def shown_values(values: dict[str, Any]) -> str:
     """The values of a correction as one line for a page: 字段：值、…, the id number masked."""
     return "、".join(f"{CORRECTABLE.get(key, key)}：{value}" for key, value in masked_values(values).items())
+
+
+def _checked_id_number(id_type: str, number: str) -> str:
+    """The corrected id number in its stored form (ENR-6): a look-alike digit is refused, not stored."""
+    try:
+        return clean_id_number(id_type, number)
+    except IdNumberError as exc:
+        raise DomainError(str(exc)) from exc
 
 
 def _clean_correction(record: AdmissionRecord, values: dict[str, Any]) -> dict[str, Any]:
@@ -76,7 +84,7 @@ def _clean_correction(record: AdmissionRecord, values: dict[str, Any]) -> dict[s
             except ValueError as exc:
                 raise DomainError(_("出生日期：%(reason)s") % {"reason": exc}) from exc
         elif key == "id_number":
-            clean[key] = normalize(text)
+            clean[key] = normalize(text)  # checked below, with the id type it belongs to
         else:
             clean[key] = text
         limit = AdmissionRecord._meta.get_field(key).max_length
@@ -85,6 +93,10 @@ def _clean_correction(record: AdmissionRecord, values: dict[str, Any]) -> dict[s
                 _("%(field)s不能超过%(limit)d个字符") % {"field": CORRECTABLE[key], "limit": limit}
             )
     merged_type = clean.get("id_type", record.id_type)
+    if "id_number" in clean or "id_type" in clean:
+        number = _checked_id_number(merged_type, clean.get("id_number", record.id_number))
+        if "id_number" in clean:
+            clean["id_number"] = number
     if merged_type == codes.IdType.RESIDENT_ID:
         birth = clean.get("birth_date", record.birth_date)
         if isinstance(birth, str):
@@ -179,6 +191,13 @@ def correction_apply(*, actor: User, request_id: int) -> CorrectionRequest:
     request = _correction_for_update(actor, request_id)
     record = lock_records([request.record_id], full=True)[request.record_id]
     answer = dict(request.answer)
+    if "id_number" in answer or "id_type" in answer:
+        # An answer recorded before id numbers were normalised is checked again, not trusted (ENR-6).
+        number = _checked_id_number(
+            answer.get("id_type", record.id_type), answer.get("id_number", record.id_number)
+        )
+        if "id_number" in answer:
+            answer["id_number"] = number
     before = {k: getattr(record, k) for k in answer}
     if answer:
         if not record.history.exists():
