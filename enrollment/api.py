@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,12 +23,15 @@ from enrollment.api_records import (
     StaffRole,
     TransitionRequestSerializer,
 )
-from enrollment.imports import RowError, parse_admissions, parse_review_results
+from enrollment.imports import ParsedSheet, RowError, parse_admissions, parse_review_results
 from enrollment.models import AdmissionRecord, ReviewItem
+from enrollment.services.admission_import import may_import_admissions
 from registrar.api_errors import CONFLICT_RESPONSE, ERROR_RESPONSES
-from registrar.batches import batch_actions
+from registrar.batches import batch_actions, may_perform
 from registrar.idcard import mask
 from registrar.models import Batch, College, Term
+from registrar.sheets.errors import FileFormatError
+from registrar.sheets.limits import read_upload
 
 
 class RecordSerializer(serializers.ModelSerializer):
@@ -179,6 +183,9 @@ class ImportView(APIView):
 
     @extend_schema(request=ImportRequest, responses={200: ImportResponse, 400: ImportResponse})
     def post(self, request: Request) -> Response:
+        # The role first, before the body is read: nobody else makes the server parse a file (SEC-1).
+        if not may_import_admissions(request.user):
+            raise PermissionDenied(_("只有教务处可以导入录取数据"))
         upload = request.FILES.get("file")
         try:
             year = int(request.data.get("year", ""))
@@ -187,7 +194,10 @@ class ImportView(APIView):
         if upload is None:
             return Response({"detail": "请选择文件"}, status=status.HTTP_400_BAD_REQUEST)
         dry_run = str(request.data.get("dry_run", "")).lower() in ("1", "true", "on")
-        sheet = parse_admissions(upload.read(), upload.name)
+        try:
+            sheet = parse_admissions(read_upload(upload), upload.name)
+        except FileFormatError as exc:
+            sheet = ParsedSheet.refused(str(exc))
         result = services.admission_import(
             actor=request.user, year=year, sheet=sheet, file_name=upload.name, dry_run=dry_run
         )
@@ -316,11 +326,14 @@ class BatchViewSet(viewsets.ReadOnlyModelViewSet):
         batch = self.get_object()
         upload = request.FILES.get("file")
         if upload is not None:
-            errors = services.review_items_from_sheet(
-                actor=request.user,
-                batch_id=batch.pk,
-                sheet=parse_review_results(upload.read(), upload.name),
-            )
+            # Who may change the list is checked before the file is read (SEC-1).
+            if not may_perform(request.user, batch, "submit"):
+                raise PermissionDenied(_("只能修改本学院的名单"))
+            try:
+                sheet = parse_review_results(read_upload(upload), upload.name)
+            except FileFormatError as exc:
+                sheet = ParsedSheet.refused(str(exc))
+            errors = services.review_items_from_sheet(actor=request.user, batch_id=batch.pk, sheet=sheet)
         else:
             serializer = ItemSerializer(data=request.data.get("items", []), many=True)
             serializer.is_valid(raise_exception=True)

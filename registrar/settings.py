@@ -166,6 +166,14 @@ STORAGES = {
 # Uploaded sheets of 100,000 rows are larger than Django's 2.5 MB in-memory default.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploaded sheets (registrar/sheets/limits.py, issue 8 items 1-2): refused above these, before
+# parsing; the parse itself runs in a child process under the memory and CPU limits.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+SHEET_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("SHEET_MAX_UNCOMPRESSED_BYTES", str(256 * 1024 * 1024)))
+SHEET_MAX_ROWS = int(os.environ.get("SHEET_MAX_ROWS", "200000"))
+SHEET_MAX_COLUMNS = int(os.environ.get("SHEET_MAX_COLUMNS", "100"))
+SHEET_CHILD_MAX_MEMORY_BYTES = int(os.environ.get("SHEET_CHILD_MAX_MEMORY_BYTES", str(2 * 1024**3)))
+SHEET_CHILD_MAX_CPU_SECONDS = int(os.environ.get("SHEET_CHILD_MAX_CPU_SECONDS", "120"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,9 +24,11 @@ from enrollment.models import (
 from enrollment.progress import UploadProgress
 from enrollment.views import download
 from registrar.admin_base import ScopedAdmin
-from registrar.batches import BatchConflict, BatchInvalid, batch_actions
+from registrar.batches import BatchConflict, BatchInvalid, batch_actions, may_perform
 from registrar.models import BatchKind, College, Term
 from registrar.roles import is_college_staff, is_registrar
+from registrar.sheets.errors import FileFormatError
+from registrar.sheets.limits import read_upload
 
 
 class ReviewItemInline(admin.TabularInline):
@@ -146,7 +149,14 @@ class ReviewBatchAdmin(ScopedAdmin):
                 if upload is None:
                     messages.error(request, _("请选择审查结果表"))
                     return here
-                content = upload.read()
+                # Who may change the list is checked before the file is read (SEC-1).
+                if not may_perform(request.user, batch, "submit"):
+                    raise PermissionDenied(_("只能修改本学院的名单"))
+                try:
+                    content = read_upload(upload)
+                except FileFormatError as exc:
+                    messages.error(request, str(exc))
+                    return here
                 progress = UploadProgress(request)
                 progress.reading()
                 try:

@@ -26,6 +26,8 @@ from enrollment.services.corrections import shown_values
 from registrar.admin_base import ScopedAdmin
 from registrar.idcard import mask, search_id_number
 from registrar.roles import is_college_staff, is_registrar
+from registrar.sheets.errors import FileFormatError
+from registrar.sheets.limits import read_upload
 
 
 @admin.register(AdmissionRecord)
@@ -245,7 +247,11 @@ class AdmissionRecordAdmin(ScopedAdmin):
             if upload is None or not 2000 <= year <= 2100:
                 messages.error(request, _("请选择文件并填写招生年份"))
                 return TemplateResponse(request, "enrollment/admin/import.html", context)
-            content = upload.read()
+            try:
+                content = read_upload(upload)
+            except FileFormatError as exc:
+                messages.error(request, str(exc))
+                return TemplateResponse(request, "enrollment/admin/import.html", context)
             progress.reading()
             sheet = parse_admissions(content, upload.name)
             try:

@@ -1,12 +1,13 @@
-"""Cell checks: each cell on its own, with a reason in the active language (ENR-7).
+"""Cell checks: each cell on its own, with a reason in the active language (ENR-7, SEC-3).
 
-Column names stay the file's Chinese headers; only the reasons are translated.
+The generic checks (text that hides or garbles something, dates) are the shared ones in
+``registrar.sheets.cells``; the columns' own checks (codes, id numbers) are here. Column names
+stay the file's Chinese headers; only the reasons are translated.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 import sys
 from decimal import Decimal, InvalidOperation
@@ -18,63 +19,9 @@ from django.utils.translation import pgettext_lazy
 from enrollment.imports.columns import ADMISSION_COLUMNS, OUTCOME_NAMES, REVIEW_COLUMNS, Column, RowError
 from registrar import codes
 from registrar.idcard import consistency_problems, normalize
+from registrar.sheets.cells import cell_text, parse_date, text_problem
 
 # ---------------------------------------------------------------- cell checks
-
-
-def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d")
-    return str(value).strip()
-
-
-DATE_PATTERNS = (
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
-)
-MONTH_PATTERNS = (re.compile(r"^(\d{4})(\d{2})$"), re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$"))
-
-
-def parse_date(value: Any, *, month_ok: bool = False) -> datetime.date:
-    """A date cell: an Excel date, YYYYMMDD, YYYY-MM-DD, YYYY/MM/DD, or (when ``month_ok``) YYYYMM."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    return _date_from_text(cell_text(value), month_ok)
-
-
-@functools.lru_cache(maxsize=8192)
-def _date_from_text(text: str, month_ok: bool) -> datetime.date:
-    """Dates repeat across a sheet (birthdays, the entry date): each distinct text is parsed once."""
-    if len(text) == 8 and text.isdigit():
-        year, month, day = int(text[:4]), int(text[4:6]), int(text[6:])
-    else:
-        for pattern in DATE_PATTERNS:
-            match = pattern.match(text)
-            if match:
-                year, month, day = (int(g) for g in match.groups())
-                break
-        else:
-            match = None
-            if month_ok:
-                for pattern in MONTH_PATTERNS:
-                    match = pattern.match(text)
-                    if match:
-                        break
-            if not match:
-                raise ValueError(_("日期格式应为YYYYMMDD或YYYY-MM-DD"))
-            year, month, day = int(match.group(1)), int(match.group(2)), 1
-    if not 1900 <= year <= 2100:
-        raise ValueError(_("日期超出合理范围"))
-    try:
-        return datetime.date(year, month, day)
-    except ValueError as exc:
-        raise ValueError(_("日期不存在")) from exc
 
 
 def _code_table(choices, label: str, pad: bool = False):
@@ -150,19 +97,30 @@ ADMISSION_DEFAULTS = {
 
 
 SUSPICIOUS_STARTS = frozenset("=+@-\t\r")
+# Free text where a line break inside the cell is fine.
+MULTILINE_KEYS = frozenset({"remark", "reason"})
 
 
 def _plan(columns: tuple[Column, ...], checks: dict) -> tuple[tuple, ...]:
-    return tuple((c.key, c.label, c.required, c.max_length, checks.get(c.key, _plain)) for c in columns)
+    return tuple(
+        (c.key, c.label, c.required, c.max_length, checks.get(c.key, _plain), c.key in MULTILINE_KEYS)
+        for c in columns
+    )
 
 
 def _cell_errors(plan: tuple[tuple, ...], raw: dict, number: int, values: dict, errors: list) -> None:
-    """Check each cell of one row: required, length, formula-like text, then the column's own check."""
+    """Check each cell of one row: required, length, hidden or garbled text, formula-like text,
+    then the column's own check."""
     get = raw.get
-    for key, label, required, max_length, check in plan:
+    for key, label, required, max_length, check, multiline in plan:
         value = get(key)
         if value.__class__ is str:
             text = value.strip()
+            if not (text.isascii() and text.isprintable()):
+                problem = text_problem(text, multiline=multiline)
+                if problem:
+                    errors.append(RowError(number, label, problem))
+                    continue
         elif value is None:
             text = ""
         elif isinstance(value, datetime.date):
@@ -220,6 +178,10 @@ def check_review_cells(raw: dict[str, Any], number: int) -> tuple[dict[str, Any]
                 errors.append(RowError(number, labels[column.key], _("不能为空")))
             continue
         if isinstance(text, str):
+            problem = text_problem(text, multiline=column.key in MULTILINE_KEYS)
+            if problem:
+                errors.append(RowError(number, labels[column.key], problem))
+                continue
             if len(text) > column.max_length:
                 errors.append(
                     RowError(

@@ -96,6 +96,7 @@ class ParsedSheet:
     errors: list[RowError]
     sha256: str
 
-
-class FileFormatError(Exception):
-    """The file cannot be read at all; the message is in the active language."""
+    @classmethod
+    def refused(cls, reason: str) -> ParsedSheet:
+        """A file refused before it was parsed (too large, say): one error about the whole file."""
+        return cls([], [RowError(0, "", reason)], "")

@@ -1,25 +1,31 @@
-"""Whole sheets: headers, rows with their numbers, duplicates inside the file."""
+"""Whole sheets: headers, rows with their numbers, duplicates inside the file.
+
+The rows come from ``registrar.sheets.read_table``: read in a child process, within the upload
+limits, so a malformed file is a ``FileFormatError`` with a reason, never a crashed worker (SEC-1).
+"""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from enrollment.imports.cells import cell_text, check_admission_cells, check_review_cells
+from enrollment.imports.cells import check_admission_cells, check_review_cells
 from enrollment.imports.columns import (
     ADMISSION_COLUMNS,
     REVIEW_COLUMNS,
     Column,
-    FileFormatError,
     ParsedSheet,
     RowError,
     SheetRow,
 )
-from enrollment.imports.readers import formula_cells, read_dbf, read_xlsx
+from registrar.sheets.cells import cell_text
+from registrar.sheets.errors import FileFormatError
+from registrar.sheets.isolation import read_table
 from registrar.sql import collector_paused
 
 # ---------------------------------------------------------------- whole sheets
@@ -96,24 +102,18 @@ def parse_table(
     return parsed, errors
 
 
-def _read(content: bytes, file_name: str) -> tuple[Iterator[list[Any]], list[tuple[int, int]]]:
-    lower = file_name.lower()
-    if lower.endswith(".dbf"):
-        return read_dbf(content), []
-    if lower.endswith((".xlsx", ".xlsm")) or content[:2] == b"PK":
-        return read_xlsx(content), formula_cells(content)
-    raise FileFormatError(_("只接受 xlsx 或 DBF 文件"))
-
-
 @collector_paused()
 def parse_admissions(content: bytes, file_name: str) -> ParsedSheet:
     """录取数据文件 → rows and errors (ENR-1, ENR-7). Duplicates inside the file are errors too."""
     sha = hashlib.sha256(content).hexdigest()
     try:
-        table, formulas = _read(content, file_name)
-        rows, errors = parse_table(
-            table, columns=ADMISSION_COLUMNS, check=check_admission_cells, formula_cells=formulas
-        )
+        with closing(read_table(content, file_name)) as table:
+            rows, errors = parse_table(
+                table.rows,
+                columns=ADMISSION_COLUMNS,
+                check=check_admission_cells,
+                formula_cells=table.formula_cells,
+            )
     except FileFormatError as exc:
         return ParsedSheet([], [RowError(0, "", str(exc))], sha)
     seen_exam: dict[str, int] = {}
@@ -143,10 +143,13 @@ def parse_review_results(content: bytes, file_name: str) -> ParsedSheet:
     """审查结果表 → rows and errors (ENR-2, ENR-3)."""
     sha = hashlib.sha256(content).hexdigest()
     try:
-        table, formulas = _read(content, file_name)
-        rows, errors = parse_table(
-            table, columns=REVIEW_COLUMNS, check=check_review_cells, formula_cells=formulas
-        )
+        with closing(read_table(content, file_name)) as table:
+            rows, errors = parse_table(
+                table.rows,
+                columns=REVIEW_COLUMNS,
+                check=check_review_cells,
+                formula_cells=table.formula_cells,
+            )
     except FileFormatError as exc:
         return ParsedSheet([], [RowError(0, "", str(exc))], sha)
     seen: dict[str, int] = {}
@@ -163,13 +166,15 @@ def parse_review_results(content: bytes, file_name: str) -> ParsedSheet:
 
 def raw_rows(content: bytes, file_name: str, limit: int = 200_000) -> list[list[Any]]:
     """The file's rows as text, for the error sheet that repeats them with their errors."""
-    try:
-        table, _formulas = _read(content, file_name)
-    except FileFormatError:
-        return []
     rows = []
-    for index, row in enumerate(table):
-        if index > limit:
-            break
-        rows.append([cell_text(v) if not isinstance(v, datetime.date) else v.isoformat() for v in row])
+    try:
+        with closing(read_table(content, file_name)) as table:
+            for index, row in enumerate(table.rows):
+                if index > limit:
+                    break
+                rows.append(
+                    [cell_text(v) if not isinstance(v, datetime.date) else v.isoformat() for v in row]
+                )
+    except FileFormatError:
+        return rows
     return rows

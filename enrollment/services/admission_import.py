@@ -204,6 +204,15 @@ def _resolve(rows: list[SheetRow], errors: list[RowError], year: int) -> tuple[l
     return resolved, flagged
 
 
+def may_import_admissions(actor: User | None) -> bool:
+    """Only the registrar office imports admission data (SEC-1); ``None`` is the command line.
+
+    Views call it before they read a byte of the upload, so that nobody else can make the
+    server parse a file.
+    """
+    return actor is None or is_registrar(actor)
+
+
 @collector_paused()
 def admission_import(
     *,
@@ -221,7 +230,7 @@ def admission_import(
     listed, not touched. The same file twice changes nothing. 重名重号 rows are
     imported flagged for follow-up (ENR-9), and not registered until cleared.
     """
-    if actor is not None and not is_registrar(actor):
+    if not may_import_admissions(actor):
         raise PermissionDenied(_("只有教务处可以导入录取数据"))
     report = progress or (lambda done, total, phase: None)
     result = ImportResult(errors=list(sheet.errors), rows=len(sheet.rows), dry_run=dry_run)

@@ -11,6 +11,8 @@ from enrollment.services import admission_import
 from registrar.models import User
 from registrar.roles import Role
 from registrar.services import DomainError
+from registrar.sheets.errors import FileFormatError
+from registrar.sheets.limits import read_upload
 
 
 class Command(BaseCommand):
@@ -30,7 +32,12 @@ class Command(BaseCommand):
             actor = User.objects.filter(username=user, role__in=[Role.REGISTRAR, Role.ADMIN]).first()
             if actor is None:
                 raise CommandError(f"没有教务处账号 {user}")
-        sheet = parse_admissions(path.read_bytes(), path.name)
+        try:
+            with path.open("rb") as upload:
+                content = read_upload(upload)
+        except FileFormatError as exc:
+            raise CommandError(str(exc)) from exc
+        sheet = parse_admissions(content, path.name)
         try:
             result = admission_import(
                 actor=actor, year=year, sheet=sheet, file_name=path.name, dry_run=dry_run

@@ -1,0 +1,197 @@
+"""Generic cell checks of any uploaded sheet: text that hides or garbles something, and dates.
+
+Reasons are in the active language; the caller adds the row and the column.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+import unicodedata
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+# ---------------------------------------------------------------- text
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: integers without ".0", dates as YYYY-MM-DD, stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+# Invisible characters that change how text reads or compares: bidi embeddings and overrides,
+# isolates, zero-width characters and the byte-order mark (all Unicode category Cf).
+INVISIBLE_NAMES = {
+    "\u200b": "ZERO WIDTH SPACE",
+    "\u200c": "ZERO WIDTH NON-JOINER",
+    "\u200d": "ZERO WIDTH JOINER",
+    "\u2060": "WORD JOINER",
+    "\ufeff": "BOM",
+    "\u202a": "LRE",
+    "\u202b": "RLE",
+    "\u202c": "PDF",
+    "\u202d": "LRO",
+    "\u202e": "RLO",
+    "\u2066": "LRI",
+    "\u2067": "RLI",
+    "\u2068": "FSI",
+    "\u2069": "PDI",
+}
+MULTILINE_ALLOWED = frozenset("\n\t")
+
+
+def text_problem(text: str, *, multiline: bool = False) -> str | None:
+    """Why a text cell cannot be stored as it is, or None (SEC-3).
+
+    Refused: NUL and other control characters (a line break only where ``multiline``), format
+    characters such as right-to-left overrides, zero-width characters and the BOM, unpaired
+    surrogates, U+FFFD (bytes lost in decoding) and text that reads like mojibake (UTF-8 read
+    as GBK or the reverse). Full-width spaces, the middle dot (阿依古丽·买买提) and private-use
+    characters (rare characters in names) are kept.
+    """
+    if text.isascii():
+        if text.isprintable():
+            return None
+        return _control_problem(text, multiline)
+    if not text.isprintable():
+        problem = _control_problem(text, multiline)
+        if problem:
+            return problem
+    return _garbled_problem(text)
+
+
+def _control_problem(text: str, multiline: bool) -> str | None:
+    for position, char in enumerate(text, start=1):
+        category = unicodedata.category(char)
+        if char == "\x00":
+            return _("第%(position)s个字符是空字符（NUL），请删除") % {"position": position}
+        if category == "Cc":
+            if multiline and char in MULTILINE_ALLOWED:
+                continue
+            return _("第%(position)s个字符是控制字符（U+%(code)04X），请删除") % {
+                "position": position,
+                "code": ord(char),
+            }
+        if category in ("Cf", "Zl", "Zp"):
+            name = INVISIBLE_NAMES.get(char) or unicodedata.name(char, "")
+            return _("第%(position)s个字符是不可见的格式字符（U+%(code)04X %(name)s），请删除") % {
+                "position": position,
+                "code": ord(char),
+                "name": name,
+            }
+        if category == "Cs":
+            return _("含有无效的字符（U+%(code)04X），文件编码可能有误") % {"code": ord(char)}
+    return None
+
+
+def _garbled_problem(text: str) -> str | None:
+    if "\ufffd" in text:
+        return _("含有无法识别的字符（U+FFFD），文件编码可能有误，请按 GBK 或 UTF-8 另存后重试")
+    original = mojibake_original(text)
+    if original is not None:
+        return _("疑似乱码（文件编码有误），原文可能是“%(text)s”；请检查文件编码后重试") % {
+            "text": original[:20]
+        }
+    return None
+
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+NOT_CHINESE = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u00b7\u30fb\u3000 0-9A-Za-z()（）\-]")
+
+
+def looks_chinese(text: str) -> bool:
+    """Text made of Chinese characters (and digits, Latin letters, the middle dot): a name's shape."""
+    return CJK.search(text) is not None and NOT_CHINESE.search(text) is None
+
+
+def _common_chinese(text: str) -> bool:
+    """Chinese text of the common characters (GB2312): what a garbled name was before."""
+    try:
+        text.replace("\u00b7", "").encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return looks_chinese(text)
+
+
+# Ways text gets garbled: bytes written in the first encoding were read in the second.
+MIXUPS = (("utf-8", "gbk"), ("utf-8", "latin-1"), ("utf-8", "cp1252"), ("gbk", "latin-1"), ("gbk", "cp1252"))
+
+
+@functools.lru_cache(maxsize=4096)
+def mojibake_original(text: str) -> str | None:
+    """The Chinese text this looks like mojibake of, or None.
+
+    王小明 written in UTF-8 and read as GBK becomes 鐜嬪皬鏄庢槑-like text: encoding it back to GBK
+    and reading the bytes as UTF-8 gives Chinese again, and fewer characters. A real name
+    encoded to GBK is almost never valid UTF-8 that reads as Chinese.
+    """
+    for written, read in MIXUPS:
+        try:
+            original = text.encode(read).decode(written)
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if original != text and len(original) < len(text) and _common_chinese(original):
+            return original
+    return None
+
+
+# ---------------------------------------------------------------- dates
+
+DATE_PATTERNS = (
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+)
+MONTH_PATTERNS = (re.compile(r"^(\d{4})(\d{2})$"), re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$"))
+
+
+def parse_date(value: Any, *, month_ok: bool = False) -> datetime.date:
+    """A date cell: an Excel date, YYYYMMDD, YYYY-MM-DD, YYYY/MM/DD, or (when ``month_ok``) YYYYMM.
+
+    Dates outside 1900-2100 are refused, whatever their form.
+    """
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        if not 1900 <= value.year <= 2100:
+            raise ValueError(_("日期超出合理范围"))
+        return value
+    if isinstance(value, (datetime.time, datetime.timedelta)):
+        raise ValueError(_("日期格式应为YYYYMMDD或YYYY-MM-DD"))
+    return _date_from_text(cell_text(value), month_ok)
+
+
+@functools.lru_cache(maxsize=8192)
+def _date_from_text(text: str, month_ok: bool) -> datetime.date:
+    """Dates repeat across a sheet (birthdays, the entry date): each distinct text is parsed once."""
+    if len(text) == 8 and text.isdigit():
+        year, month, day = int(text[:4]), int(text[4:6]), int(text[6:])
+    else:
+        for pattern in DATE_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                year, month, day = (int(g) for g in match.groups())
+                break
+        else:
+            match = None
+            if month_ok:
+                for pattern in MONTH_PATTERNS:
+                    match = pattern.match(text)
+                    if match:
+                        break
+            if not match:
+                raise ValueError(_("日期格式应为YYYYMMDD或YYYY-MM-DD"))
+            year, month, day = int(match.group(1)), int(match.group(2)), 1
+    if not 1900 <= year <= 2100:
+        raise ValueError(_("日期超出合理范围"))
+    try:
+        return datetime.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(_("日期不存在")) from exc
