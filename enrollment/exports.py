@@ -122,6 +122,12 @@ class GbkProblem:
 
 def gbk_missing(text: str) -> str:
     """The characters of ``text`` that GBK cannot encode, each once, in order."""
+    try:
+        text.encode("gbk")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return ""
     missing = ""
     for char in text:
         if char not in missing:

@@ -37,13 +37,19 @@ ID_PATTERN = re.compile(EIGHTEEN_CHARACTERS, re.ASCII)
 ASCII_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
+def in_stored_form() -> Q:
+    """Rows whose ``id_type`` and ``id_number`` follow ``ID_NUMBER_RULES`` (regex lookups, PostgreSQL and SQLite)."""
+    eighteen = list(ID_NUMBER_RULES)
+    return Q(id_type__in=eighteen, id_number__regex=EIGHTEEN_CHARACTERS) | (
+        ~Q(id_type__in=eighteen) & Q(id_number__regex=OTHER_ID_NUMBER_RULE)
+    )
+
+
 def id_number_check(name: str) -> CheckConstraint:
     """The database's own refusal of any id number not in its stored form (ENR-6): a look-alike
     digit written by a path that skipped ``clean_id_number`` cannot make a second 学籍."""
-    eighteen = list(ID_NUMBER_RULES)
     return CheckConstraint(
-        condition=Q(id_type__in=eighteen, id_number__regex=EIGHTEEN_CHARACTERS)
-        | (~Q(id_type__in=eighteen) & Q(id_number__regex=OTHER_ID_NUMBER_RULE)),
+        condition=in_stored_form(),
         name=name,
         violation_error_message=gettext_lazy("证件号码只能由半角数字0-9和大写字母组成"),
     )

@@ -12,16 +12,9 @@ from __future__ import annotations
 
 import logging
 
-from django.db.models import Model, Q
+from django.db.models import Model
 
-from registrar.idcard import (
-    EIGHTEEN_CHARACTERS,
-    ID_NUMBER_RULES,
-    OTHER_ID_NUMBER_RULE,
-    IdNumberError,
-    clean_id_number,
-    mask,
-)
+from registrar.idcard import IdNumberError, clean_id_number, in_stored_form, mask
 
 logger = logging.getLogger("registrar.idcard")
 
@@ -30,17 +23,10 @@ class IdNumberOffenders(RuntimeError):
     """Rows whose id numbers the new constraint would refuse; the message lists them."""
 
 
-def _valid() -> Q:
-    eighteen = list(ID_NUMBER_RULES)
-    return Q(id_type__in=eighteen, id_number__regex=EIGHTEEN_CHARACTERS) | (
-        ~Q(id_type__in=eighteen) & Q(id_number__regex=OTHER_ID_NUMBER_RULE)
-    )
-
-
 def offenders(model: type[Model], label_field: str) -> list[str]:
     """One line per row of ``model`` whose id number is not in its stored form."""
     lines = []
-    rows = model._default_manager.exclude(_valid()).order_by("pk")
+    rows = model._default_manager.exclude(in_stored_form()).order_by("pk")
     for pk, id_type, number, label in rows.values_list("pk", "id_type", "id_number", label_field):
         try:
             cleaned = clean_id_number(id_type, number)
