@@ -117,8 +117,11 @@ def raw_xlsx(
 
 
 def far_cell_xlsx(ref: str = "XFD1048576", *, dimension: bool = True) -> bytes:
-    """The 2 KB file of the probe: one cell at ``ref``; python-calamine allocates rows × columns."""
-    return raw_xlsx(text_cell(ref, "x").join(['<row r="1">', "</row>"]), dimension=ref if dimension else None)
+    """The 2 KB file of the probe: A1 and one cell at ``ref``; python-calamine allocates the
+    whole range between them (512 GB for XFD1048576) and aborts the process."""
+    row = "".join(ch for ch in ref if ch.isdigit())
+    data = f'<row r="1">{text_cell("A1", "KSH")}</row><row r="{row}">{text_cell(ref, "x")}</row>'
+    return raw_xlsx(data, dimension=f"A1:{ref}" if dimension else None)
 
 
 def date_serial_xlsx(serial: str = "-1e308", header: list[str] | None = None) -> bytes:
