@@ -61,11 +61,8 @@ def text_problem(text: str, *, multiline: bool = False) -> str | None:
         if text.isprintable():
             return None
         return _control_problem(text, multiline)
-    if not text.isprintable():
-        problem = _control_problem(text, multiline)
-        if problem:
-            return problem
-    return _garbled_problem(text)
+    # Garbled first: UTF-8 read as Latin-1 is full of C1 controls, and the original is the better hint.
+    return _garbled_problem(text) or (None if text.isprintable() else _control_problem(text, multiline))
 
 
 def _control_problem(text: str, multiline: bool) -> str | None:
