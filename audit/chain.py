@@ -198,7 +198,10 @@ class BrokenLink:
 
 
 def chain_head() -> ChainHead:
-    """The committed chain's end, read in one statement (writers hold the chain lock until they commit)."""
+    """The committed chain's end: count and last id from one statement, then that event's (unchanging) hash.
+
+    Writers hold the chain lock until they commit, so what one statement sees is a prefix of the chain.
+    """
     totals = AuditEvent.objects.aggregate(count=Count("id"), last_id=Max("id"))
     if not totals["count"]:
         return ChainHead(0, None, GENESIS_HASH)
