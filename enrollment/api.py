@@ -37,7 +37,9 @@ from registrar.sheets.limits import read_upload
 class RecordSerializer(serializers.ModelSerializer):
     id_number = serializers.SerializerMethodField(help_text="证件号码（脱敏）")
     state_display = serializers.CharField(source="get_state_display", read_only=True)
-    student_number = serializers.CharField(source="student.student_number", default=None, read_only=True)
+    student_number = serializers.CharField(
+        source="student.student_number", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = AdmissionRecord

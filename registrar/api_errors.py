@@ -18,7 +18,6 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from registrar.batches import BatchConflict, BatchInvalid
 from registrar.services import DomainError
@@ -101,8 +100,10 @@ def reasons(data: Any) -> list[str]:
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: the one place that turns refusals into answers."""
+    from rest_framework.views import exception_handler  # here: rest_framework.views reads our parser
+
     exc = as_api_exception(exc)
-    response = drf_exception_handler(exc, context)
+    response = exception_handler(exc, context)
     if response is None:
         return None
     data = response.data

@@ -199,6 +199,7 @@ SPECTACULAR_SETTINGS = {
 # API error policy and docs (registrar/api_errors.py): every refusal a 4xx with a Chinese reason
 # in one body shape; JSON bodies must be objects; the docs page loads Swagger UI from this server.
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "registrar.api_errors.api_exception_handler"
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "registrar.api_schema.ErrorDocumentingSchema"
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "registrar.api_errors.ObjectJSONParser",
     "rest_framework.parsers.FormParser",

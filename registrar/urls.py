@@ -2,13 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
 from registrar import api, views
+from registrar.api_router import ApiRouter
 
-router = DefaultRouter()
-# No ".json" suffix routes: the API speaks JSON only, and actions take no format argument.
-router.include_format_suffixes = False
+router = ApiRouter()
 router.register("colleges", api.CollegeViewSet, basename="college")
 router.register("majors", api.MajorViewSet, basename="major")
 router.register("students", api.StudentViewSet, basename="student")

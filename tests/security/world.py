@@ -95,7 +95,14 @@ def build_world() -> World:
     report = admission_report_error(user=student_b_user, description="乙的出生日期有误")
 
     today = datetime.date(2026, 10, 1)
-    rule = DeadlineRule.objects.create(code="matrix_rule", name="矩阵测试规则", kind="tests.matrix", length=3)
+    rule = DeadlineRule.objects.create(
+        code="matrix_rule",
+        name="矩阵测试规则",
+        kind="tests.matrix",
+        clock="term_start",
+        unit="months",
+        length=3,
+    )
     scan = DeadlineScan.objects.create(
         as_of=today, started_at=datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC)
     )
