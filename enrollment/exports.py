@@ -8,21 +8,20 @@ reads back and the coded values stay as they are.
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterable, Sequence
+import io
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import dbf
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enrollment.imports import ADMISSION_COLUMNS, REVIEW_COLUMNS, RowError
 from registrar import codes
 from registrar.idcard import mask
-from registrar.sheets.writers import escape, xlsx
+from registrar.sheets.writers import dbf_write, escape, xlsx
 
 # The platform's registration file: column name, Chinese header, DBF width.
 REGISTRATION_LAYOUT = (
@@ -50,43 +49,86 @@ REGISTRATION_LAYOUT = (
 )
 
 
-def registration_row(record, *, full_id_number: bool = True) -> list[str]:
-    """One record in the platform's layout, coded values by their Chinese names whatever the active language.
+# The record's values behind each column, read as plain rows (no model instance per row).
+REGISTRATION_VALUES = (
+    "exam_number",
+    "student__student_number",
+    "name",
+    "gender",
+    "birth_date",
+    "id_type",
+    "id_number",
+    "political_status",
+    "ethnicity",
+    "major__code",
+    "major__name",
+    "college__name",
+    "college__code",
+    "student__class_name",
+    "level",
+    "study_mode",
+    "program_years",
+    "entry_date",
+    "student__expected_graduation_date",
+    "admission_type",
+    "remark",
+)
+
+
+def registration_rows(records: QuerySet, *, full_id_number: bool = True) -> Iterator[list[str]]:
+    """The records in the platform's layout, coded values by their Chinese names whatever the active language.
 
     ``full_id_number=False`` masks the 证件号码 (SEC-2): the file to upload is the registrar's;
-    other staff get a copy to check their colleges' data.
+    other staff get a copy to check their colleges' data. Rows are streamed from one query.
     """
-    student = record.student
-    return [
-        record.exam_number,
-        student.student_number if student else "",
-        record.name,
-        codes.chinese_label_of(codes.Gender, record.gender),
-        f"{record.birth_date:%Y%m%d}",
-        codes.chinese_label_of(codes.IdType, record.id_type),
-        record.id_number if full_id_number else mask(record.id_number),
-        codes.chinese_label_of(codes.PoliticalStatus, record.political_status),
-        codes.chinese_label_of(codes.Ethnicity, record.ethnicity),
-        record.major.code,
-        record.major.name,
-        record.college.name,
-        record.college.code,
-        student.class_name if student else "",
-        codes.chinese_label_of(codes.Level, record.level),
-        codes.chinese_label_of(codes.StudyMode, record.study_mode),
-        f"{record.program_years.normalize():f}",
-        f"{record.entry_date:%Y%m%d}",
-        f"{student.expected_graduation_date:%Y%m%d}" if student and student.expected_graduation_date else "",
-        codes.chinese_label_of(codes.AdmissionType, record.admission_type),
-        record.remark,
-    ]
+    gender, id_type, political, ethnicity, level, mode, admission = (
+        codes.chinese_names(table)
+        for table in (
+            codes.Gender,
+            codes.IdType,
+            codes.PoliticalStatus,
+            codes.Ethnicity,
+            codes.Level,
+            codes.StudyMode,
+            codes.AdmissionType,
+        )
+    )
+    values = records.order_by("pk").values_list(*REGISTRATION_VALUES)
+    for (
+        exam_number, student_number, name, gender_code, birth, id_type_code, id_number, political_code,
+        ethnicity_code, major_code, major_name, college_name, college_code, class_name, level_code,
+        mode_code, program_years, entry, graduation, admission_code, remark,
+    ) in values.iterator(chunk_size=5000):  # fmt: skip
+        yield [
+            exam_number,
+            student_number or "",
+            name,
+            gender.get(gender_code, gender_code),
+            f"{birth:%Y%m%d}",
+            id_type.get(id_type_code, id_type_code),
+            id_number if full_id_number else mask(id_number),
+            political.get(political_code, political_code),
+            ethnicity.get(ethnicity_code, ethnicity_code),
+            major_code,
+            major_name,
+            college_name,
+            college_code,
+            class_name or "",
+            level.get(level_code, level_code),
+            mode.get(mode_code, mode_code),
+            f"{program_years.normalize():f}",
+            f"{entry:%Y%m%d}",
+            f"{graduation:%Y%m%d}" if graduation else "",
+            admission.get(admission_code, admission_code),
+            remark,
+        ]
 
 
-def registration_xlsx(records: Iterable, *, full_id_number: bool = True) -> bytes:
+def registration_xlsx(records: QuerySet, *, full_id_number: bool = True) -> bytes:
     """学籍注册上报文件 (xlsx): the platform's column names as the header; UTF-8, so every character stays."""
     return xlsx(
         [name for name, _label, _width in REGISTRATION_LAYOUT],
-        (registration_row(r, full_id_number=full_id_number) for r in records),
+        registration_rows(records, full_id_number=full_id_number),
         "学籍注册",
     )
 
@@ -147,52 +189,42 @@ def _row_problems(row: Sequence[str]) -> list[GbkProblem]:
     return problems
 
 
-def gbk_problems(records: Iterable) -> list[GbkProblem]:
+def gbk_problems(records: QuerySet) -> list[GbkProblem]:
     """Every value of these records the DBF file cannot hold as it is (ENR-12's platform file)."""
-    return [problem for record in records for problem in _row_problems(registration_row(record))]
+    return [problem for row in registration_rows(records) for problem in _row_problems(row)]
+
+
+def _dbf_values(row: list[str], rare: RareCharacters) -> list[str] | None:
+    """A row's values as the DBF file holds them, or ``None`` when the registrar holds such rows back."""
+    values = [escape(value) for value in row]
+    try:
+        "".join(values).encode("gbk")
+    except UnicodeEncodeError:
+        if rare == RareCharacters.HOLD:
+            return None
+        for index, value in enumerate(values):
+            for char in gbk_missing(value):
+                values[index] = values[index].replace(char, GBK_REPLACEMENT)
+    return values
 
 
 def registration_dbf(
-    records: Iterable, *, rare: RareCharacters = RareCharacters.REPLACE, full_id_number: bool = True
+    records: QuerySet, *, rare: RareCharacters = RareCharacters.REPLACE, full_id_number: bool = True
 ) -> bytes:
     """学籍注册上报文件 (DBF, GBK): fixed column names and widths; never fails on a character.
 
     A row with characters GBK lacks is written with ``GBK_REPLACEMENT`` in their place, or
     left out (``RareCharacters.HOLD``); ``gbk_problems`` names those rows for the registrar.
+    Values longer than their column are cut at a character boundary.
     """
-    spec = "; ".join(f"{name} C({width})" for name, _label, width in REGISTRATION_LAYOUT)
-    handle, path = tempfile.mkstemp(suffix=".dbf")
-    os.close(handle)
-    try:
-        table = dbf.Table(path, spec, codepage="cp936", dbf_type="db3")
-        table.open(dbf.READ_WRITE)
-        try:
-            for record in records:
-                row = registration_row(record, full_id_number=full_id_number)
-                if rare == RareCharacters.HOLD and _row_problems(row):
-                    continue
-                table.append(
-                    tuple(
-                        _fit(value, width)
-                        for value, (_name, _label, width) in zip(row, REGISTRATION_LAYOUT, strict=True)
-                    )
-                )
-        finally:
-            table.close()
-        with open(path, "rb") as file:
-            return file.read()
-    finally:
-        os.unlink(path)
-
-
-def _fit(value: str, width: int) -> str:
-    """GBK-only text cut to the DBF width counted in GBK bytes, never inside a character."""
-    text = escape(value or "")
-    for char in gbk_missing(text):
-        text = text.replace(char, GBK_REPLACEMENT)
-    while len(text.encode("gbk")) > width:
-        text = text[:-1]
-    return text
+    rows = (_dbf_values(row, rare) for row in registration_rows(records, full_id_number=full_id_number))
+    out = io.BytesIO()
+    dbf_write(
+        out,
+        [(name, width) for name, _label, width in REGISTRATION_LAYOUT],
+        (row for row in rows if row is not None),
+    )
+    return out.getvalue()
 
 
 def statistics_xlsx(rows: Iterable[Sequence[Any]], states: Sequence[tuple[str, str]]) -> bytes:

@@ -83,13 +83,13 @@ def registration_file(request: HttpRequest, fmt: str) -> HttpResponse:
     """
     staff_only(request)
     year = _year(request)
-    records = selectors.registration_records(request.user, year=year).select_related("student")
+    records = selectors.registration_records(request.user, year=year)
     name = f"xjzc_{year or 'all'}"
     full_id_number = sees_full_id_numbers(request.user)
     if fmt == "dbf":
         rare = request.GET.get("rare", "")
         if rare not in exports.RareCharacters.values:
-            problems = exports.gbk_problems(records.iterator())
+            problems = exports.gbk_problems(records)
             if problems:
                 context = {
                     "problems": problems,
@@ -99,12 +99,10 @@ def registration_file(request: HttpRequest, fmt: str) -> HttpResponse:
                 return render(request, "enrollment/gbk_problems.html", context)
             rare = exports.RareCharacters.REPLACE
         content = exports.registration_dbf(
-            records.iterator(), rare=exports.RareCharacters(rare), full_id_number=full_id_number
+            records, rare=exports.RareCharacters(rare), full_id_number=full_id_number
         )
         return download(content, f"{name}.dbf", "application/x-dbf")
-    return download(
-        exports.registration_xlsx(records.iterator(), full_id_number=full_id_number), f"{name}.xlsx"
-    )
+    return download(exports.registration_xlsx(records, full_id_number=full_id_number), f"{name}.xlsx")
 
 
 @login_required
