@@ -38,7 +38,8 @@ pytest: install
 
 test: lint checks pytest
 
-# Benchmarks print their numbers; they run on PostgreSQL (the default URL below is the local service).
+# Benchmarks print their figures with a yardstick each and append them to test-artifacts/bench/figures.jsonl;
+# each starts from a vacuumed database. They run on PostgreSQL (the default URL below is the local service).
 bench: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 		$(BIN)/python -m pytest benchmarks -m bench -s -o testpaths=benchmarks --ds=registrar.settings $(PYTEST_ARGS)

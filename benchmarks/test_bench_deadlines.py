@@ -21,6 +21,7 @@ from django.db import connection
 
 from audit.deadlines.scan import deadline_scan
 from audit.models import DeadlineViolation
+from benchmarks.figures import figure
 from enrollment.models import AdmissionRecord
 from tests.factories import AcademicYearFactory, CollegeFactory, MajorFactory, TermFactory
 
@@ -101,10 +102,15 @@ def timed_scan(as_of: datetime.date, *, trace: bool = False) -> tuple[float, flo
 def report(label: str, subjects: int, seconds: float, peak_mb: float | None, result) -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak = f"python peak {peak_mb:.1f} MiB (traced, so slower), " if peak_mb is not None else ""
-    print(
-        f"\n[bench deadlines] {label}: {subjects:,} subjects, {seconds:.2f} s, {peak}"
-        f"process max RSS {rss:.0f} MiB; opened {result.opened:,}, resolved {result.resolved:,}, "
-        f"reopened {result.reopened:,}, withdrawn {result.withdrawn:,}"
+    figure(
+        "deadlines",
+        f"{label}, {subjects:,} subjects",
+        seconds,
+        "s",
+        note=(
+            f"{peak}process max RSS {rss:.0f} MiB; opened {result.opened:,}, resolved {result.resolved:,}, "
+            f"reopened {result.reopened:,}, withdrawn {result.withdrawn:,}"
+        ),
     )
 
 

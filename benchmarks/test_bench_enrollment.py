@@ -32,6 +32,7 @@ from django.db import connection
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
+from benchmarks.figures import figure
 from enrollment.imports import parse_admissions
 from enrollment.models import AdmissionRecord
 from enrollment.services import (
@@ -175,10 +176,22 @@ def test_bench_import_and_approval(setting, tmp_path):
         )
         read_mb = child_peak_mb(str(reader), str(path))
         import_mb = child_peak_mb("manage.py", "import_admissions", str(path), "--year", "2028")
-        print(
-            f"import {count:>7,} rows: {elapsed:6.2f} s = {count / elapsed:8,.0f} rows/s "
-            f"(python-calamine read alone: {yardstick:5.2f} s = {count / yardstick:8,.0f} rows/s); "
-            f"peak RSS of the import command {import_mb:6.0f} MB (calamine read alone {read_mb:5.0f} MB)"
+        figure(
+            "enrollment",
+            f"import {count:,} rows",
+            count / elapsed,
+            "rows/s",
+            yardstick=count / yardstick,
+            yardstick_label="python-calamine read alone",
+            note=f"{elapsed:.2f} s",
+        )
+        figure(
+            "enrollment",
+            f"peak RSS of the import command, {count:,} rows",
+            import_mb,
+            "MB",
+            yardstick=read_mb,
+            yardstick_label="python-calamine read alone",
         )
 
     # Lists after the first meet students already registered, with no ANALYZE since; the
@@ -198,13 +211,11 @@ def test_bench_import_and_approval(setting, tmp_path):
         registered = AdmissionRecord.objects.filter(
             year=year, exam_number__in=exams, state="registered"
         ).count()
-        print(
-            f"approve a list of {len(exams):,} items of {label} "
-            f"(register, accounts, audit events): {elapsed:5.2f} s"
-        )
+        figure("enrollment", f"approve a list of {len(exams):,} items of {label}", elapsed, "s")
         assert registered == len(exams)
     times.sort()
-    print(f"approval of 10,000 items: best {times[0]:.2f} s, median {statistics.median(times):.2f} s")
+    figure("enrollment", "approval of 10,000 items, best", times[0], "s")
+    figure("enrollment", "approval of 10,000 items, median", statistics.median(times), "s")
 
 
 def timed_approval(exams: list[str], *, college, term, staff, registrar) -> float:

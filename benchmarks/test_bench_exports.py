@@ -18,6 +18,7 @@ import tracemalloc
 import pytest
 import xlsxwriter
 
+from benchmarks.figures import figure
 from benchmarks.test_bench_deadlines import COLUMNS, insert_records, school_setup
 from enrollment import exports
 from enrollment.models import AdmissionRecord
@@ -71,8 +72,12 @@ def test_bench_registration_file(count: int, monkeypatch):
     ):
         seconds, _peak, content = timed(export)
         _seconds, peak, _content = timed(export, trace=True)
-        print(
-            f"\n[bench exports] registration {label}, {count:,} rows: {seconds:.2f} s = "
-            f"{count / seconds:,.0f} rows/s, {len(content) / 2**20:.1f} MiB; python peak {peak:.1f} MiB "
-            f"(traced) (yardstick, {stick_label}: {stick:.2f} s = {count / stick:,.0f} rows/s)"
+        figure(
+            "exports",
+            f"registration {label}, {count:,} rows",
+            count / seconds,
+            "rows/s",
+            yardstick=count / stick,
+            yardstick_label=stick_label,
+            note=f"{seconds:.2f} s, {len(content) / 2**20:.1f} MiB file, python peak {peak:.1f} MiB (traced)",
         )
