@@ -10,6 +10,7 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import IO
 
@@ -81,6 +82,21 @@ def column_letters(number: int) -> str:
     return letters
 
 
+# What zipfile and zlib raise on a damaged archive (a broken header, a bad deflate stream, an
+# encrypted or unsupported part, a bad CRC).
+DAMAGED_ZIP = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    struct.error,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    IndexError,
+)
 DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref\s*=\s*[\"']([^\"']{1,40})[\"']")
 REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
 
@@ -114,7 +130,7 @@ def precheck_xlsx(content: bytes, limits: SheetLimits) -> None:
                     with archive.open(entry) as stream:
                         head = stream.read(16384)
                     _check_dimension(head, limits)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError):
+    except DAMAGED_ZIP:
         raise Unreadable("not_xlsx") from None
 
 

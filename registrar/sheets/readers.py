@@ -19,7 +19,7 @@ from python_calamine import CalamineWorkbook
 
 from registrar.sheets.cells import looks_chinese
 from registrar.sheets.errors import Unreadable
-from registrar.sheets.limits import SheetLimits, check_ref, column_letters, dbf_header
+from registrar.sheets.limits import DAMAGED_ZIP, SheetLimits, check_ref, column_letters, dbf_header
 
 Rows = Iterator[list[Any]]
 
@@ -73,7 +73,7 @@ def scan_xlsx(content: bytes, limits: SheetLimits) -> list[tuple[int, int]]:
                             (int(m.group(2)), int(_column_index(m.group(1)))) for m in FORMULA.finditer(data)
                         ]
                 del data
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError):
+    except DAMAGED_ZIP:
         raise Unreadable("not_xlsx") from None
     return formulas
 
