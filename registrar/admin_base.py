@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
@@ -24,6 +25,21 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return self.model.objects.for_user(request.user)
+
+    def get_changelist_instance(self, request):
+        """A date-hierarchy year, month or day that is no date part is a lookup error, not a 500.
+
+        The admin answers ``IncorrectLookupParameters`` with its own "?e=1" page.
+        """
+        if self.date_hierarchy:
+            limits = {"year": 9999, "month": 12, "day": 31}
+            for part, highest in limits.items():
+                value = request.GET.get(f"{self.date_hierarchy}__{part}")
+                if value is not None and not (
+                    value.isascii() and value.isdigit() and 1 <= int(value) <= highest
+                ):
+                    raise IncorrectLookupParameters(value)
+        return super().get_changelist_instance(request)
 
     def has_module_permission(self, request) -> bool:
         return role_of(request.user) in STAFF_ROLES

@@ -206,6 +206,11 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "rest_framework.parsers.MultiPartParser",
 ]
 INSTALLED_APPS.append("drf_spectacular_sidecar")
+# NUL bytes in query strings (registrar/query_guard.py): a 400 before any view, never a driver error.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+    "registrar.query_guard.NulQueryMiddleware",
+)
 SPECTACULAR_SETTINGS.update(
     {
         "SWAGGER_UI_DIST": "SIDECAR",

@@ -82,3 +82,8 @@ def test_the_docs_page_loads_nothing_from_outside_the_server(client_for, student
     html = client_for(student_a).get("/api/docs/").content.decode()
     sources = re.findall(r'(?:src|href)="([^"]+)"', html) + re.findall(r"url: *['\"]([^'\"]+)", html)
     assert sources and all(s.startswith("/") for s in sources), sources
+
+
+@pytest.mark.parametrize("url", ["/api/audit/violations/?rule=a%00b", "/api/enrollment/records/?state=%00"])
+def test_a_nul_byte_in_an_api_filter_is_a_400_in_chinese(client_for, registrar, url):
+    assert "空字符" in assert_refused_in_chinese(client_for(registrar).get(url), 400)["detail"]
