@@ -229,6 +229,10 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_UR
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers recycle (issue 8, item 1): a child that parsed a large file gives its memory back.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_TASKS_PER_CHILD", "200"))
+# In KB, as Celery counts it.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMORY_PER_CHILD", "524288"))
 # Daily jobs; apps add theirs here. The hour is a setting.
 DEADLINE_SCAN_HOUR = int(os.environ.get("DEADLINE_SCAN_HOUR", "2"))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
