@@ -9,7 +9,11 @@ submitted review list for the first college.
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
+from django.conf import settings
+
+from enrollment import samples
 from enrollment.imports import ADMISSION_COLUMNS, parse_admissions
 from enrollment.models import AdmissionRecord, AdmissionState
 from enrollment.services import (
@@ -74,6 +78,19 @@ def _import(ctx, year: int, count: int, first: int) -> None:
         raise RuntimeError("demo admission data has errors: " + "; ".join(map(str, result.errors[:5])))
 
 
+def _import_sample_dbf(ctx) -> None:
+    """The supplementary admissions of fixtures/ (the platform's GBK DBF), as a new user would import them."""
+    if samples.YEAR not in ctx.terms:
+        return
+    name = samples.FILES["dbf"]
+    content = (Path(settings.BASE_DIR) / "fixtures" / name).read_bytes()
+    result = admission_import(
+        actor=ctx.users["registrar"], year=samples.YEAR, sheet=parse_admissions(content, name), file_name=name
+    )
+    if result.errors:
+        raise RuntimeError("the sample DBF file has errors: " + "; ".join(map(str, result.errors[:5])))
+
+
 def _review(ctx, college, term, records, outcomes, *, submit: bool, approve: bool, title: str):
     staff = ctx.users["college_a_staff"] if college == ctx.colleges[0] else ctx.users["registrar"]
     batch = review_batch_create(actor=staff, college=college, term=term, title=title)
@@ -115,6 +132,7 @@ def load(ctx) -> None:
     registrar = ctx.users["registrar"]
     _import(ctx, last_year, 160, 0)
     _import(ctx, this_year, 240, 1000)
+    _import_sample_dbf(ctx)
 
     # Last year: every college reviewed and the registrar approved.
     for college in ctx.colleges:
