@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -26,7 +26,7 @@ from enrollment.api_records import (
 from enrollment.imports import ParsedSheet, RowError, parse_admissions, parse_review_results
 from enrollment.models import AdmissionRecord, ReviewItem
 from enrollment.services.admission_import import may_import_admissions
-from registrar.api_errors import CONFLICT_RESPONSE, ERROR_RESPONSES
+from registrar.api_errors import CONFLICT_RESPONSE, ERROR_RESPONSES, ApiError
 from registrar.batches import batch_actions, may_perform
 from registrar.idcard import mask
 from registrar.models import Batch, College, Term
@@ -166,6 +166,7 @@ ImportRequest = inline_serializer(
 ImportResponse = inline_serializer(
     "AdmissionImportResult",
     {
+        "detail": serializers.CharField(),
         "rows": serializers.IntegerField(),
         "created": serializers.IntegerField(),
         "updated": serializers.IntegerField(),
@@ -178,23 +179,36 @@ ImportResponse = inline_serializer(
 )
 
 
+def admission_year(value) -> int:
+    """招生年份 of an import: four ASCII digits in a plausible range, else a 400 naming ``year``."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) == 4 and 1950 <= int(text) <= 2100):
+        raise ValidationError({"year": [_("请填写招生年份（1950–2100 之间的四位数字）")]})
+    return int(text)
+
+
 class ImportView(APIView):
     """录取数据导入 (ENR-1): 400 with every row error, or the counts."""
 
     parser_classes = [parsers.MultiPartParser]
 
-    @extend_schema(request=ImportRequest, responses={200: ImportResponse, 400: ImportResponse})
+    @extend_schema(
+        request=ImportRequest,
+        responses={
+            200: ImportResponse,
+            400: OpenApiResponse(
+                ApiError, description="输入有误；按行列出的错误在 errors 中，其余计数同 200"
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
         # The role first, before the body is read: nobody else makes the server parse a file (SEC-1).
         if not may_import_admissions(request.user):
             raise PermissionDenied(_("只有教务处可以导入录取数据"))
         upload = request.FILES.get("file")
-        try:
-            year = int(request.data.get("year", ""))
-        except ValueError:
-            return Response({"detail": "请填写招生年份"}, status=status.HTTP_400_BAD_REQUEST)
+        year = admission_year(request.data.get("year"))
         if upload is None:
-            return Response({"detail": "请选择文件"}, status=status.HTTP_400_BAD_REQUEST)
+            raise ValidationError({"file": [_("请选择文件")]})
         dry_run = str(request.data.get("dry_run", "")).lower() in ("1", "true", "on")
         try:
             sheet = parse_admissions(read_upload(upload), upload.name)
@@ -204,6 +218,7 @@ class ImportView(APIView):
             actor=request.user, year=year, sheet=sheet, file_name=upload.name, dry_run=dry_run
         )
         body = {
+            "detail": _("有错误，未导入") if result.errors else _("已导入"),
             "rows": result.rows,
             "created": result.created,
             "updated": result.updated,
