@@ -5,6 +5,7 @@ from __future__ import annotations
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -136,5 +137,5 @@ class ViolationCountsView(APIView):
     def get(self, request: Request) -> Response:
         filterset = ViolationFilterSet(request.query_params, queryset=violations_for(request.user))
         if not filterset.is_valid():
-            return Response({"detail": "筛选条件有误", "errors": filterset.errors}, status=400)
+            raise ValidationError(filterset.errors)
         return Response(violation_counts_by_college(filterset.qs))
