@@ -11,13 +11,9 @@ from django.core import mail
 
 from audit.deadlines.scan import deadline_scan
 from audit.models import DeadlineNotice
-from enrollment.services import ItemInput, review_batch_create, review_batch_submit, review_items_save
 from registrar.celery import app
 from registrar.models import OutboxMessage, User
 from registrar.outbox import outbox_drain
-from registrar.roles import Role
-from registrar.services import user_create
-from tests.conftest import PASSWORD
 
 DEAD_BROKER = "redis://127.0.0.1:6390/0"
 
@@ -31,23 +27,6 @@ def broker_down():
     yield
     app.conf.broker_write_url = before
     app.conf.task_always_eager = True
-
-
-@pytest.fixture
-def submitted_list(freshmen_a, college_a, term):
-    staff = user_create(
-        actor=None,
-        username="college_a_staff",
-        password=PASSWORD,
-        role=Role.COLLEGE_STAFF,
-        colleges=[college_a],
-        email="a-staff@example.edu.cn",
-    )
-    batch = review_batch_create(actor=staff, college=college_a, term=term)
-    items = [ItemInput(exam_number=r.exam_number, outcome="passed") for r in freshmen_a]
-    review_items_save(actor=staff, batch_id=batch.pk, items=items)
-    review_batch_submit(actor=staff, batch_id=batch.pk)
-    return batch
 
 
 @pytest.mark.rule("SEC-1")
