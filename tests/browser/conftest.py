@@ -59,6 +59,22 @@ def screenshot_dir() -> Path:
     return ARTIFACTS
 
 
+@pytest.fixture(autouse=True)
+def no_content_security_policy_violations(request):
+    """A journey fails when the Content-Security-Policy refused anything on its pages (issue 8, item 11)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    refused: list[str] = []
+    page = request.getfixturevalue("page")
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    yield
+    assert refused == [], f"the Content-Security-Policy refused: {refused}"
+
+
 @pytest.fixture
 def sign_in(page, live_server):
     """Sign in through the real login form of the staff pages or the student pages."""

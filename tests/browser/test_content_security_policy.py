@@ -1,0 +1,25 @@
+"""The upload progress bar runs under the Content-Security-Policy (issue 8, item 11).
+
+Every journey also fails on any CSP refusal (tests/browser/conftest.py).
+"""
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.enrollment.conftest import admission_row, admission_sheet
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.rule("SEC-2")]
+
+
+def test_the_import_page_uploads_through_its_progress_script(
+    page, sign_in, live_server, registrar, term, major_a, tmp_path
+):
+    path = tmp_path / "luqu.xlsx"
+    path.write_bytes(admission_sheet([admission_row(1, major_a)]))
+    sign_in("registrar", PASSWORD)
+    page.goto(f"{live_server.url}/admin/enrollment/admissionrecord/import/")
+    page.set_input_files("#file", str(path))
+    with page.expect_request(lambda r: r.method == "POST" and r.resource_type == "xhr") as upload:
+        page.click("#import-submit")
+    assert upload.value.url.endswith("/admin/enrollment/admissionrecord/import/")
+    page.wait_for_selector("#import-result")
