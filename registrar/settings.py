@@ -309,10 +309,8 @@ LOGGING = {
 
 # Headers and sessions (issue 8, item 11).
 # Content-Security-Policy: scripts only from this site (no inline scripts); inline style attributes
-# stay allowed (the pages use them; style injection cannot run code). The API's Swagger page loads
-# its bundle from a CDN and is left out.
+# stay allowed (the pages use them; style injection cannot run code).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],

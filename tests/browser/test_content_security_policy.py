@@ -23,3 +23,9 @@ def test_the_import_page_uploads_through_its_progress_script(
         page.click("#import-submit")
     assert upload.value.url.endswith("/admin/enrollment/admissionrecord/import/")
     page.wait_for_selector("#import-result")
+
+
+def test_the_api_docs_render_under_the_policy(page, sign_in, live_server, registrar):
+    sign_in("registrar", PASSWORD)
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector(".swagger-ui .info")

@@ -8,12 +8,14 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from audit.deadlines.scan import deadline_scan
 from audit.models import DeadlineNotice
 from registrar.celery import app
 from registrar.models import OutboxMessage, User
 from registrar.outbox import outbox_drain
+from registrar.schedule import due_jobs
 
 DEAD_BROKER = "redis://127.0.0.1:6390/0"
 
@@ -93,3 +95,9 @@ def test_a_message_is_sent_once_even_when_the_drain_runs_twice(django_capture_on
         outbox_enqueue(task="audit.tasks.verify_audit_chain")
     assert OutboxMessage.objects.get().sent_at is not None
     assert outbox_drain() == 0
+
+
+def test_the_drain_is_due_every_minute_for_beat_and_run_schedule():
+    now = timezone.now()
+    assert "drain-outbox" in due_jobs({"drain-outbox": now - datetime.timedelta(seconds=61)}, now)
+    assert "drain-outbox" not in due_jobs({"drain-outbox": now}, now)
