@@ -8,6 +8,7 @@ call them; the set-based approval path reads their sources from here.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -20,7 +21,13 @@ from simple_history.models import HistoricalRecords
 from registrar import codes
 from registrar.idcard import id_number_check
 from registrar.models import Batch, College, Major, Student, Term
+from registrar.roles import registrar_decides
 from registrar.scoping import scoped_queryset
+
+if TYPE_CHECKING:
+    from typing import Unpack
+
+    from registrar.transitions import TransitionArgs
 
 
 class AdmissionState(models.TextChoices):
@@ -203,28 +210,32 @@ class AdmissionRecord(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.exam_number}）"
 
-    # Transitions: each holds only its guard and the fields of its target state.
+    # Transitions: each holds only its guard and the fields of its target state. ``custom``
+    # names the form that offers a single decision: "record" (the record page and the API's
+    # decisions), "rereview" (复查); registration has none, it comes only from an approved list.
     A = AdmissionState
 
     @transition(
         field=state,
         source=A.IMPORTED,
         target=A.ADMITTED,
-        custom={"label": pgettext_lazy("action", "报到入学")},
+        custom={"label": pgettext_lazy("action", "报到入学"), "decision": "record"},
+        permission=registrar_decides,
     )
-    def admit(self, *, at: datetime.datetime) -> None:
+    def admit(self, **args: Unpack[TransitionArgs]) -> None:
         """入学资格初步审查通过，办理入学 (ENR-2)."""
-        self.state_changed_at = at
+        self.state_changed_at = args["at"]
 
     @transition(
         field=state,
         source=A.DEFERRED,
         target=A.ADMITTED,
-        custom={"label": pgettext_lazy("action", "复查通过入学")},
+        custom={"label": pgettext_lazy("action", "复查通过入学"), "decision": "record"},
+        permission=registrar_decides,
     )
-    def readmit(self, *, at: datetime.datetime) -> None:
+    def readmit(self, **args: Unpack[TransitionArgs]) -> None:
         """保留入学资格期满前申请入学，复查合格 (ENR-4)."""
-        self.state_changed_at = at
+        self.state_changed_at = args["at"]
         self.deferral_end = None
 
     @transition(
@@ -232,63 +243,69 @@ class AdmissionRecord(FSMModelMixin, models.Model):
         source=A.ADMITTED,
         target=A.REGISTERED,
         custom={"label": pgettext_lazy("action", "注册学籍")},
+        permission=registrar_decides,
     )
-    def register(self, *, at: datetime.datetime) -> None:
+    def register(self, **args: Unpack[TransitionArgs]) -> None:
         """注册学籍 (ENR-2): the registrar approved the list."""
-        self.state_changed_at = at
+        self.state_changed_at = args["at"]
 
     @transition(
         field=state,
         source=[A.IMPORTED, A.DEFERRED],
         target=A.FORFEITED,
-        custom={"label": pgettext_lazy("action", "放弃入学资格")},
+        custom={"label": pgettext_lazy("action", "放弃入学资格"), "decision": "record"},
+        permission=registrar_decides,
     )
-    def forfeit(self, *, at: datetime.datetime) -> None:
+    def forfeit(self, **args: Unpack[TransitionArgs]) -> None:
         """放弃入学资格: did not report, gave up, or deferral expired without just cause (ENR-3, ENR-4)."""
-        self.state_changed_at = at
+        self.state_changed_at = args["at"]
         self.deferral_end = None
 
     @transition(
         field=state,
         source=A.IMPORTED,
         target=A.DEFERRED,
-        custom={"label": pgettext_lazy("action", "保留入学资格")},
+        custom={"label": pgettext_lazy("action", "保留入学资格"), "decision": "record"},
+        permission=registrar_decides,
     )
-    def defer(self, *, at: datetime.datetime, until: datetime.date) -> None:
-        """保留入学资格 until ``until``; no 学籍 meanwhile (ENR-4)."""
-        self.state_changed_at = at
-        self.deferral_end = until
+    def defer(self, **args: Unpack[TransitionArgs]) -> None:
+        """保留入学资格 until ``date``; no 学籍 meanwhile (ENR-4)."""
+        self.state_changed_at = args["at"]
+        self.deferral_end = args["date"]
 
     @transition(
         field=state,
         source=[A.IMPORTED, A.ADMITTED, A.DEFERRED],
         target=A.CANCELLED,
-        custom={"label": pgettext_lazy("action", "取消入学资格")},
+        custom={"label": pgettext_lazy("action", "取消入学资格"), "decision": "record"},
+        permission=registrar_decides,
     )
-    def cancel(self, *, at: datetime.datetime) -> None:
+    def cancel(self, **args: Unpack[TransitionArgs]) -> None:
         """取消入学资格: failed check-in review or the review after deferral (ENR-2, ENR-4)."""
-        self.state_changed_at = at
+        self.state_changed_at = args["at"]
         self.deferral_end = None
 
     @transition(
         field=state,
         source=A.REGISTERED,
         target=A.CANCELLED,
-        custom={"label": pgettext_lazy("action", "取消学籍")},
+        custom={"label": pgettext_lazy("action", "取消学籍"), "decision": "rereview"},
+        permission=registrar_decides,
     )
-    def revoke(self, *, at: datetime.datetime) -> None:
+    def revoke(self, **args: Unpack[TransitionArgs]) -> None:
         """复查发现舞弊：取消学籍 (ENR-5, SEC-4); the student's status is deregistered alongside."""
-        self.state_changed_at = at
+        self.state_changed_at = args["at"]
 
     @transition(
         field=state,
         source=A.REGISTERED,
         target=A.REGISTERED,
-        custom={"label": pgettext_lazy("action", "复查合格")},
+        custom={"label": pgettext_lazy("action", "复查合格"), "decision": "rereview"},
+        permission=registrar_decides,
     )
-    def pass_rereview(self, *, on: datetime.date) -> None:
-        """入学资格复查合格 (ENR-5)."""
-        self.rereview_passed_on = on
+    def pass_rereview(self, **args: Unpack[TransitionArgs]) -> None:
+        """入学资格复查合格 (ENR-5) on ``date``."""
+        self.rereview_passed_on = args["date"]
 
     del A
 

@@ -13,15 +13,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from audit.services import audit_record
 from registrar.models import Batch, BatchKind, College, Term, User
-from registrar.roles import acts_for_college, is_registrar
+from registrar.roles import acts_for_college
 from registrar.services import DomainError
+from registrar.transitions import (  # noqa: F401 (transition_sources, transition_target: re-exported)
+    declared_names,
+    may_fire,
+    transition_label,
+    transition_sources,
+    transition_target,
+    user_actions,
+)
 
 
 class BatchConflict(DomainError):
@@ -36,51 +44,14 @@ class BatchInvalid(DomainError):
         super().__init__("；".join(problems[:20]) + ("……" if len(problems) > 20 else ""))
 
 
-# Transition name → who may perform it.
-COLLEGE_TRANSITIONS = {"submit"}
-REGISTRAR_TRANSITIONS = {"approve", "send_back"}
-
-
-def transition_sources(model: type[models.Model], method: str, field: str = "state") -> set[str]:
-    """The source states of ``model``'s transition ``method``, read from its declaration."""
-    fsm_field = model._meta.get_field(field)
-    sources = {t.source for t in fsm_field.get_all_transitions(model) if t.name == method}
-    if not sources:
-        raise ValueError(f"{model.__name__} declares no transition {method!r}")
-    return sources
-
-
-def transition_target(model: type[models.Model], method: str, field: str = "state") -> str:
-    fsm_field = model._meta.get_field(field)
-    targets = {t.target for t in fsm_field.get_all_transitions(model) if t.name == method}
-    if len(targets) != 1:
-        raise ValueError(f"{model.__name__}.{method} has no single target")
-    return targets.pop()
-
-
-def transition_label(model: type[models.Model], method: str, field: str = "state") -> str:
-    fsm_field = model._meta.get_field(field)
-    for t in fsm_field.get_all_transitions(model):
-        if t.name == method:
-            return str(t.custom.get("label", method))
-    return method
-
-
 def may_perform(user: User, batch: Batch, name: str) -> bool:
-    if name in REGISTRAR_TRANSITIONS:
-        return is_registrar(user)
-    if name in COLLEGE_TRANSITIONS:
-        return acts_for_college(user, batch.college_id)
-    return False
+    """Whether ``user`` may fire ``name`` on this batch: the declaration's ``permission=``, whatever its state."""
+    return may_fire(user, batch, name)
 
 
 def batch_actions(*, user: User, batch: Batch) -> list[tuple[str, str]]:
     """The (transition, label) pairs this user may perform now: the buttons of pages and the API."""
-    return [
-        (t.name, str(t.custom.get("label", t.name)))
-        for t in batch.get_available_state_transitions()
-        if may_perform(user, batch, t.name)
-    ]
+    return user_actions(user, batch)
 
 
 @transaction.atomic
@@ -112,6 +83,10 @@ def batch_for_update(*, actor: User, batch_id: int, kind: str | None = None) -> 
     return Batch.objects.select_for_update().get(pk=batch_id)
 
 
+# The fields a batch's transitions set besides its state.
+DECISION_FIELDS = ("submitted_by", "submitted_at", "decided_by", "decided_at", "comment", "document_number")
+
+
 def batch_move(
     *,
     actor: User,
@@ -129,7 +104,7 @@ def batch_move(
     batch raises ``BatchConflict``; items with problems raise ``BatchInvalid``.
     """
     batch = batch_for_update(actor=actor, batch_id=batch_id, kind=kind)
-    if transition not in COLLEGE_TRANSITIONS | REGISTRAR_TRANSITIONS:
+    if transition not in declared_names(Batch):
         raise DomainError(_("未知的批次操作：%(transition)s") % {"transition": transition})
     label = transition_label(Batch, transition)
     if not may_perform(actor, batch, transition):
@@ -145,19 +120,9 @@ def batch_move(
         if problems:
             raise BatchInvalid(problems)
     before = batch.state
-    now = timezone.now()
-    if transition == "submit":
-        method(by=actor, at=now)
-        fields = {"submitted_by": actor, "submitted_at": now}
-    else:
-        method(by=actor, at=now, comment=comment)
-        batch.document_number = document_number
-        fields = {
-            "decided_by": actor,
-            "decided_at": now,
-            "comment": comment,
-            "document_number": document_number,
-        }
+    method(by=actor, at=timezone.now(), reason=comment, document_number=document_number)
+    # What the declared method set; the batch is locked, so the fields it left keep their values.
+    fields = {name: getattr(batch, name) for name in DECISION_FIELDS}
     # The conditional UPDATE settles races even where row locks are not available (SQLite).
     updated = Batch.objects.filter(pk=batch.pk, state=before).update(state=batch.state, **fields)
     if updated != 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
@@ -16,8 +17,13 @@ from simple_history.models import HistoricalRecords
 
 from registrar import codes
 from registrar.idcard import id_number_check
-from registrar.roles import Role
+from registrar.roles import Role, college_acts, registrar_decides
 from registrar.scoping import scoped_queryset
+
+if TYPE_CHECKING:
+    from typing import Unpack
+
+    from registrar.transitions import TransitionArgs
 
 
 class DeadlinePolicy(models.TextChoices):
@@ -239,39 +245,88 @@ class Student(FSMModelMixin, models.Model):
         """年级: the year of entry."""
         return self.entry_date.year
 
-    # 学籍状态 transitions. Services call them; each holds only its guard.
+    # 学籍状态 transitions. Services call them (``registrar.services``); each holds only its guard.
+    # Their labels are the plain msgids the status pages already translate.
     S = codes.StudentStatus
 
-    @transition(field=student_status, source=S.IN_SCHOOL, target=S.SUSPENDED)
-    def suspend(self) -> None:
+    @transition(
+        field=student_status,
+        source=S.IN_SCHOOL,
+        target=S.SUSPENDED,
+        permission=registrar_decides,
+        custom={"label": _("休学")},
+    )
+    def suspend(self, **args: Unpack[TransitionArgs]) -> None:
         """休学."""
 
-    @transition(field=student_status, source=S.SUSPENDED, target=S.IN_SCHOOL)
-    def resume(self) -> None:
+    @transition(
+        field=student_status,
+        source=S.SUSPENDED,
+        target=S.IN_SCHOOL,
+        permission=registrar_decides,
+        custom={"label": _("复学")},
+    )
+    def resume(self, **args: Unpack[TransitionArgs]) -> None:
         """复学."""
 
-    @transition(field=student_status, source=S.IN_SCHOOL, target=S.RETAINED)
-    def retain(self) -> None:
+    @transition(
+        field=student_status,
+        source=S.IN_SCHOOL,
+        target=S.RETAINED,
+        permission=registrar_decides,
+        custom={"label": _("保留学籍")},
+    )
+    def retain(self, **args: Unpack[TransitionArgs]) -> None:
         """保留学籍."""
 
-    @transition(field=student_status, source=S.RETAINED, target=S.IN_SCHOOL)
-    def restore(self) -> None:
+    @transition(
+        field=student_status,
+        source=S.RETAINED,
+        target=S.IN_SCHOOL,
+        permission=registrar_decides,
+        custom={"label": _("恢复学籍")},
+    )
+    def restore(self, **args: Unpack[TransitionArgs]) -> None:
         """恢复学籍."""
 
-    @transition(field=student_status, source=[S.IN_SCHOOL, S.SUSPENDED, S.RETAINED], target=S.DEREGISTERED)
-    def deregister(self) -> None:
+    @transition(
+        field=student_status,
+        source=[S.IN_SCHOOL, S.SUSPENDED, S.RETAINED],
+        target=S.DEREGISTERED,
+        permission=registrar_decides,
+        custom={"label": _("学籍注销")},
+    )
+    def deregister(self, **args: Unpack[TransitionArgs]) -> None:
         """学籍注销: 退学, 取消学籍, 开除学籍, 死亡 (ANN-5)."""
 
-    @transition(field=student_status, source=S.IN_SCHOOL, target=S.GRADUATED)
-    def graduate(self) -> None:
+    @transition(
+        field=student_status,
+        source=S.IN_SCHOOL,
+        target=S.GRADUATED,
+        permission=registrar_decides,
+        custom={"label": _("毕业")},
+    )
+    def graduate(self, **args: Unpack[TransitionArgs]) -> None:
         """毕业."""
 
-    @transition(field=student_status, source=S.IN_SCHOOL, target=S.COMPLETED)
-    def complete(self) -> None:
+    @transition(
+        field=student_status,
+        source=S.IN_SCHOOL,
+        target=S.COMPLETED,
+        permission=registrar_decides,
+        custom={"label": _("结业")},
+    )
+    def complete(self, **args: Unpack[TransitionArgs]) -> None:
         """结业."""
 
-    @transition(field=student_status, source=S.COMPLETED, target=S.GRADUATED)
-    def exchange_completion(self) -> None:
+    @transition(
+        field=student_status,
+        source=S.COMPLETED,
+        target=S.GRADUATED,
+        permission=registrar_decides,
+        custom={"label": _("结业换发毕业证书")},
+    )
+    def exchange_completion(self, **args: Unpack[TransitionArgs]) -> None:
         """结业换发毕业证书 (DIP-11)."""
 
     del S
@@ -415,28 +470,36 @@ class Batch(FSMModelMixin, models.Model):
         field=state,
         source=[B.DRAFT, B.RETURNED],
         target=B.SUBMITTED,
+        permission=college_acts,
         custom={"label": pgettext_lazy("action", "提交审批")},
     )
-    def submit(self, *, by, at) -> None:
+    def submit(self, **args: Unpack[TransitionArgs]) -> None:
         """提交."""
-        self.submitted_by, self.submitted_at = by, at
+        self.submitted_by, self.submitted_at = args["by"], args["at"]
 
     @transition(
         field=state,
         source=B.SUBMITTED,
         target=B.APPROVED,
+        permission=registrar_decides,
         custom={"label": pgettext_lazy("action", "审批通过")},
     )
-    def approve(self, *, by, at, comment: str = "") -> None:
-        """审批通过."""
-        self.decided_by, self.decided_at, self.comment = by, at, comment
+    def approve(self, **args: Unpack[TransitionArgs]) -> None:
+        """审批通过, with the registrar's comment (``reason``) and 文号."""
+        self.decided_by, self.decided_at, self.comment = args["by"], args["at"], args.get("reason", "")
+        self.document_number = args.get("document_number", "")
 
     @transition(
-        field=state, source=B.SUBMITTED, target=B.RETURNED, custom={"label": pgettext_lazy("action", "退回")}
+        field=state,
+        source=B.SUBMITTED,
+        target=B.RETURNED,
+        permission=registrar_decides,
+        custom={"label": pgettext_lazy("action", "退回")},
     )
-    def send_back(self, *, by, at, comment: str = "") -> None:
-        """退回学院修改."""
-        self.decided_by, self.decided_at, self.comment = by, at, comment
+    def send_back(self, **args: Unpack[TransitionArgs]) -> None:
+        """退回学院修改, with the registrar's comment (``reason``)."""
+        self.decided_by, self.decided_at, self.comment = args["by"], args["at"], args.get("reason", "")
+        self.document_number = args.get("document_number", "")
 
     del B
 

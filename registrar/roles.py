@@ -50,3 +50,16 @@ def acts_for_college(user, college_id: int | None) -> bool:
 def can_write(user) -> bool:
     """Everyone but auditors and students may write through the services their role allows."""
     return role_of(user) in (Role.ADMIN, Role.REGISTRAR, Role.COLLEGE_STAFF)
+
+
+# ``permission=`` of the ``@transition`` declarations: (instance, user) → whether the user may fire it.
+
+
+def registrar_decides(instance, user) -> bool:
+    """Transitions only the registrar office fires: approvals, decisions on records and 学籍状态 (SEC-1)."""
+    return is_registrar(user)
+
+
+def college_acts(instance, user) -> bool:
+    """Transitions the instance's college fires (the registrar acts for every college, SEC-1)."""
+    return acts_for_college(user, instance.college_id)

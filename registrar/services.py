@@ -13,12 +13,18 @@ from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
 from audit.services import audit_record
+from registrar.errors import DomainError
 from registrar.models import College, Student, User
 from registrar.roles import STAFF_ROLES, Role, is_registrar
-
-
-class DomainError(Exception):
-    """A refusal with a reason in the active language (Chinese by default), shown to the user as it is."""
+from registrar.transitions import (
+    Machine,
+    Move,
+    apply_moves,
+    declared_names,
+    lock_rows,
+    may_fire,
+    transition_label,
+)
 
 
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
@@ -123,17 +129,26 @@ def reference_delete(*, actor: User, instance: models.Model) -> None:
     instance.delete()
 
 
-# Transition name → what it is called; lazy, so that a message reads it in the active language.
-STATUS_TRANSITIONS = {
-    "suspend": gettext_lazy("休学"),
-    "resume": gettext_lazy("复学"),
-    "retain": gettext_lazy("保留学籍"),
-    "restore": gettext_lazy("恢复学籍"),
-    "deregister": gettext_lazy("学籍注销"),
-    "graduate": gettext_lazy("毕业"),
-    "complete": gettext_lazy("结业"),
-    "exchange_completion": gettext_lazy("结业换发毕业证书"),
-}
+# 学籍状态 as the set-based engine moves it; the declarations on ``Student`` are its only table.
+STUDENT_STATUS = Machine(
+    model=Student,
+    field="student_status",
+    columns=("name", "student_number", "exam_number", "college_id"),
+    describe=lambda s: f"{s.name}（{s.student_number or s.exam_number}）",
+    college="college_id",
+    student="pk",
+    action_prefix="registrar.student",
+    conflict=gettext_lazy("部分学生的学籍状态已被他人变更，请刷新后重试"),
+)
+
+
+def _status_transition(actor: User | None, transition: str) -> str:
+    """The declared 学籍状态 transition ``transition`` that ``actor`` may fire; its label."""
+    if transition not in declared_names(Student, "student_status"):
+        raise DomainError(_("未知的学籍状态变更：%(transition)s") % {"transition": transition})
+    if actor is not None and not may_fire(actor, Student(), transition, "student_status"):
+        raise PermissionDenied(_("只有教务处可以变更学籍状态"))
+    return transition_label(Student, transition, "student_status")
 
 
 @transaction.atomic
@@ -147,31 +162,43 @@ def student_change_status(
     action: str | None = None,
 ) -> Student:
     """学籍状态变更: move a student's status by one declared transition, with reason and 文号."""
-    if transition not in STATUS_TRANSITIONS:
-        raise DomainError(_("未知的学籍状态变更：%(transition)s") % {"transition": transition})
-    if actor is not None and not is_registrar(actor):
-        raise PermissionDenied(_("只有教务处可以变更学籍状态"))
-    student = Student.objects.select_for_update().get(pk=student_id)
-    method = getattr(student, transition)
-    if not can_proceed(method):
+    label = _status_transition(actor, transition)
+    student = lock_rows(STUDENT_STATUS, [student_id], full=True).get(student_id)
+    if student is None:
+        raise Student.DoesNotExist
+    if not can_proceed(getattr(student, transition)):
         raise DomainError(
             _("%(name)s当前学籍状态为“%(status)s”，不能办理%(action)s")
-            % {
-                "name": student.name,
-                "status": student.get_student_status_display(),
-                "action": STATUS_TRANSITIONS[transition],
-            }
+            % {"name": student.name, "status": student.get_student_status_display(), "action": label}
         )
-    before = student.student_status
-    method()
-    student.save(update_fields=["student_status"])
-    audit_record(
+    apply_moves(
+        STUDENT_STATUS,
+        [Move(student, transition, reason=reason)],
         actor=actor,
-        action=action or f"registrar.student.{transition}",
-        subject=student,
-        before={"student_status": before},
-        after={"student_status": student.student_status},
-        reason=reason,
         document_number=document_number,
+        action=action,
     )
     return student
+
+
+@transaction.atomic
+def student_change_status_many(
+    *,
+    actor: User | None,
+    student_ids: Iterable[int],
+    transition: str,
+    reason: str,
+    document_number: str = "",
+    date=None,
+    action: str | None = None,
+) -> int:
+    """学籍状态变更（批量）: e.g. an approved status-change list; set-based, one audit event per student.
+
+    Any student the declaration does not let ``transition`` leave its status
+    refuses the whole call, named in the message; returns how many moved.
+    """
+    _status_transition(actor, transition)
+    rows = lock_rows(STUDENT_STATUS, student_ids)
+    moves = [Move(rows[pk], transition, reason=reason, date=date) for pk in sorted(rows)]
+    apply_moves(STUDENT_STATUS, moves, actor=actor, document_number=document_number, action=action)
+    return len(moves)

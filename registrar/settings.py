@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
-    "django_fsm_log",
     "simple_history",
     "axes",
     "registrar",

@@ -28,6 +28,7 @@ from registrar.idcard import mask, search_id_number
 from registrar.roles import is_college_staff, is_registrar
 from registrar.sheets.errors import FileFormatError
 from registrar.sheets.limits import read_upload
+from registrar.transitions import declared_names, user_actions
 
 
 @admin.register(AdmissionRecord)
@@ -109,8 +110,8 @@ class AdmissionRecordAdmin(ScopedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return redirect("admin:enrollment_admissionrecord_detail", record_id=object_id)
 
-    # Decisions on one record that the detail page offers; registration goes through review lists.
-    PAGE_TRANSITIONS = ("admit", "readmit", "forfeit", "defer", "cancel")
+    # Decisions on one record that the detail page offers, as declared; registration goes through review lists.
+    PAGE_TRANSITIONS = declared_names(AdmissionRecord, decision="record")
 
     def detail_view(self, request: HttpRequest, record_id: int) -> HttpResponse:
         """One freshman: data (id number masked), history, decisions, corrections (ENR-8), reports (ENR-11)."""
@@ -126,11 +127,7 @@ class AdmissionRecordAdmin(ScopedAdmin):
             self._decide(request, record)
             return redirect("admin:enrollment_admissionrecord_detail", record_id=record.pk)
         registrar = is_registrar(request.user)
-        transitions = [
-            (t.name, t.custom.get("label", t.name))
-            for t in record.get_available_state_transitions()
-            if t.name in self.PAGE_TRANSITIONS
-        ]
+        transitions = user_actions(request.user, record, decision="record")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed
 
 from audit.services import audit_record
 from enrollment.models import (
@@ -16,14 +17,15 @@ from enrollment.models import (
     ReviewItem,
 )
 from enrollment.services.transitions import Step, admission_apply_steps, lock_records
-from registrar.batches import transition_label, transition_sources
 from registrar.models import User
 from registrar.roles import is_registrar
 from registrar.services import DomainError, student_change_status
+from registrar.transitions import declared_names, may_fire, transition_label
 
-# One record's decisions. Registration is not among them: a 学籍 is registered only by an
-# approved review list (ENR-2).
-SINGLE_TRANSITIONS = {"admit", "readmit", "forfeit", "defer", "cancel", "pass_rereview"}
+# One record's decisions, as their declarations mark them (``custom={"decision": …}``): those of
+# the record page and the API, and 复查合格. Registration is not among them: a 学籍 is registered
+# only by an approved review list (ENR-2); 取消学籍 goes with the student's status (admission_rereview).
+SINGLE_TRANSITIONS = {*declared_names(AdmissionRecord, decision="record"), "pass_rereview"}
 
 
 def record_for_update(actor: User | None, record_id: int) -> AdmissionRecord:
@@ -51,7 +53,7 @@ def admission_transition(
     """
     if transition not in SINGLE_TRANSITIONS:
         raise DomainError(_("未知的录取状态变更：%(transition)s") % {"transition": transition})
-    if actor is not None and not is_registrar(actor):
+    if actor is not None and not may_fire(actor, AdmissionRecord(), transition):
         raise PermissionDenied(_("只有教务处可以变更录取状态"))
     if not reason.strip():
         raise DomainError(_("请填写原因"))
@@ -60,7 +62,7 @@ def admission_transition(
     if deferral_end is not None and deferral_end <= (decided_on or timezone.localdate()):
         raise DomainError(_("保留入学资格截止日期应晚于今天"))
     record = record_for_update(actor, record_id)
-    if record.state not in transition_sources(AdmissionRecord, transition):
+    if not can_proceed(getattr(record, transition)):
         raise DomainError(
             _("%(record)s当前为“%(state)s”，不能%(action)s")
             % {
