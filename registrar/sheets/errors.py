@@ -31,6 +31,7 @@ REASONS = {
     "too_many_entries": _("文件已损坏：压缩包内有%(count)s个部件，超过上限%(limit)s"),
     "dimension": _("表格范围为%(ref)s，超过上限（最多%(rows)s行、%(columns)s列）；请删除多余的行列"),
     "cell_ref": _("单元格位置“%(ref)s”超出范围（最多%(rows)s行、%(columns)s列）"),
+    "row_ref": _("行号%(row)s超出范围（最多%(rows)s行）"),
     "bad_ref": _("文件已损坏：单元格位置“%(ref)s”无效"),
     "rows": _("文件超过%(limit)s行，请分批导入"),
     "columns": _("文件超过%(limit)s列，请删除多余的列"),

@@ -30,7 +30,7 @@ from typing import Any
 
 from registrar.sheets.errors import FileFormatError, Unreadable, file_error
 from registrar.sheets.limits import SheetLimits, dbf_header, precheck_xlsx, too_large
-from registrar.sheets.readers import read_dbf, read_xlsx
+from registrar.sheets.readers import read_dbf, read_xlsx, scan_xlsx
 
 CHUNK_ROWS = 2000
 _CONTEXT = multiprocessing.get_context("forkserver")
@@ -93,13 +93,33 @@ def read_table(content: bytes, file_name: str, *, limits: SheetLimits | None = N
             return receiving.recv_bytes()
         except (EOFError, OSError):
             _stop(receiving, process)
-            raise file_error(Unreadable("crashed")) from None
+            raise diagnose(content, kind, limits) from None
 
     first = receive()
     if first[:1] != b"F":
         _stop(receiving, process)
         raise _refusal(first)
     return Table(rows=_rows(receive, receiving, process), formula_cells=marshal.loads(first[1:]))
+
+
+def diagnose(content: bytes, kind: str, limits: SheetLimits) -> FileFormatError:
+    """Why a child died: for xlsx, the cell-position scan alone, in a new child; else "crashed"."""
+    if kind != "xlsx":
+        return file_error(Unreadable("crashed"))
+    receiving, sending = _CONTEXT.Pipe(duplex=False)
+    process = _CONTEXT.Process(target=_child, args=(sending, content, "scan", limits), daemon=True)
+    process.start()
+    sending.close()
+    try:
+        if receiving.poll(limits.child_wall_seconds):
+            message = receiving.recv_bytes()
+            if message[:1] == b"E":
+                return _refusal(message)
+    except (EOFError, OSError):
+        pass
+    finally:
+        _stop(receiving, process)
+    return file_error(Unreadable("crashed"))
 
 
 def _rows(receive: Callable[[], bytes], receiving: Connection, process) -> Iterator[list[Any]]:
@@ -144,7 +164,10 @@ def _child(sending: Connection, content: bytes, kind: str, limits: SheetLimits) 
     _limit_resources(limits)
     try:
         try:
-            if kind == "xlsx":
+            if kind == "scan":
+                scan_xlsx(content, limits)
+                rows, formulas = iter(()), []
+            elif kind == "xlsx":
                 rows, formulas = read_xlsx(content, limits)
             else:
                 rows, formulas = read_dbf(content, limits=limits), []

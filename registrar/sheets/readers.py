@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from functools import cache
@@ -42,9 +43,10 @@ def _far_references(limits: SheetLimits) -> re.Pattern[bytes]:
 
 
 def scan_xlsx(content: bytes, limits: SheetLimits) -> list[tuple[int, int]]:
-    """Inflate every part within its declared size, check every cell position, find formulas.
+    """Inflate each worksheet within its declared size, check every cell position, find formulas.
 
-    Returns the (row, column index) of the first worksheet's formula cells.
+    Returns the (row, column index) of the first worksheet's formula cells. The other parts
+    are inflated by python-calamine, which refuses a part larger than it declares.
     """
     far = _far_references(limits)
     formulas: list[tuple[int, int]] = []
@@ -52,20 +54,20 @@ def scan_xlsx(content: bytes, limits: SheetLimits) -> list[tuple[int, int]]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             for entry in archive.infolist():
+                if not WORKSHEET.match(entry.filename):
+                    continue
                 # zipfile stops at the declared size and checks the CRC: a part that inflates to
                 # more than it declares (a hidden bomb) is refused as a broken file.
                 with archive.open(entry) as stream:
                     data = stream.read()
-                if not WORKSHEET.match(entry.filename):
-                    continue
                 for match in far.finditer(data):
                     if data[match.start() - 1 : match.start()] not in (b" ", b"\t", b"\n", b"\r"):
                         continue  # an attribute that only ends in "r", e.g. ref= or sqref=
                     ref = match.group(1).decode("ascii")
-                    if ref.isdigit():
-                        check_ref(f"A{ref}", limits)
-                    else:
+                    if not ref.isdigit():
                         check_ref(ref, limits)
+                    elif int(ref) > limits.rows + 1:  # a row's own number
+                        raise Unreadable("row_ref", row=ref[:20], rows=limits.rows)
                 if first:
                     first = False
                     if b"<f" in data:
@@ -78,6 +80,13 @@ def scan_xlsx(content: bytes, limits: SheetLimits) -> list[tuple[int, int]]:
     return formulas
 
 
+def _scan_into(content: bytes, limits: SheetLimits, found: dict[str, Any]) -> None:
+    try:
+        found["formulas"] = scan_xlsx(content, limits)
+    except Unreadable as problem:
+        found["problem"] = problem
+
+
 def _column_index(letters: bytes) -> int:
     index = 0
     for letter in letters:
@@ -88,14 +97,34 @@ def _column_index(letters: bytes) -> int:
 def read_xlsx(content: bytes, limits: SheetLimits | None = None) -> tuple[Rows, list[tuple[int, int]]]:
     """The first sheet's rows as Python values, numbered from A1, and its formula cells."""
     limits = limits or SheetLimits()
-    formulas = scan_xlsx(content, limits)
+    # The scan runs beside python-calamine's load (which releases the GIL): it costs no time,
+    # and its reason comes first. A cell placed so far that calamine's allocation fails aborts
+    # this process; the parent then runs the scan alone for the reason (isolation.diagnose).
+    found: dict[str, Any] = {}
+    scanner: threading.Thread | None = threading.Thread(target=_scan_into, args=(content, limits, found))
+    try:
+        scanner.start()
+    except RuntimeError:  # no memory left for a thread's stack: scan first, then load
+        _scan_into(content, limits, found)
+        scanner = None
     try:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
         start = sheet.start or (0, 0)
         height, width = sheet.height, sheet.width
         rows = sheet.iter_rows()
-    except Exception:  # calamine raises its own error types for every malformed file
-        raise Unreadable("not_xlsx") from None
+    except BaseException as exc:  # calamine's own error types, and its panics (BaseException)
+        if scanner is not None:
+            scanner.join()
+        if "problem" in found:
+            raise found["problem"] from None
+        if isinstance(exc, Exception):
+            raise Unreadable("not_xlsx") from None
+        raise
+    if scanner is not None:
+        scanner.join()
+    if "problem" in found:
+        raise found["problem"]
+    formulas = found["formulas"]
     if start[0] + height > limits.rows + 1:
         raise Unreadable("rows", limit=limits.rows)
     if start[1] + width > limits.columns:

@@ -7,10 +7,10 @@ from openpyxl import Workbook
 
 from registrar.sheets.cells import mojibake_original, parse_date, text_problem
 from registrar.sheets.errors import FileFormatError, Unreadable
-from registrar.sheets.isolation import read_table
+from registrar.sheets.isolation import diagnose, read_table
 from registrar.sheets.limits import SheetLimits, dbf_header
 from registrar.sheets.readers import read_dbf
-from tests.registrar.sheet_files import dbf_bytes, raw_xlsx, rows_xml
+from tests.registrar.sheet_files import dbf_bytes, far_cell_xlsx, raw_xlsx, rows_xml
 
 
 def xlsx_of(rows: list[list]) -> bytes:
@@ -125,3 +125,9 @@ def test_the_rows_limit_default_comes_from_the_settings(settings):
 def test_text_cells_with_a_nul_come_back_for_the_cell_check_to_refuse():
     rows = all_rows(raw_xlsx(rows_xml([["XM"], ["a\x00b"]])))
     assert rows[1] == ["a\x00b"]
+
+
+@pytest.mark.rule("SEC-1")
+def test_a_child_that_died_on_a_far_cell_is_diagnosed_with_the_position():
+    assert "1048576" in str(diagnose(far_cell_xlsx(dimension=False), "xlsx", SheetLimits()))
+    assert "内存或时间上限" in str(diagnose(b"", "dbf", SheetLimits()))
