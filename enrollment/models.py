@@ -7,7 +7,6 @@ call them; the set-based approval path reads their sources from here.
 
 from __future__ import annotations
 
-import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -389,24 +388,31 @@ class CorrectionRequest(FSMModelMixin, models.Model):
         source=C.DRAFT,
         target=C.SENT,
         custom={"label": pgettext_lazy("action", "报送省招生部门")},
+        permission=registrar_decides,
     )
-    def send(self, *, at: datetime.datetime) -> None:
-        self.sent_at = at
+    def send(self, **args: Unpack[TransitionArgs]) -> None:
+        self.sent_at = args["at"]
 
     @transition(
-        field=state, source=C.SENT, target=C.ANSWERED, custom={"label": pgettext_lazy("action", "登记答复")}
+        field=state,
+        source=C.SENT,
+        target=C.ANSWERED,
+        custom={"label": pgettext_lazy("action", "登记答复")},
+        permission=registrar_decides,
     )
-    def record_answer(self, *, at: datetime.datetime, answer: dict, note: str) -> None:
-        self.answered_at, self.answer, self.answer_note = at, answer, note
+    def record_answer(self, **args: Unpack[TransitionArgs]) -> None:
+        """The province's answer: the values it confirmed (``details``) and its note (``reason``)."""
+        self.answered_at, self.answer, self.answer_note = args["at"], args["details"], args["reason"]
 
     @transition(
         field=state,
         source=C.ANSWERED,
         target=C.APPLIED,
         custom={"label": pgettext_lazy("action", "按答复更正")},
+        permission=registrar_decides,
     )
-    def apply(self, *, at: datetime.datetime) -> None:
-        self.applied_at = at
+    def apply(self, **args: Unpack[TransitionArgs]) -> None:
+        self.applied_at = args["at"]
 
     del C
 

@@ -60,6 +60,7 @@ class TransitionArgs(TypedDict, total=False):
     date: datetime.date | None  # the date the decision names: deferral end, 复查 date, effective date …
     reason: str
     document_number: str  # 文号
+    details: dict[str, Any]  # what else a single decision records (e.g. the values the province confirmed)
 
 
 # --- The declarations, read through django-fsm-2's public API -------------------------------------

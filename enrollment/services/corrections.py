@@ -23,6 +23,7 @@ from registrar.idcard import IdNumberError, clean_id_number, consistency_errors,
 from registrar.models import Student, User
 from registrar.roles import is_college_staff, is_registrar
 from registrar.services import DomainError
+from registrar.transitions import may_fire
 
 # ---------------------------------------------------------------- corrections (ENR-8)
 
@@ -134,8 +135,8 @@ def correction_create(
     return request
 
 
-def _correction_for_update(actor: User, request_id: int) -> CorrectionRequest:
-    if not is_registrar(actor):
+def _correction_for_update(actor: User, request_id: int, transition: str) -> CorrectionRequest:
+    if not may_fire(actor, CorrectionRequest(), transition):
         raise PermissionDenied(_("只有教务处可以向省招生部门报送和登记答复"))
     if not CorrectionRequest.objects.for_user(actor).filter(pk=request_id).exists():
         raise CorrectionRequest.DoesNotExist(_("更正申请不存在"))
@@ -143,7 +144,13 @@ def _correction_for_update(actor: User, request_id: int) -> CorrectionRequest:
 
 
 def _move_correction(
-    actor: User, request: CorrectionRequest, name: str, document_number: str = "", **kwargs
+    actor: User,
+    request: CorrectionRequest,
+    name: str,
+    document_number: str = "",
+    *,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
 ) -> None:
     from django_fsm import can_proceed
 
@@ -151,7 +158,7 @@ def _move_correction(
     if not can_proceed(method):
         raise DomainError(_("更正申请当前为“%(state)s”，不能办理") % {"state": request.get_state_display()})
     before = request.state
-    method(at=timezone.now(), **kwargs)
+    method(by=actor, at=timezone.now(), reason=reason, document_number=document_number, details=details or {})
     request.document_number = document_number or request.document_number
     request.save()
     audit_record(
@@ -169,7 +176,7 @@ def _move_correction(
 @transaction.atomic
 def correction_send(*, actor: User, request_id: int, document_number: str = "") -> CorrectionRequest:
     """报送省招生部门 (ENR-8)."""
-    request = _correction_for_update(actor, request_id)
+    request = _correction_for_update(actor, request_id, "send")
     _move_correction(actor, request, "send", document_number)
     return request
 
@@ -179,16 +186,16 @@ def correction_answer(
     *, actor: User, request_id: int, answer: dict[str, Any], note: str = "", document_number: str = ""
 ) -> CorrectionRequest:
     """登记省招生部门的答复 (ENR-8): the values it confirmed (possibly none)."""
-    request = _correction_for_update(actor, request_id)
+    request = _correction_for_update(actor, request_id, "record_answer")
     clean = _clean_correction(request.record, answer) if answer else {}
-    _move_correction(actor, request, "record_answer", document_number, answer=clean, note=note)
+    _move_correction(actor, request, "record_answer", document_number, reason=note, details=clean)
     return request
 
 
 @transaction.atomic
 def correction_apply(*, actor: User, request_id: int) -> CorrectionRequest:
     """按答复更正 (ENR-8, ANN-8): identity fields change through the history-keeping path, old values stay."""
-    request = _correction_for_update(actor, request_id)
+    request = _correction_for_update(actor, request_id, "apply")
     record = lock_records([request.record_id], full=True)[request.record_id]
     answer = dict(request.answer)
     if "id_number" in answer or "id_type" in answer:

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django_fsm.signals import post_transition
 
 from audit.models import AuditEvent
-from enrollment.models import AdmissionRecord, AdmissionState
+from enrollment.models import AdmissionRecord, AdmissionState, CorrectionRequest
 from enrollment.services.transitions import Step, admission_apply_steps, lock_records
 from registrar import codes
 from registrar.batches import batch_actions, batch_create
@@ -218,6 +218,7 @@ def test_every_declared_transition_has_a_permission_a_label_and_the_uniform_argu
         *declared(AdmissionRecord),
         *declared(Student, "student_status"),
         *declared(Batch),
+        *declared(CorrectionRequest),
     ]
     assert all(t.permission and t.custom.get("label") for t in found)
     kinds = {tuple(p.kind for p in inspect.signature(t.method).parameters.values()) for t in found}
