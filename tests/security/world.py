@@ -42,6 +42,8 @@ class World:
     objects: dict[type[models.Model], models.Model]
     #: Text that only college B's people carry: it must not reach college A's staff or student A.
     markers: list[str] = field(default_factory=list)
+    #: Text of another student of student A's own college: hidden from student A only.
+    classmate_markers: list[str] = field(default_factory=list)
     history_id: int = 0
 
 
@@ -71,7 +73,7 @@ def build_world() -> World:
     sheet = parse_admissions(admission_sheet(rows), "lq.xlsx")
     assert admission_import(actor=registrar, year=2026, sheet=sheet, file_name="lq.xlsx").ok
     records_b = list(AdmissionRecord.objects.filter(college=college_b).order_by("exam_number"))
-    record_a = AdmissionRecord.objects.filter(college=college_a).order_by("exam_number").first()
+    record_a, classmate = AdmissionRecord.objects.filter(college=college_a).order_by("exam_number")[:2]
     registered_a = registered_through_a_list(
         record_a, staff=users["college_a_staff"], registrar=registrar, college=college_a, term=term
     )
@@ -149,5 +151,9 @@ def build_world() -> World:
         records_b[1].name,
     ]
     return World(
-        users=users, objects=objects, markers=markers, history_id=student_b.history.latest().history_id
+        users=users,
+        objects=objects,
+        markers=markers,
+        classmate_markers=[classmate.exam_number],
+        history_id=student_b.history.latest().history_id,
     )
