@@ -2,6 +2,8 @@
 
 import re
 import secrets
+import time
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -55,16 +57,38 @@ def test_staff_pages_have_no_inline_script_the_policy_would_block(client_for, re
     assert INLINE_SCRIPT.findall(html) == []
 
 
-def test_a_staff_session_lasts_the_staff_idle_lifetime(client, registrar, settings):
+def sign_in(client, username: str) -> None:
+    assert client.post("/accounts/login/", {"username": username, "password": PASSWORD}).status_code == 302
+
+
+def test_a_staff_session_cookie_ends_with_the_browser(client, registrar):
+    sign_in(client, "registrar")
+    assert client.session.get_expire_at_browser_close()
+
+
+def test_a_staff_session_idle_longer_than_the_staff_lifetime_is_signed_out(client, registrar, settings):
     settings.STAFF_SESSION_SECONDS = 1800
-    assert client.post("/accounts/login/", {"username": "registrar", "password": PASSWORD}).status_code == 302
-    assert client.session.get_expiry_age() == 1800
+    start = time.time()
+    with mock.patch("registrar.session_lifetime.clock", return_value=start):
+        sign_in(client, "registrar")
+    with mock.patch("registrar.session_lifetime.clock", return_value=start + 1801):
+        response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_an_active_staff_session_stays_signed_in(client, registrar, settings):
+    settings.STAFF_SESSION_SECONDS = 1800
+    start = time.time()
+    with mock.patch("registrar.session_lifetime.clock", return_value=start):
+        sign_in(client, "registrar")
+    for minutes in (20, 40, 60):
+        with mock.patch("registrar.session_lifetime.clock", return_value=start + 60 * minutes):
+            assert client.get("/admin/").status_code == 200
 
 
 def test_a_student_session_lasts_the_student_idle_lifetime(client, student_a, settings):
     settings.STUDENT_SESSION_SECONDS = 5400
-    client.post("/accounts/login/", {"username": "student_a", "password": PASSWORD})
-    client.get("/me/")
+    sign_in(client, "student_a")
     assert client.session.get_expiry_age() == 5400
 
 
