@@ -42,6 +42,11 @@ ERROR_RESPONSES: dict[int, OpenApiResponse] = {
 CONFLICT_RESPONSE: dict[int, OpenApiResponse] = {
     409: OpenApiResponse(ApiError, description="名单状态已变（如已被他人审批）"),
 }
+#: What the framework may answer on any endpoint; ``registrar.api_schema`` documents it everywhere.
+COMMON_RESPONSES: dict[int, OpenApiResponse] = {
+    **ERROR_RESPONSES,
+    429: OpenApiResponse(ApiError, description="操作过于频繁，请稍后再试"),
+}
 
 
 class Refused(exceptions.APIException):
@@ -52,6 +57,8 @@ class Refused(exceptions.APIException):
 
 
 class Conflict(exceptions.APIException):
+    """The object moved on meanwhile (e.g. another registrar approved the list)."""
+
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
 

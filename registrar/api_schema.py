@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
 
-from registrar.api_errors import ApiError
+from registrar.api_errors import COMMON_RESPONSES
 
 
 class ErrorDocumentingSchema(AutoSchema):
@@ -16,18 +15,9 @@ class ErrorDocumentingSchema(AutoSchema):
     body; an operation's own declarations (e.g. 409) stay as they are.
     """
 
-    COMMON = {
-        "400": "输入有误，或当前状态不能办理",
-        "403": "未登录或无权办理",
-        "404": "不存在（或不在本人权限范围内）",
-        "429": "操作过于频繁，请稍后再试",
-    }
-
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        for code, description in self.COMMON.items():
-            if code not in responses:
-                responses[code] = self._get_response_for_code(
-                    OpenApiResponse(ApiError, description=description), code, direction=direction
-                )
+        for code, response in COMMON_RESPONSES.items():
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(response, str(code), direction=direction)
         return responses
