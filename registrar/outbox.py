@@ -11,6 +11,7 @@ broker.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from typing import Any
 
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 # How many waiting messages one drain sends; the next drain takes the rest.
 DRAIN_BATCH = 500
+# How long a sent message stays visible (on the 待发任务 page) before the drain deletes it.
+KEEP_SENT = datetime.timedelta(days=7)
 
 
 def outbox_enqueue(*, task: str, kwargs: dict[str, Any] | None = None) -> OutboxMessage:
@@ -52,7 +55,12 @@ def outbox_send(*, message_id: int) -> bool:
 
 
 def outbox_drain(*, limit: int = DRAIN_BATCH) -> int:
-    """Send the messages still waiting, oldest first; returns how many went. Safe to run on many workers."""
+    """Send the messages still waiting, oldest first; returns how many went. Safe to run on many workers.
+
+    Messages sent more than ``KEEP_SENT`` ago are deleted: the decisions they
+    followed keep their own audit events.
+    """
+    OutboxMessage.objects.filter(sent_at__lt=timezone.now() - KEEP_SENT).delete()
     sent = 0
     with transaction.atomic():
         waiting = list(

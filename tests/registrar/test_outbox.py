@@ -101,3 +101,22 @@ def test_the_drain_is_due_every_minute_for_beat_and_run_schedule():
     now = timezone.now()
     assert "drain-outbox" in due_jobs({"drain-outbox": now - datetime.timedelta(seconds=61)}, now)
     assert "drain-outbox" not in due_jobs({"drain-outbox": now}, now)
+
+
+@pytest.mark.django_db
+def test_the_drain_deletes_messages_sent_more_than_a_week_ago_and_keeps_waiting_ones():
+    old = OutboxMessage.objects.create(task="audit.tasks.verify_audit_chain", sent_at=timezone.now())
+    OutboxMessage.objects.filter(pk=old.pk).update(sent_at=timezone.now() - datetime.timedelta(days=8))
+    recent = OutboxMessage.objects.create(task="audit.tasks.verify_audit_chain", sent_at=timezone.now())
+    outbox_drain()
+    assert list(OutboxMessage.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+@pytest.mark.django_db
+def test_the_registrar_sees_waiting_tasks_and_college_staff_do_not(client_for, registrar, college_a_staff):
+    OutboxMessage.objects.create(task="enrollment.tasks.batch_decided", kwargs={"batch_id": 1})
+    assert (
+        "batch_decided"
+        in client_for(registrar).get("/admin/registrar/outboxmessage/?waiting=yes").content.decode()
+    )
+    assert client_for(college_a_staff).get("/admin/registrar/outboxmessage/").status_code == 403
