@@ -45,6 +45,11 @@ def test_college_staff_read_their_own_colleges_history_item(client_for, college_
     assert "甲同学" in response.content.decode()
 
 
+def test_the_history_item_page_does_not_show_the_full_id_number(client_for, registrar, student_a_record):
+    html = client_for(registrar).get(history_item_url(student_a_record)).content.decode()
+    assert student_a_record.id_number not in html
+
+
 @pytest.mark.rule("SEC-1")
 @pytest.mark.parametrize("who", ["registrar", "admin_user", "college_a_staff"])
 def test_posting_the_history_item_form_reverts_nothing_and_is_refused(
