@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 # How many waiting messages one drain sends; the next drain takes the rest.
 DRAIN_BATCH = 500
+# One connection attempt: a request must not wait on a dead broker (kombu would retry for seconds);
+# the outbox is the retry.
+NO_RETRIES = {"max_retries": 0}
 # How long a sent message stays visible (on the 待发任务 page) before the drain deletes it.
 KEEP_SENT = datetime.timedelta(days=7)
 
@@ -50,7 +53,7 @@ def outbox_send(*, message_id: int) -> bool:
         )
         if message is None:
             return False
-        with app.connection_for_write() as connection:
+        with app.connection_for_write(transport_options=NO_RETRIES) as connection:
             return _send(message, connection)
 
 
@@ -70,7 +73,7 @@ def outbox_drain(*, limit: int = DRAIN_BATCH) -> int:
         )
         if not waiting:
             return 0
-        with app.connection_for_write() as connection:
+        with app.connection_for_write(transport_options=NO_RETRIES) as connection:
             for message in waiting:
                 if not _send(message, connection):
                     break  # the broker is down: the rest would fail the same way
@@ -84,7 +87,7 @@ def _send(message: OutboxMessage, connection: Connection) -> bool:
     try:
         # A savepoint: a task run in-process (no broker) that fails leaves this transaction usable.
         with transaction.atomic():
-            # No publish retries: the outbox is the retry, and a request must not wait on a dead broker.
+            # No publish retries either.
             # A task's name is its import path (``shared_task`` without a name).
             import_string(message.task).apply_async(kwargs=message.kwargs, connection=connection, retry=False)
     # The decision has committed: whatever failed (broker down, a task run in-process raising), the row waits.

@@ -5,16 +5,19 @@ nothing listens instead of stopping the shared Redis.
 """
 
 import datetime
+import os
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 
 from audit.deadlines.scan import deadline_scan
 from audit.models import DeadlineNotice
 from registrar.celery import app
 from registrar.models import OutboxMessage, User
-from registrar.outbox import outbox_drain
+from registrar.outbox import outbox_drain, outbox_enqueue
 from registrar.schedule import due_jobs
 
 DEAD_BROKER = "redis://127.0.0.1:6390/0"
@@ -87,10 +90,6 @@ def test_a_deadline_scan_commits_while_the_broker_is_down_and_its_reminders_wait
 
 @pytest.mark.django_db
 def test_a_message_is_sent_once_even_when_the_drain_runs_twice(django_capture_on_commit_callbacks):
-    from django.db import transaction
-
-    from registrar.outbox import outbox_enqueue
-
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         outbox_enqueue(task="audit.tasks.verify_audit_chain")
     assert OutboxMessage.objects.get().sent_at is not None
@@ -120,3 +119,20 @@ def test_the_registrar_sees_waiting_tasks_and_college_staff_do_not(client_for, r
         in client_for(registrar).get("/admin/registrar/outboxmessage/?waiting=yes").content.decode()
     )
     assert client_for(college_a_staff).get("/admin/registrar/outboxmessage/").status_code == 403
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CELERY_BROKER_URL", "").startswith("redis"),
+    reason="needs Redis: set CELERY_BROKER_URL=redis://… (CI does)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_up_the_message_is_published_at_commit():
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+            with transaction.atomic():
+                message = outbox_enqueue(task="audit.tasks.verify_audit_chain")
+            message.refresh_from_db()
+            assert message.sent_at is not None and message.attempts == 1
+    finally:
+        app.conf.task_always_eager = True
