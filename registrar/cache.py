@@ -4,13 +4,17 @@ Upload progress, error sheets and rate-limit counters live in the cache. They
 are worth keeping but not worth a failed request: when Redis is stopped or
 unreachable, each call goes to a ``FileBasedCache`` under ``VAR_DIR`` instead
 (shared by the processes of one host), and a read that misses in Redis also
-looks there, so a value written during the outage is found after it.
+looks there, so a value written during the outage is found after it. After a
+failure this process leaves Redis alone for ``RETRY_AFTER`` seconds, so that a
+page does not wait on a dead Redis once per cache call.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
@@ -20,6 +24,11 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 MISSING = object()
+RETRY_AFTER = 10.0  # seconds
+T = TypeVar("T")
+
+# Per Redis location, until when this process skips it (shared by the per-thread cache objects).
+_skip_until: dict[str, float] = {}
 
 
 class FailoverRedisCache(RedisCache):
@@ -27,56 +36,63 @@ class FailoverRedisCache(RedisCache):
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self.location = server
         self.fallback = FileBasedCache(str(params["FALLBACK"]), {"TIMEOUT": params.get("TIMEOUT", 300)})
 
-    def _down(self, operation: str, exc: RedisError) -> None:
-        logger.warning("cache: Redis %s failed, using the file cache: %s", operation, exc)
+    def _either(self, operation: str, redis_call: Callable[[], T], file_call: Callable[[], T]) -> T:
+        """Redis's answer, or the file cache's when Redis fails (or failed moments ago)."""
+        if time.monotonic() < _skip_until.get(self.location, 0.0):
+            return file_call()
+        try:
+            return redis_call()
+        except RedisError as exc:
+            logger.warning(
+                "cache: Redis %s failed, using the file cache for %ss: %s", operation, RETRY_AFTER, exc
+            )
+            _skip_until[self.location] = time.monotonic() + RETRY_AFTER
+            return file_call()
 
     def get(self, key, default=None, version=None):
-        try:
-            value = super().get(key, MISSING, version)
-        except RedisError as exc:
-            self._down("get", exc)
-            value = MISSING
+        value = self._either(
+            "get", lambda: super(FailoverRedisCache, self).get(key, MISSING, version), lambda: MISSING
+        )
         if value is MISSING:
             return self.fallback.get(key, default, version)
         return value
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
-        try:
-            super().set(key, value, timeout, version)
-        except RedisError as exc:
-            self._down("set", exc)
-            self.fallback.set(key, value, timeout, version)
+        self._either(
+            "set",
+            lambda: super(FailoverRedisCache, self).set(key, value, timeout, version),
+            lambda: self.fallback.set(key, value, timeout, version),
+        )
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
-        try:
-            return super().add(key, value, timeout, version)
-        except RedisError as exc:
-            self._down("add", exc)
-            return self.fallback.add(key, value, timeout, version)
+        return self._either(
+            "add",
+            lambda: super(FailoverRedisCache, self).add(key, value, timeout, version),
+            lambda: self.fallback.add(key, value, timeout, version),
+        )
 
     def incr(self, key, delta=1, version=None) -> int:
-        try:
-            return super().incr(key, delta, version)
-        except RedisError as exc:
-            self._down("incr", exc)
-            return self.fallback.incr(key, delta, version)
-
-    def delete(self, key, version=None) -> bool:
-        try:
-            deleted = super().delete(key, version)
-        except RedisError as exc:
-            self._down("delete", exc)
-            deleted = False
-        return self.fallback.delete(key, version) or deleted
+        return self._either(
+            "incr",
+            lambda: super(FailoverRedisCache, self).incr(key, delta, version),
+            lambda: self.fallback.incr(key, delta, version),
+        )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
-        try:
-            return super().touch(key, timeout, version)
-        except RedisError as exc:
-            self._down("touch", exc)
-            return self.fallback.touch(key, timeout, version)
+        return self._either(
+            "touch",
+            lambda: super(FailoverRedisCache, self).touch(key, timeout, version),
+            lambda: self.fallback.touch(key, timeout, version),
+        )
+
+    def delete(self, key, version=None) -> bool:
+        deleted = self._either(
+            "delete", lambda: super(FailoverRedisCache, self).delete(key, version), lambda: False
+        )
+        return self.fallback.delete(key, version) or deleted
 
     def has_key(self, key, version=None) -> bool:
         return self.get(key, MISSING, version) is not MISSING
@@ -94,8 +110,5 @@ class FailoverRedisCache(RedisCache):
             self.delete(key, version)
 
     def clear(self) -> None:
-        try:
-            super().clear()
-        except RedisError as exc:
-            self._down("clear", exc)
+        self._either("clear", lambda: super(FailoverRedisCache, self).clear(), lambda: None)
         self.fallback.clear()

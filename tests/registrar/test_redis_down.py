@@ -5,11 +5,16 @@ port where nothing listens. The cache falls back to files on this host.
 """
 
 import secrets
+from unittest import mock
 
 import pytest
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from enrollment.models import AdmissionRecord
+from registrar.cache import _skip_until
 from tests.enrollment.conftest import admission_row, admission_sheet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.rule("ENR-1")]
@@ -19,6 +24,7 @@ DEAD_REDIS = "redis://127.0.0.1:6390/0"
 
 @pytest.fixture
 def redis_down(settings, tmp_path):
+    _skip_until.clear()
     settings.CACHES = {
         "default": {
             "BACKEND": "registrar.cache.FailoverRedisCache",
@@ -61,3 +67,10 @@ def test_the_error_sheet_of_an_upload_downloads_while_redis_is_down(
 def test_progress_of_an_unknown_upload_answers_nothing_while_redis_is_down(client_for, registrar, redis_down):
     response = client_for(registrar).get(f"/enrollment/progress/{secrets.token_urlsafe(12)}/")
     assert response.json() == {"phase": "", "percent": 0}
+
+
+def test_after_a_redis_failure_the_cache_leaves_redis_alone_for_a_while(redis_down):
+    with mock.patch.object(RedisCache, "get", side_effect=RedisConnectionError("down")) as redis_get:
+        cache.set("k", "v")
+        assert [cache.get("k") for _ in range(3)] == ["v", "v", "v"]
+    assert redis_get.call_count == 0  # the failed set already moved this process to the file cache
