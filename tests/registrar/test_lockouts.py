@@ -106,3 +106,10 @@ def test_the_api_basic_authentication_is_locked_out_by_the_same_rule(client, reg
     response = client.get("/api/colleges/", **basic("registrar", PASSWORD))
     assert response.status_code in (401, 403)
     assert "锁定" in response.json()["detail"]
+
+
+def test_the_staff_sign_in_page_locks_by_the_same_rule(client, registrar):
+    for _ in range(10):
+        client.post("/admin/login/", {"username": "registrar", "password": "wrong"})
+    response = client.post("/admin/login/", {"username": "registrar", "password": PASSWORD})
+    assert response.status_code == 429 and "账号已锁定" in response.content.decode()
