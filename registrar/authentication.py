@@ -8,6 +8,7 @@ only says why, in Chinese, instead of "wrong username or password".
 from __future__ import annotations
 
 from axes.helpers import get_lockout_message
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BasicAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -20,3 +21,13 @@ class LockoutBasicAuthentication(BasicAuthentication):
             if getattr(request, "axes_locked_out", False):
                 raise AuthenticationFailed(get_lockout_message()) from None
             raise
+
+
+class LockoutBasicScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI schema names it as plain HTTP basic authentication."""
+
+    target_class = LockoutBasicAuthentication
+    name = "basicAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "basic"}
