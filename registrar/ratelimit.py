@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
@@ -54,18 +54,16 @@ def request_scope(request: HttpRequest) -> str | None:
     return None
 
 
-def rate_limit_hit(*, scope: str, user_id: int, now: Callable[[], float] = time.time) -> bool:
+def rate_limit_hit(*, scope: str, user_id: int) -> bool:
     """Count one request of ``scope`` by the user; ``True`` when it is over the user's budget."""
     rate = parse_rate(settings.RATE_LIMITS[scope])
-    window = int(now() // rate.seconds)
+    window = int(time.time() // rate.seconds)
     key = f"ratelimit:{scope}:{user_id}:{window}"
     try:
         cache.add(key, 0, rate.seconds)
         count = cache.incr(key)
-    except (
-        RedisError,
-        ValueError,
-    ) as exc:  # no counter (cache down, or the key just expired): let it through
+    # No counter (the cache is down, or the key expired between add and incr): let the request through.
+    except (RedisError, ValueError) as exc:
         logger.warning("rate limit not counted for %s: %s", key, exc)
         return False
     return count > rate.count
@@ -92,10 +90,7 @@ class RateLimitMiddleware:
         scope = request_scope(request)
         if scope is None or not rate_limit_hit(scope=scope, user_id=request.user.pk):
             return None
-        message = refusal_message(scope)
-        if request.headers.get("x-requested-with") == "XMLHttpRequest":
-            return JsonResponse({"detail": message}, status=429)
-        return render(request, "registrar/rate_limited.html", {"message": message}, status=429)
+        return render(request, "registrar/rate_limited.html", {"message": refusal_message(scope)}, status=429)
 
 
 class UploadExportThrottle(BaseThrottle):
