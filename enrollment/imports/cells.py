@@ -99,11 +99,22 @@ ADMISSION_DEFAULTS = {
 SUSPICIOUS_STARTS = frozenset("=+@-\t\r")
 # Free text where a line break inside the cell is fine.
 MULTILINE_KEYS = frozenset({"remark", "reason"})
+# Text stored or compared as it is: checked for mojibake too. Every other column has a strict
+# check of its own (codes, numbers, dates) that garbled text cannot pass.
+FREE_TEXT_KEYS = frozenset({"name", "remark", "reason", "major_name", "college"})
 
 
 def _plan(columns: tuple[Column, ...], checks: dict) -> tuple[tuple, ...]:
     return tuple(
-        (c.key, c.label, c.required, c.max_length, checks.get(c.key, _plain), c.key in MULTILINE_KEYS)
+        (
+            c.key,
+            c.label,
+            c.required,
+            c.max_length,
+            checks.get(c.key, _plain),
+            c.key in MULTILINE_KEYS,
+            c.key in FREE_TEXT_KEYS,
+        )
         for c in columns
     )
 
@@ -112,12 +123,12 @@ def _cell_errors(plan: tuple[tuple, ...], raw: dict, number: int, values: dict, 
     """Check each cell of one row: required, length, hidden or garbled text, formula-like text,
     then the column's own check."""
     get = raw.get
-    for key, label, required, max_length, check, multiline in plan:
+    for key, label, required, max_length, check, multiline, free_text in plan:
         value = get(key)
         if value.__class__ is str:
             text = value.strip()
             if not (text.isascii() and text.isprintable()):
-                problem = text_problem(text, multiline=multiline)
+                problem = text_problem(text, multiline=multiline, garbled=free_text)
                 if problem:
                     errors.append(RowError(number, label, problem))
                     continue
@@ -178,7 +189,9 @@ def check_review_cells(raw: dict[str, Any], number: int) -> tuple[dict[str, Any]
                 errors.append(RowError(number, labels[column.key], _("不能为空")))
             continue
         if isinstance(text, str):
-            problem = text_problem(text, multiline=column.key in MULTILINE_KEYS)
+            problem = text_problem(
+                text, multiline=column.key in MULTILINE_KEYS, garbled=column.key in FREE_TEXT_KEYS
+            )
             if problem:
                 errors.append(RowError(number, labels[column.key], problem))
                 continue

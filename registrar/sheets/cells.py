@@ -48,21 +48,23 @@ INVISIBLE_NAMES = {
 MULTILINE_ALLOWED = frozenset("\n\t")
 
 
-def text_problem(text: str, *, multiline: bool = False) -> str | None:
+def text_problem(text: str, *, multiline: bool = False, garbled: bool = True) -> str | None:
     """Why a text cell cannot be stored as it is, or None (SEC-3).
 
     Refused: NUL and other control characters (a line break only where ``multiline``), format
     characters such as right-to-left overrides, zero-width characters and the BOM, unpaired
     surrogates, U+FFFD (bytes lost in decoding) and text that reads like mojibake (UTF-8 read
     as GBK or the reverse). Full-width spaces, the middle dot (阿依古丽·买买提) and private-use
-    characters (rare characters in names) are kept.
+    characters (rare characters in names) are kept. ``garbled=False`` skips the mojibake check,
+    for columns whose own check refuses such text anyway (codes, numbers).
     """
     if text.isascii():
         if text.isprintable():
             return None
         return _control_problem(text, multiline)
     # Garbled first: UTF-8 read as Latin-1 is full of C1 controls, and the original is the better hint.
-    return _garbled_problem(text) or (None if text.isprintable() else _control_problem(text, multiline))
+    problem = _garbled_problem(text) if garbled else None
+    return problem or (None if text.isprintable() else _control_problem(text, multiline))
 
 
 def _control_problem(text: str, multiline: bool) -> str | None:
@@ -130,14 +132,26 @@ def mojibake_original(text: str) -> str | None:
     and reading the bytes as UTF-8 gives Chinese again, and fewer characters. A real name
     encoded to GBK is almost never valid UTF-8 that reads as Chinese.
     """
-    for written, read in MIXUPS:
+    # Text with Chinese characters can only be UTF-8 read as GBK; the single-byte mix-ups
+    # make Latin letters. A cheap look at the bytes first: most names are not garbled.
+    for written, read in MIXUPS[:1] if CJK.search(text) else MIXUPS:
         try:
-            original = text.encode(read).decode(written)
-        except (UnicodeEncodeError, UnicodeDecodeError):
+            raw = text.encode(read)
+        except UnicodeEncodeError:
+            continue
+        if written == "utf-8" and UTF8_CHINESE.search(raw) is None:
+            continue
+        try:
+            original = raw.decode(written)
+        except UnicodeDecodeError:
             continue
         if original != text and len(original) < len(text) and _common_chinese(original):
             return original
     return None
+
+
+# A Chinese character in UTF-8: three bytes, the first E3-E9.
+UTF8_CHINESE = re.compile(rb"[\xe3-\xe9][\x80-\xbf][\x80-\xbf]")
 
 
 # ---------------------------------------------------------------- dates
