@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 
 from enrollment.imports import parse_admissions
 from enrollment.models import AdmissionRecord
@@ -182,3 +183,35 @@ def test_legitimate_names_with_a_middle_dot_or_a_full_width_space_are_accepted(
     result = imported(registrar, admission_sheet([admission_row(1, major_a, XM=name)]))
     assert result.ok, result.errors
     assert AdmissionRecord.objects.get().name == name
+
+
+@pytest.mark.rule("SEC-1")
+def test_the_import_page_refuses_an_oversized_upload_with_a_chinese_message(
+    client_for, registrar, term, major_a, settings
+):
+    settings.UPLOAD_MAX_BYTES = 2000
+    page = client_for(registrar).post(
+        "/admin/enrollment/admissionrecord/import/",
+        {"year": 2026, "file": SimpleUploadedFile("a.xlsx", admission_sheet([admission_row(1, major_a)]))},
+    )
+    assert "超过上限" in page.content.decode()
+    assert not AdmissionRecord.objects.exists()
+
+
+@pytest.mark.rule("SEC-1")
+def test_the_import_page_shows_the_far_cell_refusal_as_a_file_error(client_for, registrar, term):
+    page = client_for(registrar).post(
+        "/admin/enrollment/admissionrecord/import/",
+        {"year": 2026, "file": SimpleUploadedFile("a.xlsx", far_cell_xlsx())},
+    )
+    assert page.status_code == 200 and "1048576" in page.content.decode()
+
+
+@pytest.mark.rule("SEC-1")
+def test_the_command_refuses_an_oversized_file_with_a_chinese_reason(tmp_path, term, major_a, settings):
+    settings.UPLOAD_MAX_BYTES = 2000
+    path = tmp_path / "lq.xlsx"
+    path.write_bytes(admission_sheet([admission_row(1, major_a)]))
+    with pytest.raises(CommandError, match="超过上限"):
+        call_command("import_admissions", str(path), "--year", "2026")
+    assert not AdmissionRecord.objects.exists()
