@@ -28,13 +28,34 @@ class LockedNowFilter(admin.SimpleListFilter):
 class SignInLockoutAdmin(admin.ModelAdmin):
     """Read-only list of failure records; deleting one (or the action) lifts the lock through the service."""
 
-    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "locked_now"]
+    list_display = ["account", "address", "failures", "last_attempt", "locked_now"]
     list_filter = [LockedNowFilter]
     search_fields = ["username", "ip_address"]
     ordering = ["-attempt_time"]
-    fields = ["username", "ip_address", "user_agent", "failures_since_start", "attempt_time"]
+    # django-axes has no Chinese labels: the columns carry their own.
+    fields = ["account", "address", "browser", "failures", "last_attempt"]
     readonly_fields = fields
     actions = ["lift"]
+
+    @admin.display(description=_("账号"), ordering="username")
+    def account(self, obj: SignInLockout) -> str:
+        return obj.username
+
+    @admin.display(description=_("来源地址"), ordering="ip_address")
+    def address(self, obj: SignInLockout) -> str:
+        return obj.ip_address or ""
+
+    @admin.display(description=_("浏览器"))
+    def browser(self, obj: SignInLockout) -> str:
+        return obj.user_agent
+
+    @admin.display(description=_("连续失败次数"), ordering="failures_since_start")
+    def failures(self, obj: SignInLockout) -> int:
+        return obj.failures_since_start
+
+    @admin.display(description=_("最近一次尝试"), ordering="attempt_time")
+    def last_attempt(self, obj: SignInLockout):
+        return obj.attempt_time
 
     @admin.display(boolean=True, description=_("锁定中"))
     def locked_now(self, obj: SignInLockout) -> bool:
