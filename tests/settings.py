@@ -6,9 +6,17 @@ PBKDF2 at a fixed cost) still gets it: PBKDF2 stays in the list, so accounts
 hashed with it verify.
 """
 
+import os
+import time
+
 from registrar.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+
+# Redis outlives the test database: every run counts its rate limits, progress and lockouts afresh.
+CACHES = {
+    name: {**cache, "KEY_PREFIX": f"test-{os.getpid()}-{time.time_ns()}"} for name, cache in CACHES.items()
+}  # noqa: F405
