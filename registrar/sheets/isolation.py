@@ -52,7 +52,7 @@ class Table:
 
 
 def file_kind(content: bytes, file_name: str) -> str:
-    """ "dbf" or "xlsx", by the name or the zip signature; anything else is refused."""
+    """The kind of file, dbf or xlsx, by its name or the zip signature; anything else is refused."""
     lower = file_name.lower()
     if lower.endswith(".dbf"):
         return "dbf"
@@ -148,6 +148,9 @@ def _refusal(message: bytes) -> FileFormatError:
 
 
 def _stop(receiving: Connection, process) -> None:
+    """Close the pipe and reap the child (killed if still running); a second call does nothing."""
+    if receiving.closed:
+        return
     receiving.close()
     process.join(timeout=5)
     if process.is_alive():

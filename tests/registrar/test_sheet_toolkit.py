@@ -1,6 +1,9 @@
 """The sheet toolkit's readers and cell checks (registrar/sheets): bounded, isolated, honest."""
 
 import datetime
+import multiprocessing
+import os
+import signal
 
 import pytest
 from openpyxl import Workbook
@@ -131,3 +134,13 @@ def test_text_cells_with_a_nul_come_back_for_the_cell_check_to_refuse():
 def test_a_child_that_died_on_a_far_cell_is_diagnosed_with_the_position():
     assert "1048576" in str(diagnose(far_cell_xlsx(dimension=False), "xlsx", SheetLimits()))
     assert "内存或时间上限" in str(diagnose(b"", "dbf", SheetLimits()))
+
+
+@pytest.mark.rule("SEC-1")
+def test_a_child_killed_while_its_rows_are_read_becomes_a_chinese_file_error():
+    table = read_table(xlsx_of([[str(n)] for n in range(20_000)]), "a.xlsx", limits=SheetLimits())
+    assert next(table.rows) == ["0"]
+    for child in multiprocessing.active_children():
+        os.kill(child.pid, signal.SIGKILL)
+    with pytest.raises(FileFormatError, match=r"内存或时间上限"):
+        list(table.rows)
