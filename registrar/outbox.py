@@ -19,12 +19,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from kombu import Connection
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from registrar.celery import app
 from registrar.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
+# What became of one attempt to send.
+SENT, BROKER_DOWN, FAILED = "sent", "broker_down", "failed"
 # How many waiting messages one drain sends; the next drain takes the rest.
 DRAIN_BATCH = 500
 # One connection attempt: a request must not wait on a dead broker (kombu would retry for seconds);
@@ -39,7 +42,8 @@ def outbox_enqueue(*, task: str, kwargs: dict[str, Any] | None = None) -> Outbox
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox_enqueue must run inside the transaction of the decision it follows")
     message = OutboxMessage.objects.create(task=task, kwargs=kwargs or {})
-    transaction.on_commit(lambda: outbox_send(message_id=message.pk))
+    # robust: whatever goes wrong in the attempt is logged; the committed decision still answers success.
+    transaction.on_commit(lambda: outbox_send(message_id=message.pk), robust=True)
     return message
 
 
@@ -54,7 +58,7 @@ def outbox_send(*, message_id: int) -> bool:
         if message is None:
             return False
         with app.connection_for_write(transport_options=NO_RETRIES) as connection:
-            return _send(message, connection)
+            return _send(message, connection) == SENT
 
 
 def outbox_drain(*, limit: int = DRAIN_BATCH) -> int:
@@ -75,27 +79,37 @@ def outbox_drain(*, limit: int = DRAIN_BATCH) -> int:
             return 0
         with app.connection_for_write(transport_options=NO_RETRIES) as connection:
             for message in waiting:
-                if not _send(message, connection):
-                    break  # the broker is down: the rest would fail the same way
-                sent += 1
+                outcome = _send(message, connection)
+                if outcome == BROKER_DOWN:
+                    break  # the rest would fail the same way
+                sent += outcome == SENT
     return sent
 
 
-def _send(message: OutboxMessage, connection: Connection) -> bool:
-    """Publish (or, without a broker, run) the task; record the outcome on the locked row."""
+def _send(message: OutboxMessage, connection: Connection) -> str:
+    """Publish (or, without a broker, run) the task; record the outcome on the locked row.
+
+    Returns ``SENT``, ``BROKER_DOWN`` or ``FAILED`` (the task itself failed when run in-process: the
+    row waits, with its error on the 待发任务 page, and does not hold up the messages behind it).
+    """
     message.attempts += 1
     try:
         # A savepoint: a task run in-process (no broker) that fails leaves this transaction usable.
         with transaction.atomic():
-            # No publish retries either.
-            # A task's name is its import path (``shared_task`` without a name).
+            # No publish retries either. A task's name is its import path (``shared_task`` without a name).
             import_string(message.task).apply_async(kwargs=message.kwargs, connection=connection, retry=False)
-    # The decision has committed: whatever failed (broker down, a task run in-process raising), the row waits.
+    except (KombuOperationalError, OSError) as exc:
+        return _not_sent(message, exc, BROKER_DOWN)
+    # The decision has committed: whatever else failed (a task run in-process raising), the row waits.
     except Exception as exc:
-        logger.warning("outbox: %s not sent (attempt %d): %s", message, message.attempts, exc)
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        message.save(update_fields=["attempts", "last_error"])
-        return False
+        return _not_sent(message, exc, FAILED)
     message.sent_at = timezone.now()
     message.save(update_fields=["attempts", "sent_at"])
-    return True
+    return SENT
+
+
+def _not_sent(message: OutboxMessage, exc: Exception, outcome: str) -> str:
+    logger.warning("outbox: %s not sent (attempt %d): %s", message, message.attempts, exc)
+    message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    message.save(update_fields=["attempts", "last_error"])
+    return outcome

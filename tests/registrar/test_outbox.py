@@ -136,3 +136,12 @@ def test_with_the_broker_up_the_message_is_published_at_commit():
             assert message.sent_at is not None and message.attempts == 1
     finally:
         app.conf.task_always_eager = True
+
+
+@pytest.mark.django_db
+def test_a_message_whose_task_cannot_run_does_not_hold_up_the_ones_behind_it():
+    broken = OutboxMessage.objects.create(task="enrollment.tasks.renamed_since")
+    OutboxMessage.objects.create(task="audit.tasks.verify_audit_chain")
+    assert outbox_drain() == 1
+    broken.refresh_from_db()
+    assert (broken.sent_at, broken.attempts) == (None, 1) and "renamed_since" in broken.last_error
