@@ -24,7 +24,9 @@ Transition methods take the uniform ``TransitionArgs`` (actor, time, date,
 reason, 文号), hold only their guard and the fields of their target state,
 and decide from the state and these arguments: a probe carries no row's data
 (its other fields are unset), so a check on a row's own data belongs to the
-app's validation, which reports every row at once.
+app's validation, which reports every row at once. Likewise ``permission=`` is
+asked once per group and must not read the row: which rows a user may touch
+at all (their college) is the caller's scoping (``for_user``), as everywhere.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from registrar.idcard import mask, search_id_number
 from registrar.roles import is_college_staff, is_registrar
 from registrar.sheets.errors import FileFormatError
 from registrar.sheets.limits import read_upload
-from registrar.transitions import declared_names, user_actions
+from registrar.transitions import declared_names, may_fire, user_actions
 
 
 @admin.register(AdmissionRecord)
@@ -92,7 +92,7 @@ class AdmissionRecordAdmin(ScopedAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not is_registrar(request.user):
+        if not may_fire(request.user, AdmissionRecord(), "pass_rereview"):  # the declaration's permission=
             actions.pop("pass_rereview", None)
         return actions
 
