@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy
 from rest_framework import permissions, serializers
 
 from enrollment.models import AdmissionRecord
-from registrar.batches import transition_label
 from registrar.roles import STAFF_ROLES, can_write, is_registrar, role_of
+from registrar.transitions import declared_names, transition_label
 
-# The decisions the record page offers (AdmissionRecordAdmin.PAGE_TRANSITIONS): registration goes
-# through review lists (ENR-2), the 复查 through its own action (ENR-5).
-DECISION_TRANSITIONS = ("admit", "readmit", "forfeit", "defer", "cancel")
+# The decisions the record page offers (AdmissionRecordAdmin.PAGE_TRANSITIONS), as declared: registration
+# goes through review lists (ENR-2), the 复查 through its own action (ENR-5).
+DECISION_TRANSITIONS = declared_names(AdmissionRecord, decision="record")
 
 # The largest id PostgreSQL's bigint holds: ids in the input are checked against it (400, not a 500).
 MAX_ID = 2**63 - 1
