@@ -8,6 +8,7 @@ out. A success resets only the failures of the account that signed in.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from axes.helpers import get_cool_off
@@ -18,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import EventSpec, audit_record_many
+from audit.services import EventSpec, audit_record, audit_record_many
 from registrar.models import SignInLockout, User
 from registrar.roles import is_registrar
 
@@ -68,3 +69,23 @@ def lockout_lift(*, actor: User, lockout_ids: Iterable[int], reason: str = "") -
     )
     SignInLockout.objects.filter(pk__in=[record.pk for record in records]).delete()
     return len(records)
+
+
+@transaction.atomic
+def lockouts_forget_old() -> int:
+    """忘记旧的登录失败记录 (SEC-3): daily, records older than ``SIGN_IN_FAILURES_KEEP_DAYS`` go.
+
+    They lock nothing any more, and guesses at made-up names would otherwise
+    pile up; they stay long enough for the registrar to look back at an attack.
+    Returns how many went (one audit event records the count).
+    """
+    cutoff = timezone.now() - datetime.timedelta(days=settings.SIGN_IN_FAILURES_KEEP_DAYS)
+    deleted, _ = SignInLockout.objects.filter(attempt_time__lt=cutoff).delete()
+    if deleted:
+        audit_record(
+            actor=None,
+            action="account.lockouts_forget_old",
+            subject=("axes.accessattempt", "old"),
+            after={"deleted": deleted, "before": cutoff.isoformat()},
+        )
+    return deleted

@@ -141,6 +141,8 @@ AXES_ENABLE_ADMIN = False  # the registrar's 登录锁定 page is registrar/admi
 # The client address: X-Forwarded-For is believed only behind this many reverse proxies of our own.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "registrar.client_ip.client_ip"
+# Failure records lock for an hour; they are kept this long for the registrar to look back on.
+SIGN_IN_FAILURES_KEEP_DAYS = int(os.environ.get("SIGN_IN_FAILURES_KEEP_DAYS", "30"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -250,6 +252,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     # Task outbox (issue 8, item 9): follow-up tasks that found no broker at commit time.
     "drain-outbox": {"task": "registrar.tasks.drain_outbox", "schedule": 60.0},
+    "forget-old-sign-in-failures": {
+        "task": "registrar.tasks.forget_old_sign_in_failures",
+        "schedule": crontab(hour=DEADLINE_SCAN_HOUR, minute=45),
+    },
 }
 
 # Shared cache (upload progress, locks): Redis when configured, else this process's memory.

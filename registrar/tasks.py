@@ -1,4 +1,4 @@
-"""Periodic work of the core: sending what waits in the task outbox."""
+"""Periodic work of the core: sending what waits in the task outbox, forgetting old sign-in failures."""
 
 from celery import shared_task
 
@@ -9,3 +9,11 @@ def drain_outbox() -> int:
     from registrar.outbox import outbox_drain
 
     return outbox_drain()
+
+
+@shared_task
+def forget_old_sign_in_failures() -> int:
+    """Daily: sign-in failure records older than SIGN_IN_FAILURES_KEEP_DAYS go (registrar.lockouts)."""
+    from registrar.lockouts import lockouts_forget_old
+
+    return lockouts_forget_old()

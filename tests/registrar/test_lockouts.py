@@ -1,12 +1,15 @@
 """Sign-in lockouts that hold, and lock nobody else out (issue 8, item 7; SEC-3)."""
 
 import base64
+import datetime
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from registrar.client_ip import client_ip
+from registrar.lockouts import lockouts_forget_old
 from registrar.models import SignInLockout
 from tests.conftest import PASSWORD
 
@@ -113,3 +116,17 @@ def test_the_staff_sign_in_page_locks_by_the_same_rule(client, registrar):
         client.post("/admin/login/", {"username": "registrar", "password": "wrong"})
     response = client.post("/admin/login/", {"username": "registrar", "password": PASSWORD})
     assert response.status_code == 429 and "账号已锁定" in response.content.decode()
+
+
+def test_failure_records_older_than_the_keeping_time_are_forgotten_and_the_count_audited(
+    db, client, settings
+):
+    settings.SIGN_IN_FAILURES_KEEP_DAYS = 30
+    sign_in(client, "ghost-old", "wrong")
+    sign_in(client, "ghost-new", "wrong")
+    SignInLockout.objects.filter(username="ghost-old").update(
+        attempt_time=timezone.now() - datetime.timedelta(days=31)
+    )
+    assert lockouts_forget_old() == 1
+    assert list(SignInLockout.objects.values_list("username", flat=True)) == ["ghost-new"]
+    assert AuditEvent.objects.get(action="account.lockouts_forget_old").after["deleted"] == 1
