@@ -83,8 +83,15 @@ def batch_for_update(*, actor: User, batch_id: int, kind: str | None = None) -> 
     return Batch.objects.select_for_update().get(pk=batch_id)
 
 
-# The fields a batch's transitions set besides its state.
-DECISION_FIELDS = ("submitted_by", "submitted_at", "decided_by", "decided_at", "comment", "document_number")
+# The fields a batch's transitions set besides its state (attnames: no user fetched to write them back).
+DECISION_FIELDS = (
+    "submitted_by_id",
+    "submitted_at",
+    "decided_by_id",
+    "decided_at",
+    "comment",
+    "document_number",
+)
 
 
 def batch_move(
