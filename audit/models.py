@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registrar.models import DeadlinePolicy
 from registrar.scoping import scoped_queryset
 
 GENESIS_HASH = "0" * 64
@@ -101,15 +102,6 @@ class DeadlineUnit(models.TextChoices):
     FIXED_DATE = "fixed_date", _("每年固定日期")
 
 
-class RulePolicy(models.TextChoices):
-    """Which text a rule row encodes; ``School.deadline_policy`` selects the variant (ANN-2, ANN-6)."""
-
-    NATIONAL = "national", _("国家规定（默认）")
-    JL = "jl", _("吉林师范大学")
-    SH = "sh", _("上海海洋大学")
-    DL = "dl", _("大连科技学院")
-
-
 class DeadlineRule(models.Model):
     """时限规则: a kind of subject, what starts its clock, and how long it runs.
 
@@ -132,7 +124,7 @@ class DeadlineRule(models.Model):
     )
     enabled = models.BooleanField(_("启用"), default=True)
     policy = models.CharField(
-        _("依据"), max_length=16, choices=RulePolicy.choices, default=RulePolicy.NATIONAL
+        _("依据"), max_length=16, choices=DeadlinePolicy.choices, default=DeadlinePolicy.NATIONAL
     )
     school = models.ForeignKey(
         "registrar.School",

@@ -27,12 +27,16 @@ if TYPE_CHECKING:
 
 
 class DeadlinePolicy(models.TextChoices):
-    """Which school's adaptation of the national deadlines applies (POLICY.md ANN-2, ANN-6)."""
+    """Which text's deadlines apply: the school's (``School.deadline_policy``) and a rule row's.
+
+    The national rule is the floor (N28): a school's variant only tightens it (POLICY.md ANN-2, ANN-6,
+    ANN-12, DIP-11).
+    """
 
     NATIONAL = "national", _("国家规定（默认）")
-    JL = "jl", _("吉林师范大学：学年注册2个月，10月30日前上报")
-    SH = "sh", _("上海海洋大学：学籍异动30个工作日内更新")
-    DL = "dl", _("大连科技学院：9月底前完成学年注册名单")
+    JL = "jl", _("吉林师范大学")
+    SH = "sh", _("上海海洋大学")
+    DL = "dl", _("大连科技学院")
 
 
 class School(models.Model):
@@ -51,7 +55,15 @@ class School(models.Model):
     )
     credit_system = models.BooleanField(_("实行学分制"), default=False)
     deadline_policy = models.CharField(
-        _("时限规定"), max_length=16, choices=DeadlinePolicy.choices, default=DeadlinePolicy.NATIONAL
+        _("时限规定"),
+        max_length=16,
+        choices=DeadlinePolicy.choices,
+        default=DeadlinePolicy.NATIONAL,
+        help_text=_(
+            "国家规定是底线，学校规定只能更严（N28）。吉林师范大学：10月30日前上报学年注册统计表；"
+            "上海海洋大学：学籍异动30个工作日内更新，结业换发毕业证书10月底注册；"
+            "大连科技学院：学院9月底前报送暂缓注册名单。"
+        ),
     )
     deferral_months = models.PositiveSmallIntegerField(
         _("保留入学资格期限（月）"), default=12, validators=[MinValueValidator(1)]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from audit.models import DeadlineRule, RulePolicy
-from registrar.models import School
+from audit.models import DeadlineRule
+from registrar.models import DeadlinePolicy, School
 
 
 def rules_effective(*, school: School | None = None, include_disabled: bool = False) -> list[DeadlineRule]:
     """The one rule per code that governs this school (ANN-2, ANN-6: the seeds' variants are settings)."""
     school = school if school is not None else School.current()
-    policy = school.deadline_policy if school is not None else RulePolicy.NATIONAL
-    rank = {RulePolicy.NATIONAL: 0, policy: 1}
+    policy = school.deadline_policy if school is not None else DeadlinePolicy.NATIONAL
+    rank = {DeadlinePolicy.NATIONAL: 0, policy: 1}
     chosen: dict[str, tuple[int, DeadlineRule]] = {}
     candidates = DeadlineRule.objects.filter(school__isnull=True, policy__in=list(rank))
     if school is not None:
