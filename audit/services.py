@@ -19,6 +19,7 @@ from audit.chain import canonical_json, chain_hashes
 from audit.chain_keys import current_key
 from audit.models import GENESIS_HASH, AuditEvent
 from audit.tasks import checkpoint_audit_chain
+from registrar.sql import advisory_lock
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +67,7 @@ def _placement(spec: EventSpec) -> tuple[int | None, int | None]:
 
 def _lock_chain_head() -> str:
     """Serialise writers of the chain until the transaction ends; return the last hash."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+    advisory_lock(CHAIN_LOCK_KEY)
     last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
     return last or GENESIS_HASH
 

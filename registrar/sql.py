@@ -50,6 +50,21 @@ def rows_where_in(
         return found
 
 
+def advisory_lock(key: int, sub_key: int | None = None) -> None:
+    """Hold a PostgreSQL transaction-level advisory lock on ``key`` (and ``sub_key``) until commit.
+
+    Serialises writers that no row lock can: the audit chain's head, one year's imports or
+    student numbers, the deadline scan. A no-op elsewhere (SQLite serialises every write).
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if sub_key is None:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        else:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, sub_key])
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for one bulk write.

@@ -28,6 +28,7 @@ from audit.models import DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineVio
 from audit.services import EventSpec, audit_record, audit_record_many
 from registrar.calendar import WorkCalendar
 from registrar.outbox import outbox_enqueue
+from registrar.sql import advisory_lock
 
 logger = logging.getLogger(__name__)
 
@@ -149,9 +150,8 @@ def deadline_scan(*, as_of: datetime.date | None = None, actor=None) -> ScanResu
     as_of = as_of or timezone.localdate()
     dialect = Dialect()
     with transaction.atomic():
+        advisory_lock(SCAN_LOCK_KEY)
         with connection.cursor() as cursor:
-            if dialect.postgres:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCAN_LOCK_KEY])
             dialect.create_temp_tables(cursor)
         scan = DeadlineScan.objects.create(as_of=as_of, started_at=timezone.now())
         result = ScanResult(scan_id=scan.pk, as_of=as_of)

@@ -25,7 +25,7 @@ from registrar.idcard import IdNumberError, clean_id_number
 from registrar.models import Major, Student, Term, User
 from registrar.roles import is_registrar
 from registrar.services import DomainError
-from registrar.sql import collector_paused, rows_where_in
+from registrar.sql import advisory_lock, collector_paused, rows_where_in
 
 # The fields an import writes; a change in any of them is a change of the record.
 DATA_FIELDS = (
@@ -239,9 +239,7 @@ def admission_import(
     if result.errors and not sheet.rows:
         return result
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_KEY, year])
+        advisory_lock(IMPORT_LOCK_KEY, year)
         resolved, flagged = _resolve(sheet.rows, result.errors, year)
         if result.errors:
             result.errors.sort(key=lambda e: (e.row, e.column))

@@ -13,7 +13,7 @@ from enrollment.models import AdmissionRecord
 from registrar.models import Student, User
 from registrar.roles import Role
 from registrar.services import DomainError
-from registrar.sql import id_in
+from registrar.sql import advisory_lock, id_in
 
 CHUNK = 5000
 STUDENT_NUMBER_LOCK_KEY = 0x3E1A1
@@ -46,9 +46,7 @@ def create_students(*, actor: User | None, records: list[AdmissionRecord]) -> No
         by_year[r.year].append(r)
     numbers: dict[str, AdmissionRecord] = {}
     for year, group in by_year.items():
-        if connection.vendor == "postgresql":  # one allocator of a year's student numbers at a time
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [STUDENT_NUMBER_LOCK_KEY, year])
+        advisory_lock(STUDENT_NUMBER_LOCK_KEY, year)  # one allocator of a year's student numbers at a time
         start = _next_student_number(year)
         for offset, r in enumerate(group):
             numbers[f"{year}{start + offset:06d}"] = r
