@@ -164,7 +164,7 @@ def dbf_header(content: bytes, limits: SheetLimits) -> DbfHeader:
     count, header_length, record_length = DBF_HEADER.unpack_from(content, 4)
     fields: list[tuple[str, int]] = []
     position = 32
-    while position < header_length - 1 and content[position] != 0x0D:
+    while position < min(header_length - 1, len(content)) and content[position] != 0x0D:
         descriptor = content[position : position + 32]
         if len(descriptor) < 32:
             raise Unreadable("dbf_header")

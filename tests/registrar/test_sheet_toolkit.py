@@ -144,3 +144,11 @@ def test_a_child_killed_while_its_rows_are_read_becomes_a_chinese_file_error():
         os.kill(child.pid, signal.SIGKILL)
     with pytest.raises(FileFormatError, match=r"内存或时间上限"):
         list(table.rows)
+
+
+@pytest.mark.rule("SEC-1")
+def test_a_dbf_header_longer_than_the_file_is_refused_not_an_index_error():
+    # Found by the generator (an IndexError, a 500): a damaged DBF whose header claims 545 bytes.
+    content = b"\x00~\x01\x01\x01\x00\x00\x00!\x02\xe1\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00z\x00\x00KSH\x00\x00\x00\x00\x00\x00\x00\x00C\x00\x00\x00\x00\x1e\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+    with pytest.raises(Unreadable):
+        dbf_header(content, SheetLimits())
