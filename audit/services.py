@@ -19,6 +19,7 @@ from audit.chain import canonical_json, chain_hashes
 from audit.chain_keys import current_key
 from audit.models import GENESIS_HASH, AuditEvent
 from audit.tasks import checkpoint_audit_chain
+from registrar.scoping import placement_of
 from registrar.sql import advisory_lock
 
 logger = logging.getLogger(__name__)
@@ -51,17 +52,12 @@ def subject_key(subject: models.Model | tuple[str, Any]) -> tuple[str, str]:
 
 
 def _placement(spec: EventSpec) -> tuple[int | None, int | None]:
-    """The student and college an event belongs to, read from its subject when not given."""
+    """The student and college an event belongs to: as given, else by its subject's declared scope."""
     student_id, college_id = spec.student_id, spec.college_id
-    subject = spec.subject
-    if isinstance(subject, models.Model):
-        if student_id is None:
-            if subject._meta.label_lower == "registrar.student":
-                student_id = subject.pk
-            else:
-                student_id = getattr(subject, "student_id", None)
-        if college_id is None:
-            college_id = getattr(subject, "college_id", None)
+    if isinstance(spec.subject, models.Model) and (student_id is None or college_id is None):
+        declared_student, declared_college = placement_of(spec.subject)
+        student_id = declared_student if student_id is None else student_id
+        college_id = declared_college if college_id is None else college_id
     return student_id, college_id
 
 

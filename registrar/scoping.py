@@ -41,3 +41,31 @@ def scoped_queryset(college: str | None, student: str | None = None, public: boo
         (ScopedQuerySet,),
         {"college_lookup": college, "student_lookup": student, "public": public},
     )
+
+
+def placement_of(instance: models.Model) -> tuple[int | None, int | None]:
+    """(student id, college id) of one row, by the lookups its scoped queryset declares.
+
+    An audit event is placed by its subject's declared scope, so that an event about a row that
+    reaches its college through another (a review item through its list, a correction through its
+    record, later a status change through its student) is seen by that college's staff.
+    """
+    queryset = type(instance)._default_manager.get_queryset()
+    if not isinstance(queryset, ScopedQuerySet):
+        return None, None
+    return _follow(instance, queryset.student_lookup), _follow(instance, queryset.college_lookup)
+
+
+def _follow(instance: models.Model, lookup: str | None) -> int | None:
+    """The id at the end of ``lookup`` (``record__college``, ``pk``), walking the row's attributes."""
+    if lookup is None:
+        return None
+    *path, last = lookup.split("__")
+    target = instance
+    for name in path:
+        target = getattr(target, name, None)
+        if target is None:
+            return None
+    if last == "pk":
+        return target.pk
+    return getattr(target, target._meta.get_field(last).attname, None)
