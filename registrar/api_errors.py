@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import db
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.translation import gettext as _
@@ -46,6 +47,7 @@ CONFLICT_RESPONSE: dict[int, OpenApiResponse] = {
 COMMON_RESPONSES: dict[int, OpenApiResponse] = {
     **ERROR_RESPONSES,
     429: OpenApiResponse(ApiError, description="操作过于频繁，请稍后再试"),
+    503: OpenApiResponse(ApiError, description="数据库暂时不可用，本次操作没有写入"),
 }
 
 
@@ -61,6 +63,13 @@ class Conflict(exceptions.APIException):
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
+
+
+class Unavailable(exceptions.APIException):
+    """The database dropped the connection mid-request (a restart): the transaction rolled back."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "unavailable"
 
 
 class NotAnObject(exceptions.ParseError):
@@ -91,6 +100,8 @@ def as_api_exception(exc: Exception) -> Exception:
         return exceptions.PermissionDenied(str(exc) or _("无权办理"))
     if isinstance(exc, ObjectDoesNotExist):
         return exceptions.NotFound(_("不存在"))
+    if isinstance(exc, (db.OperationalError, db.InterfaceError)):
+        return Unavailable(_("数据库暂时不可用，本次操作没有写入，请稍后重试"))
     if type(exc) is exceptions.ParseError:  # DRF's English "JSON parse error - Expecting value…"
         return exceptions.ParseError(_("请求内容无法解析，请检查格式（如 JSON 是否完整）"))
     return exc
