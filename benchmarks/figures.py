@@ -13,7 +13,11 @@ import json
 import os
 import platform
 import subprocess
+import time
+import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = Path(os.environ.get("BENCH_FIGURES", ROOT / "test-artifacts" / "bench" / "figures.jsonl"))
@@ -53,3 +57,17 @@ def figure(
             "note": note,
         }
         file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def timed(fn: Callable[[], Any], *, trace: bool = False) -> tuple[float, float | None, Any]:
+    """Seconds of one call, the peak of Python memory in MiB when ``trace`` (tracemalloc slows it), the result."""
+    if trace:
+        tracemalloc.start()
+    started = time.perf_counter()
+    result = fn()
+    seconds = time.perf_counter() - started
+    peak = None
+    if trace:
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return seconds, peak, result

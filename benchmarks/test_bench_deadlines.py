@@ -14,14 +14,13 @@ from __future__ import annotations
 import datetime
 import resource
 import time
-import tracemalloc
 
 import pytest
 from django.db import connection
 
 from audit.deadlines.scan import deadline_scan
 from audit.models import DeadlineViolation
-from benchmarks.figures import figure
+from benchmarks.figures import figure, timed
 from enrollment.models import AdmissionRecord
 from tests.factories import AcademicYearFactory, CollegeFactory, MajorFactory, TermFactory
 
@@ -87,16 +86,7 @@ def insert_records(first: int, last: int, terms: list[tuple[int, int, datetime.d
 
 def timed_scan(as_of: datetime.date, *, trace: bool = False) -> tuple[float, float | None, object]:
     """Seconds of one scan; with ``trace``, also the peak of Python memory (tracemalloc slows the scan)."""
-    if trace:
-        tracemalloc.start()
-    started = time.perf_counter()
-    result = deadline_scan(as_of=as_of)
-    seconds = time.perf_counter() - started
-    peak = None
-    if trace:
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    return seconds, peak, result
+    return timed(lambda: deadline_scan(as_of=as_of), trace=trace)
 
 
 def report(label: str, subjects: int, seconds: float, peak_mb: float | None, result) -> None:

@@ -12,32 +12,17 @@ rows/s. Nothing about time is asserted.
 from __future__ import annotations
 
 import io
-import time
-import tracemalloc
 
 import pytest
 import xlsxwriter
 
-from benchmarks.figures import figure
+from benchmarks.figures import figure, timed
 from benchmarks.test_bench_deadlines import COLUMNS, insert_records, school_setup
 from enrollment import exports
 from enrollment.models import AdmissionRecord
 from registrar.sheets.writers import XLSX_OPTIONS
 
 pytestmark = [pytest.mark.bench, pytest.mark.postgres, pytest.mark.django_db]
-
-
-def timed(fn, *, trace: bool = False) -> tuple[float, float | None, object]:
-    if trace:
-        tracemalloc.start()
-    started = time.perf_counter()
-    result = fn()
-    seconds = time.perf_counter() - started
-    peak = None
-    if trace:
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    return seconds, peak, result
 
 
 def yardstick_xlsx(rows: list[list[str]]) -> bytes:

@@ -76,6 +76,30 @@ class ScopedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
+class RegistrarOnlyAdmin(admin.ModelAdmin):
+    """A page of the registrar's own (sign-in lockouts, waiting tasks): read-only, nobody else sees it.
+
+    ``deletable`` lets the registrar delete rows (lifting a lockout is deleting its record).
+    """
+
+    deletable = False
+
+    def has_module_permission(self, request) -> bool:
+        return is_registrar(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_registrar(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.deletable and is_registrar(request.user)
+
+
 class ScopedHistoryAdmin(ScopedAdmin, SimpleHistoryAdmin):
     """Object history (simple-history) read through the same scope as the change page (SEC-2).
 

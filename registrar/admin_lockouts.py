@@ -6,9 +6,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from registrar.admin_base import RegistrarOnlyAdmin
 from registrar.lockouts import lockout_is_active, lockout_lift, lockouts_active
 from registrar.models import SignInLockout
-from registrar.roles import is_registrar
 
 
 class LockedNowFilter(admin.SimpleListFilter):
@@ -25,8 +25,10 @@ class LockedNowFilter(admin.SimpleListFilter):
 
 
 @admin.register(SignInLockout)
-class SignInLockoutAdmin(admin.ModelAdmin):
+class SignInLockoutAdmin(RegistrarOnlyAdmin):
     """Read-only list of failure records; deleting one (or the action) lifts the lock through the service."""
+
+    deletable = True  # lifting a lockout deletes its failure record
 
     list_display = ["account", "address", "failures", "last_attempt", "locked_now"]
     list_filter = [LockedNowFilter]
@@ -60,21 +62,6 @@ class SignInLockoutAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description=_("锁定中"))
     def locked_now(self, obj: SignInLockout) -> bool:
         return lockout_is_active(obj)
-
-    def has_module_permission(self, request) -> bool:
-        return is_registrar(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_registrar(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return is_registrar(request.user)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from registrar.admin_base import RegistrarOnlyAdmin
 from registrar.models import OutboxMessage
-from registrar.roles import is_registrar
 
 
 class WaitingFilter(admin.SimpleListFilter):
@@ -23,23 +23,8 @@ class WaitingFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(RegistrarOnlyAdmin):
     list_display = ["task", "created_at", "sent_at", "attempts", "last_error"]
     list_filter = [WaitingFilter]
     ordering = ["-created_at"]
     readonly_fields = ["task", "kwargs", "created_at", "sent_at", "attempts", "last_error"]
-
-    def has_module_permission(self, request) -> bool:
-        return is_registrar(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_registrar(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -144,3 +144,22 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+DEAD_BROKER = "redis://127.0.0.1:6390/0"
+
+
+@pytest.fixture
+def broker_down():
+    """Tasks go to a broker (not in-process) that does not answer: a port where nothing listens.
+
+    The broker is outside the request; the shared Redis is never stopped.
+    """
+    from registrar.celery import app
+
+    before = app.conf.broker_write_url
+    app.conf.task_always_eager = False
+    app.conf.broker_write_url = DEAD_BROKER
+    yield
+    app.conf.broker_write_url = before
+    app.conf.task_always_eager = True

@@ -5,19 +5,6 @@ from django.db import transaction
 
 from audit.models import AuditEvent
 from audit.services import EventSpec, audit_record_many
-from registrar.celery import app
-
-DEAD_BROKER = "redis://127.0.0.1:6390/0"
-
-
-@pytest.fixture
-def broker_down():
-    before = app.conf.broker_write_url
-    app.conf.task_always_eager = False
-    app.conf.broker_write_url = DEAD_BROKER
-    yield
-    app.conf.broker_write_url = before
-    app.conf.task_always_eager = True
 
 
 @pytest.mark.rule("SEC-3")

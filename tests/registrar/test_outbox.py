@@ -20,19 +20,6 @@ from registrar.models import OutboxMessage, User
 from registrar.outbox import outbox_drain, outbox_enqueue
 from registrar.schedule import due_jobs
 
-DEAD_BROKER = "redis://127.0.0.1:6390/0"
-
-
-@pytest.fixture
-def broker_down():
-    """Tasks go to a broker (not in-process) that does not answer."""
-    before = app.conf.broker_write_url
-    app.conf.task_always_eager = False
-    app.conf.broker_write_url = DEAD_BROKER
-    yield
-    app.conf.broker_write_url = before
-    app.conf.task_always_eager = True
-
 
 @pytest.mark.rule("SEC-1")
 @pytest.mark.django_db(transaction=True)
