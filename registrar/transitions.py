@@ -180,7 +180,7 @@ class Machine:
         return self.action_prefix or self.model._meta.label_lower
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Move:
     """One row to move by one declared transition, or by a path of them (e.g. ``("admit", "register")``)."""
 
@@ -305,13 +305,6 @@ def _plan(machine: Machine, move: Move, path: tuple[str, ...], args: TransitionA
     )
 
 
-def _placement(machine: Machine, row: Any) -> tuple[int | None, int | None]:
-    """The (student, college) of a row's audit event, read from the attributes the machine names."""
-    student = machine.student and getattr(row, machine.student)
-    college = machine.college and getattr(row, machine.college)
-    return student or None, college or None
-
-
 @collector_paused()
 def apply_moves(
     machine: Machine,
@@ -339,10 +332,10 @@ def apply_moves(
     planned: list[tuple[Move, _Plan]] = []
     field_name = machine.field
     for move in moves:
-        path = move.path
-        key = (getattr(move.row, field_name), path, move.date, move.reason)
+        key = (getattr(move.row, field_name), move.transition, move.date, move.reason)
         plan = plans.get(key)
         if plan is None:
+            path = move.path
             args: TransitionArgs = {
                 "by": actor,
                 "at": now,
@@ -369,21 +362,25 @@ def apply_moves(
                     raise DomainError(str(machine.conflict))
 
     subject_type = machine.model._meta.label_lower
+    student_attr, college_attr = machine.student, machine.college
+    # The default hook adds nothing to ``after``: skip the call per row then.
+    event_after = hook.event_after if type(hook).event_after is not Hook.event_after else None
     events = []
     for move, plan in planned:
         row = move.row
-        student_id, college_id = _placement(machine, row)
+        student_id = getattr(row, student_attr) if student_attr else None
+        college_id = getattr(row, college_attr) if college_attr else None
         events.append(
             EventSpec(
                 action=plan.action,
                 subject=(subject_type, row.pk),
                 actor=actor,
                 before=plan.before,
-                after=hook.event_after(row, plan.after),
+                after=event_after(row, plan.after) if event_after else plan.after,
                 reason=move.reason,
                 document_number=document_number,
-                student_id=student_id,
-                college_id=college_id,
+                student_id=student_id or None,
+                college_id=college_id or None,
             )
         )
     # The events are hashed in a worker thread while the UPDATEs run.
