@@ -47,7 +47,7 @@ from registrar.idcard import make_id_number
 from registrar.models import Term
 from registrar.roles import Role
 from registrar.services import user_create
-from tests.enrollment.conftest import HEADER
+from tests.enrollment.builders import HEADER
 from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, TermFactory
 
 pytestmark = [pytest.mark.bench, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -9,11 +9,14 @@ import os
 import pytest
 from django.db import connection
 
+from enrollment.imports import parse_admissions
+from enrollment.models import AdmissionRecord
+from enrollment.services import admission_import
 from registrar.roles import Role
 from registrar.services import user_create
+from tests.enrollment.builders import admission_row, admission_sheet
 from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, StudentFactory, TermFactory
-
-PASSWORD = "Test-pass-2026!"
+from tests.users import PASSWORD
 
 
 def pytest_collection_modifyitems(config, items):
@@ -163,3 +166,34 @@ def broker_down():
     yield
     app.conf.broker_write_url = before
     app.conf.task_always_eager = True
+
+
+# Freshman registration: records imported through the service (builders in tests/enrollment/builders.py).
+
+
+@pytest.fixture
+def import_rows(registrar, term):
+    """Import these rows as the registrar and return the result."""
+
+    def do(rows: list[dict], *, year: int = 2026, dry_run: bool = False, name: str = "lq.xlsx"):
+        content = admission_sheet(rows)
+        return admission_import(
+            actor=registrar, year=year, sheet=parse_admissions(content, name), file_name=name, dry_run=dry_run
+        )
+
+    return do
+
+
+@pytest.fixture
+def freshmen_a(import_rows, major_a, school):
+    """Five freshmen of college A, imported."""
+    result = import_rows([admission_row(n, major_a) for n in range(1, 6)])
+    assert result.ok, result.errors
+    return list(AdmissionRecord.objects.filter(college=major_a.college).order_by("exam_number"))
+
+
+@pytest.fixture
+def freshmen_b(import_rows, major_b, school):
+    result = import_rows([admission_row(n, major_b) for n in range(101, 104)])
+    assert result.ok, result.errors
+    return list(AdmissionRecord.objects.filter(college=major_b.college).order_by("exam_number"))

@@ -17,6 +17,5 @@ PASSWORD_HASHERS = [
 ]
 
 # Redis outlives the test database: every run counts its rate limits, progress and lockouts afresh.
-CACHES = {
-    name: {**cache, "KEY_PREFIX": f"test-{os.getpid()}-{time.time_ns()}"} for name, cache in CACHES.items()
-}  # noqa: F405
+_PREFIX = f"test-{os.getpid()}-{time.time_ns()}"
+CACHES = {name: {**cache, "KEY_PREFIX": _PREFIX} for name, cache in CACHES.items()}  # noqa: F405

@@ -55,8 +55,3 @@ def subject_in(major_a):
         return StudentFactory(major=major or major_a, entry_date=start, expected_graduation_date=done)
 
     return make
-
-
-def mark_done(student: Student, day: datetime.date | None) -> None:
-    """The subject is done (or undone) on ``day``; stands for the domain service that does it."""
-    Student.objects.filter(pk=student.pk).update(expected_graduation_date=day)

@@ -9,7 +9,7 @@ from django.test import override_settings
 from audit.deadlines.scan import deadline_scan
 from audit.models import DeadlineNotice, DeadlineReminder
 from registrar.models import User
-from tests.audit.conftest import mark_done
+from tests.audit.builders import mark_done
 
 D = datetime.date
 START = D(2026, 9, 1)  # due 2026-12-01 (Tuesday) under the 3-month rule

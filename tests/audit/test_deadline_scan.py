@@ -18,7 +18,7 @@ from audit.models import (
 )
 from audit.tasks import scan_deadlines
 from registrar.models import ScheduleYear, WorkdayOverride
-from tests.audit.conftest import mark_done
+from tests.audit.builders import mark_done
 
 D = datetime.date
 START = D(2026, 9, 7)  # due 2026-12-07 under the 3-month rule

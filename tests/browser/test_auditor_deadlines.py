@@ -9,8 +9,8 @@ from audit.deadlines.registry import register_kind, unregister_kind
 from audit.deadlines.scan import deadline_scan
 from audit.models import Clock, DeadlineRule
 from registrar.models import Student
-from tests.conftest import PASSWORD
 from tests.factories import StudentFactory
+from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,8 @@ Every journey also fails on any CSP refusal (tests/browser/conftest.py).
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.enrollment.conftest import admission_row, admission_sheet
+from tests.enrollment.builders import admission_row, admission_sheet
+from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.rule("SEC-2")]
 

@@ -12,15 +12,12 @@ from enrollment.services import (
     student_passwords_issue,
 )
 from registrar.models import Batch
-from tests.conftest import PASSWORD
-from tests.enrollment import conftest as enrollment_fixtures
-from tests.enrollment.conftest import admission_row, admission_sheet, xlsx_bytes
+from tests.enrollment.builders import admission_row, admission_sheet, xlsx_bytes
+from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The enrollment fixtures, shared with the browser tests.
-import_rows = enrollment_fixtures.import_rows
-freshmen_a = enrollment_fixtures.freshmen_a
 
 
 def test_registrar_uploads_admission_data_with_errors_and_sees_them_all(

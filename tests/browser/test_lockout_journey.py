@@ -3,7 +3,7 @@
 import pytest
 
 from audit.models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.rule("SEC-3")]
 

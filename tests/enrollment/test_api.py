@@ -2,7 +2,7 @@ import pytest
 
 from enrollment.models import AdmissionRecord
 from enrollment.services import ItemInput, review_batch_create, review_batch_submit, review_items_save
-from tests.enrollment.conftest import admission_row, admission_sheet
+from tests.enrollment.builders import account_of, admission_row, admission_sheet, registered_through_a_list
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +65,13 @@ def test_records_list_masks_id_numbers_and_is_scoped(client_for, registrar, coll
     assert client_for(college_b_staff).get("/api/enrollment/records/").json()["count"] == 0
 
 
-def test_a_student_sees_only_their_own_record(client_for, student_a, freshmen_a):
-    AdmissionRecord.objects.filter(pk=freshmen_a[0].pk).update(student=student_a.student)
-    data = client_for(student_a).get("/api/enrollment/records/").json()
+def test_a_student_sees_only_their_own_record(
+    client_for, registrar, college_a_staff, college_a, term, freshmen_a
+):
+    registered_through_a_list(
+        freshmen_a[0], staff=college_a_staff, registrar=registrar, college=college_a, term=term
+    )
+    data = client_for(account_of(freshmen_a[0])).get("/api/enrollment/records/").json()
     assert [r["id"] for r in data["results"]] == [freshmen_a[0].pk]
 
 

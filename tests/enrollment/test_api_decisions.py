@@ -26,7 +26,7 @@ from enrollment.services.corrections import CORRECTABLE
 from registrar import codes
 from registrar.idcard import make_id_number
 from registrar.models import Student
-from tests.enrollment.conftest import registered_through_a_list
+from tests.enrollment.builders import account_of, registered_through_a_list
 
 pytestmark = pytest.mark.django_db
 
@@ -214,14 +214,13 @@ def test_only_the_registrar_decides(client_for, college_a_staff, auditor, studen
     assert (snapshot(registered), AuditEvent.objects.count()) == (before, count)
 
 
-def test_a_student_cannot_decide_on_their_own_record(client_for, student_a, record):
+def test_a_student_cannot_decide_on_their_own_record(client_for, registered):
     # rule SEC-1: the student sees their record, but no decision is theirs
-    AdmissionRecord.objects.filter(pk=record.pk).update(student=student_a.student)
-    client = client_for(student_a)
-    assert client.get(f"{RECORDS}/{record.pk}/").status_code == 200
-    response = post(client, f"{RECORDS}/{record.pk}/transition/", {"transition": "admit", "reason": "x"})
+    client = client_for(account_of(registered))
+    assert client.get(f"{RECORDS}/{registered.pk}/").status_code == 200
+    response = post(client, f"{RECORDS}/{registered.pk}/transition/", {"transition": "cancel", "reason": "x"})
     assert response.status_code == 403 and response.json()["detail"] == "仅限教职工使用"
-    assert snapshot(record)[0] == "imported"
+    assert snapshot(registered)[0] == "registered"
 
 
 @pytest.mark.parametrize(
@@ -412,15 +411,14 @@ def test_corrections_are_scoped_like_the_records(
 
 
 def test_students_have_no_access_and_the_auditor_only_reads(
-    client_for, college_a_staff, auditor, student_a, draft, record
+    client_for, college_a_staff, auditor, draft, record, registered
 ):
-    # rule SEC-1
-    AdmissionRecord.objects.filter(pk=record.pk).update(student=student_a.student)
-    student = client_for(student_a)
+    # rule SEC-1: not even for their own record
+    student = client_for(account_of(registered))
     assert student.get(f"{CORRECTIONS}/").status_code == 403
     assert student.get(f"{CORRECTIONS}/{draft.pk}/").status_code == 403
     response = post(
-        student, f"{CORRECTIONS}/", {"record": record.pk, "requested": {"name": "x"}, "reason": "x"}
+        student, f"{CORRECTIONS}/", {"record": registered.pk, "requested": {"name": "x"}, "reason": "x"}
     )
     assert response.status_code == 403
 

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from enrollment.imports import parse_admissions
 from enrollment.models import AdmissionRecord
 from enrollment.services import admission_import
-from tests.enrollment.conftest import HEADER, admission_row, admission_sheet
+from tests.enrollment.builders import HEADER, admission_row, admission_sheet
 from tests.registrar.sheet_files import (
     bomb_xlsx,
     date_serial_xlsx,

@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from enrollment.models import AdmissionRecord
 from enrollment.services import correction_create
 from registrar.services import DomainError
-from tests.enrollment.conftest import admission_row
+from tests.enrollment.builders import admission_row
 from tests.factories import StudentFactory
 
 ARABIC_FOUR = "\u0664"  # ٤: int() and \d take it for 4

@@ -6,7 +6,7 @@ from audit.models import AuditEvent
 from enrollment.imports import parse_admissions
 from enrollment.models import AdmissionRecord
 from enrollment.services import admission_import
-from tests.enrollment.conftest import HEADER, admission_row, admission_sheet, xlsx_bytes
+from tests.enrollment.builders import HEADER, admission_row, admission_sheet, xlsx_bytes
 from tests.factories import StudentFactory
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,7 @@ from enrollment.services import (
     review_items_save,
 )
 from registrar import codes
-from tests.enrollment.conftest import admission_row, admission_sheet
+from tests.enrollment.builders import admission_row, admission_sheet
 
 pytestmark = pytest.mark.django_db
 

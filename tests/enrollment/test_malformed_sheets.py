@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from enrollment.imports import parse_admissions, parse_review_results
 from enrollment.models import AdmissionRecord
 from enrollment.services import admission_import
-from tests.enrollment.conftest import HEADER, admission_row, admission_sheet, xlsx_bytes
+from tests.enrollment.builders import HEADER, admission_row, admission_sheet, xlsx_bytes
 from tests.registrar.sheet_files import (
     bomb_xlsx,
     date_serial_xlsx,

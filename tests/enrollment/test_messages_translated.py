@@ -18,7 +18,7 @@ from enrollment.imports import RowError, parse_admissions
 from enrollment.services import review_batch_create, review_batch_return
 from registrar.idcard import check_digit, consistency_problems, make_id_number
 from registrar.services import DomainError, student_change_status
-from tests.enrollment.conftest import admission_row, admission_sheet
+from tests.enrollment.builders import admission_row, admission_sheet
 
 pytestmark = pytest.mark.django_db
 

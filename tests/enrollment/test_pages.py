@@ -8,7 +8,13 @@ from enrollment.services import (
     review_batch_submit,
     review_items_save,
 )
-from tests.enrollment.conftest import admission_row, admission_sheet, xlsx_bytes
+from tests.enrollment.builders import (
+    account_of,
+    admission_row,
+    admission_sheet,
+    registered_through_a_list,
+    xlsx_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -97,10 +103,14 @@ def test_review_upload_with_errors_lists_them_on_the_page(client_for, batch_a, c
     assert not batch_a.review_items.exists()
 
 
-def test_student_page_masks_the_id_number_and_offers_confirmation(client_for, student_a, freshmen_a):
+def test_student_page_masks_the_id_number_and_offers_confirmation(
+    client_for, registrar, college_a_staff, college_a, term, freshmen_a
+):
     # rule ENR-11
-    AdmissionRecord.objects.filter(pk=freshmen_a[0].pk).update(student=student_a.student)
-    client = client_for(student_a)
+    registered_through_a_list(
+        freshmen_a[0], staff=college_a_staff, registrar=registrar, college=college_a, term=term
+    )
+    client = client_for(account_of(freshmen_a[0]))
     html = client.get("/enrollment/me/").content.decode()
     assert freshmen_a[0].id_number not in html and freshmen_a[0].id_number[-4:] in html
     client.post("/enrollment/me/confirm/")

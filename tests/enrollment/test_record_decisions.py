@@ -17,7 +17,7 @@ from enrollment.services import (
     correction_send,
 )
 from registrar.services import DomainError
-from tests.enrollment.conftest import registered_through_a_list
+from tests.enrollment.builders import registered_through_a_list
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -13,7 +13,7 @@ from enrollment.imports import read_dbf
 from enrollment.models import AdmissionRecord
 from enrollment.selectors import registration_records
 from registrar.idcard import mask
-from tests.enrollment.conftest import admission_row, registered_through_a_list
+from tests.enrollment.builders import admission_row, registered_through_a_list
 
 RARE_NAME = "王𠮷"  # 𠮷 (U+20BB7) is outside GBK
 

@@ -27,7 +27,7 @@ from enrollment.services import (
 )
 from registrar.batches import BatchConflict, BatchInvalid, batch_actions
 from registrar.models import Batch, Student, User
-from tests.enrollment.conftest import xlsx_bytes
+from tests.enrollment.builders import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

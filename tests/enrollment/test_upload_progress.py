@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from enrollment.models import ReviewItem
 from enrollment.services import review_batch_create
-from tests.enrollment.conftest import admission_row, admission_sheet, xlsx_bytes
+from tests.enrollment.builders import admission_row, admission_sheet, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

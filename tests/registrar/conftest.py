@@ -6,12 +6,11 @@ from enrollment.services import ItemInput, review_batch_create, review_batch_sub
 from registrar.roles import Role
 from registrar.services import user_create
 from tests.audit.conftest import make_rule, student_kind, subject_in  # noqa: F401
-from tests.conftest import PASSWORD
-from tests.enrollment.conftest import freshmen_a, import_rows  # noqa: F401
+from tests.users import PASSWORD
 
 
 @pytest.fixture
-def submitted_list(freshmen_a, college_a, term):  # noqa: F811 - freshmen_a is the imported fixture
+def submitted_list(freshmen_a, college_a, term):
     staff = user_create(
         actor=None,
         username="college_a_staff",

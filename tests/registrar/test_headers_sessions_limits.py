@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from registrar.ratelimit import rate_limit_hit
-from tests.conftest import PASSWORD
-from tests.enrollment.conftest import admission_row, admission_sheet
+from tests.enrollment.builders import admission_row, admission_sheet
+from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.rule("SEC-2")]
 

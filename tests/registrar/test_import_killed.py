@@ -20,7 +20,7 @@ from django.db import connection
 
 from audit.models import AuditEvent
 from enrollment.models import AdmissionImport, AdmissionRecord
-from tests.enrollment.conftest import admission_row, admission_sheet
+from tests.enrollment.builders import admission_row, admission_sheet
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.rule("ENR-1")]
 

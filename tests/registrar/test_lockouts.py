@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from registrar.client_ip import client_ip
 from registrar.lockouts import lockouts_forget_old
 from registrar.models import SignInLockout
-from tests.conftest import PASSWORD
+from tests.users import PASSWORD
 
 pytestmark = pytest.mark.rule("SEC-3")
 

@@ -15,7 +15,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from enrollment.models import AdmissionRecord
 from registrar.cache import _skip_until
-from tests.enrollment.conftest import admission_row, admission_sheet
+from tests.enrollment.builders import admission_row, admission_sheet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.rule("ENR-1")]
 

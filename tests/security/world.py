@@ -28,7 +28,7 @@ from enrollment.services import (
 from registrar.models import Batch, College, Major, Student, User
 from registrar.roles import Role
 from registrar.services import user_create
-from tests.enrollment.conftest import admission_row, admission_sheet, registered_through_a_list
+from tests.enrollment.builders import admission_row, admission_sheet, registered_through_a_list
 from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, TermFactory
 
 PASSWORD = "Test-pass-2026!"

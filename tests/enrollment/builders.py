@@ -1,18 +1,18 @@
-"""Fixtures of freshman registration: admission sheets built in memory, records imported through the service."""
+"""Builders for freshman-registration tests: admission sheets in memory, a record registered the only way.
+
+Plain functions in a module, imported by the tests that need them; the fixtures stay in conftest.py.
+"""
 
 from __future__ import annotations
 
 import datetime
 import io
 
-import pytest
 from openpyxl import Workbook
 
-from enrollment.imports import parse_admissions
 from enrollment.models import AdmissionRecord
 from enrollment.services import (
     ItemInput,
-    admission_import,
     review_batch_approve,
     review_batch_create,
     review_batch_submit,
@@ -77,32 +77,13 @@ def admission_sheet(rows: list[dict], header: list[str] = HEADER) -> bytes:
     return xlsx_bytes([header, *[[r.get(h, "") for h in header] for r in rows]])
 
 
-@pytest.fixture
-def import_rows(registrar, term):
-    """Import these rows as the registrar and return the result."""
+def account_of(record: AdmissionRecord):
+    """The student account that registration created for this record's student (ENR-11)."""
+    from registrar.models import User
 
-    def do(rows: list[dict], *, year: int = 2026, dry_run: bool = False, name: str = "lq.xlsx"):
-        content = admission_sheet(rows)
-        return admission_import(
-            actor=registrar, year=year, sheet=parse_admissions(content, name), file_name=name, dry_run=dry_run
-        )
-
-    return do
-
-
-@pytest.fixture
-def freshmen_a(import_rows, major_a, school):
-    """Five freshmen of college A, imported."""
-    result = import_rows([admission_row(n, major_a) for n in range(1, 6)])
-    assert result.ok, result.errors
-    return list(AdmissionRecord.objects.filter(college=major_a.college).order_by("exam_number"))
-
-
-@pytest.fixture
-def freshmen_b(import_rows, major_b, school):
-    result = import_rows([admission_row(n, major_b) for n in range(101, 104)])
-    assert result.ok, result.errors
-    return list(AdmissionRecord.objects.filter(college=major_b.college).order_by("exam_number"))
+    student_id = AdmissionRecord.objects.values_list("student_id", flat=True).get(pk=record.pk)
+    assert student_id is not None, "the record is not registered"
+    return User.objects.get(student_id=student_id)
 
 
 def registered_through_a_list(record: AdmissionRecord, *, staff, registrar, college, term) -> AdmissionRecord:
