@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -189,7 +190,7 @@ def student_change_status_many(
     transition: str,
     reason: str,
     document_number: str = "",
-    date=None,
+    date: datetime.date | None = None,
     action: str | None = None,
 ) -> int:
     """学籍状态变更（批量）: e.g. an approved status-change list; set-based, one audit event per student.
