@@ -141,11 +141,14 @@ def mojibake_original(text: str) -> str | None:
             continue
         if written == "utf-8" and UTF8_CHINESE.search(raw) is None:
             continue
+        # Read as single bytes, a broken end is dropped: trimming the cell may have cut the
+        # last garbled character (UTF-8 张 read as Latin-1 ends in a no-break space).
+        errors = "strict" if read == "gbk" else "ignore"
         try:
-            original = raw.decode(written)
+            original = raw.decode(written, errors)
         except UnicodeDecodeError:
             continue
-        if original != text and len(original) < len(text) and _common_chinese(original):
+        if original and original != text and len(original) < len(text) and _common_chinese(original):
             return original
     return None
 

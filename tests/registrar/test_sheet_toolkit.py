@@ -152,3 +152,11 @@ def test_a_dbf_header_longer_than_the_file_is_refused_not_an_index_error():
     content = b"\x00~\x01\x01\x01\x00\x00\x00!\x02\xe1\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00z\x00\x00KSH\x00\x00\x00\x00\x00\x00\x00\x00C\x00\x00\x00\x00\x1e\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
     with pytest.raises(Unreadable):
         dbf_header(content, SheetLimits())
+
+
+@pytest.mark.rule("SEC-3")
+def test_mojibake_whose_last_byte_was_trimmed_away_is_still_recognised():
+    # Found by the generator: UTF-8 张张 read as Latin-1 ends in a no-break space, which the
+    # cell's strip() removes; the name was imported as "å¼\xa0å¼".
+    garbled = "张张".encode().decode("latin-1").strip()
+    assert "张" in text_problem(garbled)
