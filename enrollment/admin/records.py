@@ -62,8 +62,6 @@ class AdmissionRecordAdmin(ScopedAdmin):
             "masked_id_number"
         ]
 
-    def has_view_permission(self, request, obj=None) -> bool:
-        return super().has_view_permission(request, obj)
     def get_search_results(self, request, queryset, search_term):
         """By 考生号 or 姓名 for everyone; by id number only the full number, for the registrar office (SEC-2)."""
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -71,7 +69,6 @@ class AdmissionRecordAdmin(ScopedAdmin):
         if number is not None:
             found |= queryset.filter(id_number=number)
         return found, may_have_duplicates
-
 
     def get_urls(self):
         return [
