@@ -16,7 +16,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from json.encoder import encode_basestring
+from json.encoder import c_make_encoder, encode_basestring
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -33,6 +33,32 @@ _ENCODER = DjangoJSONEncoder(sort_keys=True, ensure_ascii=False, separators=(","
 
 def canonical_json(value: Any) -> str:
     return _ENCODER.encode(value)
+
+
+# The C encoder ``_ENCODER.encode`` builds on every call, built once (without the check for circular
+# references: an event's values are plain data). Bulk writes call it once per event.
+_C_ENCODE = (
+    c_make_encoder(
+        None,
+        _ENCODER.default,
+        encode_basestring,
+        _ENCODER.indent,
+        _ENCODER.key_separator,
+        _ENCODER.item_separator,
+        _ENCODER.sort_keys,
+        _ENCODER.skipkeys,
+        _ENCODER.allow_nan,
+    )
+    if c_make_encoder is not None
+    else None
+)
+
+
+def canonical_json_fast(value: Any) -> str:
+    """``canonical_json``, the same text, at about half the cost for an event's small values."""
+    if _C_ENCODE is None:
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODE(value, 0))
 
 
 def event_hash(*, before: Any, after: Any, key: bytes | None = None, **fields: Any) -> str:
@@ -90,9 +116,42 @@ def chain_hashes(rows: Sequence[dict[str, Any]], prev_hash: str, *, key: bytes |
     """Give each row, in order, its ``prev_hash`` and ``hash``; return the last hash.
 
     A row holds an event's fields, with ``before_json`` and ``after_json``
-    already canonical JSON. The hashed content is the canonical JSON array of
-    the fields in the order of ``event_content``; it is spliced from parts so
-    that the parts a bulk write shares (time, actor, action, reason, 文号) are
+    already canonical JSON (``link_hashes`` says how they are hashed).
+    """
+    hashes = link_hashes(
+        [[row[name] for name in LINK_FIELDS] for row in rows],
+        prev_hash,
+        key=key,
+    )
+    for row, prev, hash_ in zip(rows, [prev_hash, *hashes], hashes, strict=False):
+        row["prev_hash"], row["hash"] = prev, hash_
+    return hashes[-1] if hashes else prev_hash
+
+
+# What ``link_hashes`` reads of each event, in this order: the content of ``event_content`` but the previous hash.
+LINK_FIELDS = (
+    "occurred_at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "subject_type",
+    "subject_id",
+    "student_id",
+    "college_id",
+    "before_json",
+    "after_json",
+    "reason",
+    "document_number",
+)
+
+
+def link_hashes(links: Iterable[Sequence[Any]], prev_hash: str, *, key: bytes | None = None) -> list[str]:
+    """The hash of each event, in order, each chained to the one before, the first to ``prev_hash``.
+
+    An event is given as the values of ``LINK_FIELDS``, with ``before_json``
+    and ``after_json`` already canonical JSON. The hashed content is the
+    canonical JSON array of ``event_content``; it is spliced from parts so that
+    the parts a bulk write shares (time, actor, action, reason, 文号) are
     encoded once, not once per event. ``occurred_at`` may be a datetime or its
     ``utc_text``. With ``key`` each hash is the HMAC-SHA256 of the content
     under it; without, the plain SHA-256 of events recorded before keying.
@@ -102,32 +161,45 @@ def chain_hashes(rows: Sequence[dict[str, Any]], prev_hash: str, *, key: bytes |
     # One HMAC object holds the key's padded state; each event copies it rather than re-deriving it.
     keyed = hmac.new(key, digestmod=hashlib.sha256) if key is not None else None
     sha256 = hashlib.sha256
+    hashes: list[str] = []
     prev = prev_hash
-    for row in rows:
-        shared = (row["occurred_at"], row["actor_id"], row["actor_name"], row["action"], row["subject_type"])
+    for (
+        when,
+        actor_id,
+        actor_name,
+        action,
+        subject_type,
+        subject_id,
+        student,
+        college,
+        before_json,
+        after_json,
+        reason,
+        document_number,
+    ) in links:
+        shared = (when, actor_id, actor_name, action, subject_type)
         head = heads.get(shared)
         if head is None:
-            when = shared[0] if isinstance(shared[0], str) else utc_text(shared[0])
-            head = heads[shared] = "[" + ",".join(map(_scalar, (when, *shared[1:]))) + ","
-        reason = (row["reason"], row["document_number"])
-        tail = tails.get(reason)
+            when_text = when if isinstance(when, str) else utc_text(when)
+            head = heads[shared] = "[" + ",".join(map(_scalar, (when_text, *shared[1:]))) + ","
+        tail = tails.get((reason, document_number))
         if tail is None:
-            tail = tails[reason] = "," + ",".join(map(_scalar, reason)) + ","
-        student, college = row["student_id"], row["college_id"]
+            tail = tails[reason, document_number] = (
+                "," + ",".join(map(_scalar, (reason, document_number))) + ","
+            )
         content = (
-            f"{head}{encode_basestring(str(row['subject_id']))},"
+            f"{head}{encode_basestring(str(subject_id))},"
             f"{'null' if student is None else int(student)},{'null' if college is None else int(college)},"
-            f"{row['before_json']},{row['after_json']}{tail}{encode_basestring(prev)}]"
-        )
-        row["prev_hash"] = prev
+            f"{before_json},{after_json}{tail}{encode_basestring(prev)}]"
+        ).encode()
         if keyed is None:
-            prev = sha256(content.encode()).hexdigest()
+            prev = sha256(content).hexdigest()
         else:
             mac = keyed.copy()
-            mac.update(content.encode())
+            mac.update(content)
             prev = mac.hexdigest()
-        row["hash"] = prev
-    return prev
+        hashes.append(prev)
+    return hashes
 
 
 def utc_text(moment: datetime.datetime) -> str:

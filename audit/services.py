@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,8 +13,9 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from audit.chain import canonical_json, chain_hashes
+from audit.chain import LINK_FIELDS, canonical_json_fast, link_hashes
 from audit.chain_keys import current_key
+from audit.copy_text import COPY_COLUMNS, copy_text
 from audit.models import GENESIS_HASH, AuditEvent
 from audit.tasks import checkpoint_audit_chain
 from registrar.celery import app as celery_app
@@ -29,6 +28,8 @@ logger = logging.getLogger(__name__)
 CHAIN_LOCK_KEY = 0x5A0D17
 # Above this many events, PostgreSQL gets them through COPY rather than INSERT.
 COPY_THRESHOLD = 2000
+# COPY gets the events this many at a time: PostgreSQL stores one part while the next is hashed.
+COPY_PART = 2000
 
 
 @dataclass
@@ -69,62 +70,79 @@ def _lock_chain_head() -> str:
     return last or GENESIS_HASH
 
 
-def _rows(specs: Sequence[EventSpec], key_id: str) -> list[dict[str, Any]]:
-    """The events' column values but the JSON text and the hashes (``_encode`` adds those).
+def _rows(specs: Sequence[EventSpec]) -> list[list[Any]]:
+    """Each event's values in the order of ``LINK_FIELDS``, before/after as given (``_encode`` writes their JSON).
 
-    A bulk write shares its time, usually its actor and often its before/after
-    values between events: each is resolved once, and each distinct before/after
-    object is encoded once.
+    A bulk write shares its time and usually its actor between events: each is resolved once.
     """
     occurred_at = timezone.now()
     actors: dict[int, tuple[int | None, str]] = {}
     rows = []
     for spec in specs:
-        subject_type, subject_id = subject_key(spec.subject)
-        student_id, college_id = _placement(spec)
+        subject = spec.subject
+        if isinstance(subject, tuple):
+            subject_type, subject_id = subject[0], str(subject[1])
+            student_id, college_id = spec.student_id, spec.college_id
+        else:
+            subject_type, subject_id = subject_key(subject)
+            student_id, college_id = _placement(spec)
         actor_key = id(spec.actor)
         if actor_key not in actors:
             actor = spec.actor if getattr(spec.actor, "pk", None) else None
             actors[actor_key] = (actor.pk, actor.get_username()) if actor else (None, "system")
         actor_id, actor_name = actors[actor_key]
         rows.append(
-            dict(
-                occurred_at=occurred_at,
-                actor_id=actor_id,
-                actor_name=actor_name,
-                action=spec.action,
-                subject_type=subject_type,
-                subject_id=subject_id,
-                student_id=student_id,
-                college_id=college_id,
-                before=spec.before,
-                after=spec.after,
-                reason=spec.reason or "",
-                document_number=spec.document_number or "",
-                key_id=key_id,
-            )
+            [
+                occurred_at,
+                actor_id,
+                actor_name,
+                spec.action,
+                subject_type,
+                subject_id,
+                student_id,
+                college_id,
+                spec.before,
+                spec.after,
+                spec.reason or "",
+                spec.document_number or "",
+            ]
         )
     return rows
 
 
-def _encode(
-    rows: list[dict[str, Any]], prev_hash: str, chain_key: bytes, *, for_copy: bool
-) -> io.StringIO | None:
-    """Add each row's JSON text and its place in the chain, keyed by ``chain_key``; with ``for_copy``, the COPY input.
+BEFORE, AFTER = 8, 9  # the places of before/after in a row
 
-    Pure Python, no database: it may run in a worker thread.
+
+def _encode(rows: list[list[Any]], prev_hash: str, chain_key: bytes) -> list[str]:
+    """Write each row's before/after as canonical JSON (in place), and return the rows' hashes, keyed by ``chain_key``.
+
+    Pure Python, no database: it may run in a worker thread. A before/after
+    object that events share is encoded once.
     """
-    encoded: dict[int, str] = {}  # id() of a before/after dict → its canonical JSON; the rows keep them alive
+    encoded: dict[int, tuple[Any, str]] = {}  # id() of a value → the value (kept alive) and its JSON
+
+    def json_of(value: Any) -> str:
+        if not value:
+            return "{}"
+        known = encoded.get(id(value))
+        if known is None:
+            known = encoded[id(value)] = (value, canonical_json_fast(value))
+        return known[1]
+
     for row in rows:
-        for name in ("before", "after"):
-            value = row.pop(name)
-            key = id(value)
-            if key not in encoded:
-                encoded[key] = canonical_json(value or {})
-            row[f"{name}_json"] = encoded[key]
+        row[BEFORE] = json_of(row[BEFORE])
+        row[AFTER] = json_of(row[AFTER])
     # JSON text of dates and decimals reads back as the same text, so the hash survives storage.
-    chain_hashes(rows, prev_hash, key=chain_key)
-    return _copy_input(rows) if for_copy else None
+    return link_hashes(rows, prev_hash, key=chain_key)
+
+
+def _copy_parts(rows: list[list[Any]], prev_hash: str, chain_key: bytes, key_id: str) -> Iterator[str]:
+    """The COPY input, ``COPY_PART`` events at a time, each part encoded and hashed when it is asked for."""
+    for start in range(0, len(rows), COPY_PART):
+        part = rows[start : start + COPY_PART]
+        hashes = _encode(part, prev_hash, chain_key)
+        yield copy_text(part, hashes, prev_hash, key_id)
+        prev_hash = hashes[-1]
 
 
 def audit_record_many(specs: Sequence[EventSpec], *, meanwhile: Callable[[], None] | None = None) -> int:
@@ -145,20 +163,27 @@ def audit_record_many(specs: Sequence[EventSpec], *, meanwhile: Callable[[], Non
         return 0
     prev = _lock_chain_head()
     key_id, key = current_key()
-    rows = _rows(specs, key_id)
+    rows = _rows(specs)
     bulk = len(rows) > COPY_THRESHOLD
-    for_copy = connection.vendor == "postgresql" and bulk
-    if meanwhile is None:
-        copy_input = _encode(rows, prev, key, for_copy=for_copy)
+    if connection.vendor == "postgresql" and bulk:
+        if meanwhile is None:
+            # Streamed: PostgreSQL stores each part while this thread encodes the next.
+            _copy_events(_copy_parts(rows, prev, key, key_id))
+        else:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-encode") as pool:
+                encoding = pool.submit(lambda: list(_copy_parts(rows, prev, key, key_id)))
+                meanwhile()
+                parts = encoding.result()
+            _copy_events(parts)
     else:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-encode") as pool:
-            encoding = pool.submit(_encode, rows, prev, key, for_copy=for_copy)
-            meanwhile()
-            copy_input = encoding.result()
-    if copy_input is not None:
-        _copy_events(copy_input)
-    else:
-        _insert_events(rows)
+        if meanwhile is None:
+            hashes = _encode(rows, prev, key)
+        else:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-encode") as pool:
+                encoding = pool.submit(_encode, rows, prev, key)
+                meanwhile()
+                hashes = encoding.result()
+        _insert_events(rows, hashes, prev, key_id)
     if bulk and not any(func is _queue_checkpoint for _savepoints, func, *_ in connection.run_on_commit):
         transaction.on_commit(_queue_checkpoint)  # once per transaction, however many chunks it writes
     return len(rows)
@@ -177,12 +202,13 @@ def _queue_checkpoint() -> None:
         logger.warning("audit checkpoint not queued: the broker is down; the daily verify will sign one")
 
 
-def _insert_events(rows: list[dict[str, Any]]) -> list[AuditEvent]:
+def _insert_events(rows: list[list[Any]], hashes: list[str], prev_hash: str, key_id: str) -> list[AuditEvent]:
     events = []
-    for row in rows:
-        fields = {k: v for k, v in row.items() if k not in ("before_json", "after_json")}
+    for row, prev, hash_ in zip(rows, [prev_hash, *hashes], hashes, strict=False):
+        fields = dict(zip(LINK_FIELDS, row, strict=True))
+        before, after = json.loads(fields.pop("before_json")), json.loads(fields.pop("after_json"))
         events.append(
-            AuditEvent(**fields, before=json.loads(row["before_json"]), after=json.loads(row["after_json"]))
+            AuditEvent(**fields, before=before, after=after, prev_hash=prev, hash=hash_, key_id=key_id)
         )
     return AuditEvent.objects.bulk_create(events, batch_size=2000)
 
@@ -215,71 +241,22 @@ def audit_record(
         raise RuntimeError("audit_record must run inside the transaction of the write it records")
     prev = _lock_chain_head()
     key_id, key = current_key()
-    rows = _rows([spec], key_id)
-    _encode(rows, prev, key, for_copy=False)
-    return _insert_events(rows)[0]
+    rows = _rows([spec])
+    return _insert_events(rows, _encode(rows, prev, key), prev, key_id)[0]
 
 
-COPY_COLUMNS = (
-    "occurred_at",
-    "actor_id",
-    "actor_name",
-    "action",
-    "subject_type",
-    "subject_id",
-    "student_id",
-    "college_id",
-    "before",
-    "after",
-    "reason",
-    "document_number",
-    "prev_hash",
-    "hash",
-    "key_id",
-)
-# Empty text is empty text, not NULL, in what COPY reads.
-TEXT_COLUMNS = (
-    "actor_name, action, subject_type, subject_id, reason, document_number, prev_hash, hash, key_id"
-)
+class _Parts:
+    """A file that COPY reads: each ``read`` is the next part, the empty string at the end."""
+
+    def __init__(self, parts: Iterable[str]) -> None:
+        self._parts = iter(parts)
+
+    def read(self, size: int = -1) -> str:
+        return next(self._parts, "")
 
 
-def _copy_input(rows: list[dict[str, Any]]) -> io.StringIO:
-    """The events as COPY reads them (CSV), in chain order."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    moments: dict[Any, str] = {}
-    for row in rows:
-        moment = row["occurred_at"]
-        if moment not in moments:
-            moments[moment] = moment.isoformat()
-        writer.writerow(
-            [
-                moments[moment],
-                "" if row["actor_id"] is None else row["actor_id"],
-                row["actor_name"],
-                row["action"],
-                row["subject_type"],
-                row["subject_id"],
-                "" if row["student_id"] is None else row["student_id"],
-                "" if row["college_id"] is None else row["college_id"],
-                row["before_json"],
-                row["after_json"],
-                row["reason"],
-                row["document_number"],
-                row["prev_hash"],
-                row["hash"],
-                row["key_id"],
-            ]
-        )
-    buffer.seek(0)
-    return buffer
-
-
-def _copy_events(copy_input: io.StringIO) -> None:
-    """PostgreSQL COPY of many events: rows keep their order, so ids follow the chain."""
+def _copy_events(parts: Iterable[str]) -> None:
+    """PostgreSQL COPY of many events (``copy_text``'s lines): rows keep their order, so ids follow the chain."""
     table = AuditEvent._meta.db_table
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({TEXT_COLUMNS}))",
-            copy_input,
-        )
+        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN", _Parts(parts))
