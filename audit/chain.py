@@ -128,7 +128,7 @@ def chain_hashes(rows: Sequence[dict[str, Any]], prev_hash: str, *, key: bytes |
     return hashes[-1] if hashes else prev_hash
 
 
-# What ``link_hashes`` reads of each event, in this order: the content of ``event_content`` but the previous hash.
+# What ``link_hashes`` reads of an event, in this order: ``event_content`` but the previous hash.
 LINK_FIELDS = (
     "occurred_at",
     "actor_id",

@@ -42,7 +42,7 @@ def copy_value(value: str | int | None) -> str:
 
 
 def copy_text(rows: Sequence[Sequence[Any]], hashes: Sequence[str], prev_hash: str, key_id: str) -> str:
-    """The lines of events given as the values of ``LINK_FIELDS`` (before/after as JSON text) and their hashes.
+    """The lines of events given as values in the order of ``LINK_FIELDS`` (before/after as JSON) and hashes.
 
     The values events of one write share (time, actor, action, reason, 文号) are written once.
     """

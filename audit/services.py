@@ -70,64 +70,85 @@ def _lock_chain_head() -> str:
     return last or GENESIS_HASH
 
 
-def _rows(specs: Sequence[EventSpec]) -> list[list[Any]]:
-    """Each event's values in the order of ``LINK_FIELDS``, before/after as given (``_encode`` writes their JSON).
+class _Events:
+    """The specs of one write, with what must be read of them on the caller's thread read up front.
 
-    A bulk write shares its time and usually its actor between events: each is resolved once.
+    An actor's or a model subject's attributes may load from the database,
+    which only the caller's thread may use, inside its transaction: those are
+    read when the write starts. The rest (``rows``) is pure Python that may run
+    in a worker thread, or part by part while COPY stores the previous part.
+    A bulk write shares its time and usually its actor: each is read once.
     """
-    occurred_at = timezone.now()
-    actors: dict[int, tuple[int | None, str]] = {}
-    rows = []
-    for spec in specs:
-        subject = spec.subject
-        if isinstance(subject, tuple):
-            subject_type, subject_id = subject[0], str(subject[1])
-            student_id, college_id = spec.student_id, spec.college_id
-        else:
-            subject_type, subject_id = subject_key(subject)
-            student_id, college_id = _placement(spec)
-        actor_key = id(spec.actor)
-        if actor_key not in actors:
-            actor = spec.actor if getattr(spec.actor, "pk", None) else None
-            actors[actor_key] = (actor.pk, actor.get_username()) if actor else (None, "system")
-        actor_id, actor_name = actors[actor_key]
-        rows.append(
-            [
-                occurred_at,
-                actor_id,
-                actor_name,
-                spec.action,
-                subject_type,
-                subject_id,
-                student_id,
-                college_id,
-                spec.before,
-                spec.after,
-                spec.reason or "",
-                spec.document_number or "",
-            ]
-        )
-    return rows
+
+    def __init__(self, specs: Sequence[EventSpec]) -> None:
+        self.specs = specs
+        self.occurred_at = timezone.now()
+        self.actors: dict[int, tuple[int | None, str]] = {}  # id() of an actor → its id and name
+        self.subjects: dict[int, tuple[str, str, int | None, int | None]] = {}  # a model subject's, by index
+        for index, spec in enumerate(specs):
+            if id(spec.actor) not in self.actors:
+                actor = spec.actor if getattr(spec.actor, "pk", None) else None
+                self.actors[id(spec.actor)] = (actor.pk, actor.get_username()) if actor else (None, "system")
+            if not isinstance(spec.subject, tuple):
+                self.subjects[index] = (*subject_key(spec.subject), *_placement(spec))
+
+    def __len__(self) -> int:
+        return len(self.specs)
+
+    def rows(self, start: int = 0, stop: int | None = None) -> list[list[Any]]:
+        """Events ``start`` to ``stop`` as values in the order of ``LINK_FIELDS``, before/after as given.
+
+        ``_encode`` replaces before/after by their JSON.
+        """
+        occurred_at, actors, subjects = self.occurred_at, self.actors, self.subjects
+        rows = []
+        for index, spec in enumerate(self.specs[start:stop], start):
+            subject = spec.subject
+            if isinstance(subject, tuple):
+                subject_type, subject_id = subject[0], str(subject[1])
+                student_id, college_id = spec.student_id, spec.college_id
+            else:
+                subject_type, subject_id, student_id, college_id = subjects[index]
+            actor_id, actor_name = actors[id(spec.actor)]
+            rows.append(
+                [
+                    occurred_at,
+                    actor_id,
+                    actor_name,
+                    spec.action,
+                    subject_type,
+                    subject_id,
+                    student_id,
+                    college_id,
+                    spec.before,
+                    spec.after,
+                    spec.reason or "",
+                    spec.document_number or "",
+                ]
+            )
+        return rows
 
 
 BEFORE, AFTER = 8, 9  # the places of before/after in a row
 
 
 def _encode(rows: list[list[Any]], prev_hash: str, chain_key: bytes) -> list[str]:
-    """Write each row's before/after as canonical JSON (in place), and return the rows' hashes, keyed by ``chain_key``.
+    """Write each row's before/after as canonical JSON, in place; return the hashes under ``chain_key``.
 
     Pure Python, no database: it may run in a worker thread. A before/after
     object that events share is encoded once.
     """
-    encoded: dict[int, tuple[Any, str]] = {}  # id() of a value → the value (kept alive) and its JSON
+    encoded: dict[int, str] = {}  # id() of a value → its JSON
+    kept = []  # the values encoded, kept alive so that their ids are not reused
 
     def json_of(value: Any) -> str:
         if not value:
             return "{}"
-        known = encoded.get(id(value))
-        if known is None:
-            known = encoded[id(value)] = (value, canonical_json_fast(value))
-        return known[1]
+        text = encoded.get(id(value))
+        if text is None:
+            text = encoded[id(value)] = canonical_json_fast(value)
+            kept.append(value)
+        return text
 
     for row in rows:
         row[BEFORE] = json_of(row[BEFORE])
@@ -136,13 +157,18 @@ def _encode(rows: list[list[Any]], prev_hash: str, chain_key: bytes) -> list[str
     return link_hashes(rows, prev_hash, key=chain_key)
 
 
-def _copy_parts(rows: list[list[Any]], prev_hash: str, chain_key: bytes, key_id: str) -> Iterator[str]:
+def _copy_parts(events: _Events, prev_hash: str, chain_key: bytes, key_id: str) -> Iterator[str]:
     """The COPY input, ``COPY_PART`` events at a time, each part encoded and hashed when it is asked for."""
-    for start in range(0, len(rows), COPY_PART):
-        part = rows[start : start + COPY_PART]
-        hashes = _encode(part, prev_hash, chain_key)
-        yield copy_text(part, hashes, prev_hash, key_id)
+    for start in range(0, len(events), COPY_PART):
+        rows = events.rows(start, start + COPY_PART)
+        hashes = _encode(rows, prev_hash, chain_key)
+        yield copy_text(rows, hashes, prev_hash, key_id)
         prev_hash = hashes[-1]
+
+
+def _hashed_rows(events: _Events, prev_hash: str, chain_key: bytes) -> tuple[list[list[Any]], list[str]]:
+    rows = events.rows()
+    return rows, _encode(rows, prev_hash, chain_key)
 
 
 def audit_record_many(specs: Sequence[EventSpec], *, meanwhile: Callable[[], None] | None = None) -> int:
@@ -163,30 +189,29 @@ def audit_record_many(specs: Sequence[EventSpec], *, meanwhile: Callable[[], Non
         return 0
     prev = _lock_chain_head()
     key_id, key = current_key()
-    rows = _rows(specs)
-    bulk = len(rows) > COPY_THRESHOLD
+    events = _Events(specs)
+    bulk = len(events) > COPY_THRESHOLD
     if connection.vendor == "postgresql" and bulk:
         if meanwhile is None:
             # Streamed: PostgreSQL stores each part while this thread encodes the next.
-            _copy_events(_copy_parts(rows, prev, key, key_id))
+            _copy_events(_copy_parts(events, prev, key, key_id))
         else:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-encode") as pool:
-                encoding = pool.submit(lambda: list(_copy_parts(rows, prev, key, key_id)))
+                encoding = pool.submit(lambda: list(_copy_parts(events, prev, key, key_id)))
                 meanwhile()
                 parts = encoding.result()
             _copy_events(parts)
+    elif meanwhile is None:
+        _insert_events(*_hashed_rows(events, prev, key), prev, key_id)
     else:
-        if meanwhile is None:
-            hashes = _encode(rows, prev, key)
-        else:
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-encode") as pool:
-                encoding = pool.submit(_encode, rows, prev, key)
-                meanwhile()
-                hashes = encoding.result()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-encode") as pool:
+            encoding = pool.submit(_hashed_rows, events, prev, key)
+            meanwhile()
+            rows, hashes = encoding.result()
         _insert_events(rows, hashes, prev, key_id)
     if bulk and not any(func is _queue_checkpoint for _savepoints, func, *_ in connection.run_on_commit):
         transaction.on_commit(_queue_checkpoint)  # once per transaction, however many chunks it writes
-    return len(rows)
+    return len(events)
 
 
 def _queue_checkpoint() -> None:
@@ -241,8 +266,7 @@ def audit_record(
         raise RuntimeError("audit_record must run inside the transaction of the write it records")
     prev = _lock_chain_head()
     key_id, key = current_key()
-    rows = _rows([spec])
-    return _insert_events(rows, _encode(rows, prev, key), prev, key_id)[0]
+    return _insert_events(*_hashed_rows(_Events([spec]), prev, key), prev, key_id)[0]
 
 
 class _Parts:
@@ -250,13 +274,27 @@ class _Parts:
 
     def __init__(self, parts: Iterable[str]) -> None:
         self._parts = iter(parts)
+        self.error: Exception | None = None  # what made a part fail, which COPY reports only as text
 
     def read(self, size: int = -1) -> str:
-        return next(self._parts, "")
+        try:
+            return next(self._parts, "")
+        except Exception as error:
+            self.error = error
+            raise
 
 
 def _copy_events(parts: Iterable[str]) -> None:
-    """PostgreSQL COPY of many events (``copy_text``'s lines): rows keep their order, so ids follow the chain."""
+    """PostgreSQL COPY of many events (``copy_text``'s lines): rows keep their order, ids follow the chain.
+
+    If encoding a part fails, COPY fails (the transaction with it) and the encoding's error is raised.
+    """
     table = AuditEvent._meta.db_table
+    reader = _Parts(parts)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN", _Parts(parts))
+        try:
+            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN", reader)
+        except Exception:
+            if reader.error is not None:
+                raise reader.error from None
+            raise

@@ -1,4 +1,4 @@
-"""Bulk audit writes encode events their own quick way: the same JSON, the same hashes, stored as given (SEC-3)."""
+"""Bulk audit writes encode events their own quick way: the same JSON, the same hashes, stored as given."""
 
 import datetime
 import json
@@ -156,3 +156,12 @@ def test_text_that_copy_would_misread_is_stored_as_given():
     stored = AuditEvent.objects.order_by("id").values_list("subject_id", "after", "reason", "document_number")
     assert list(stored) == [(s.subject[1], s.after, s.reason, s.document_number) for s in specs]
     assert verify_chain() == (COPY_THRESHOLD + 1, None)
+
+
+@pytest.mark.django_db
+def test_a_bulk_write_with_a_value_json_cannot_hold_raises_the_encoders_error_and_writes_nothing():
+    specs = [EventSpec(action="test.event", subject=("test.thing", i)) for i in range(COPY_THRESHOLD + 1)]
+    specs[-1].after = {"x": object()}
+    with pytest.raises(TypeError, match="not JSON serializable"), transaction.atomic():
+        audit_record_many(specs)
+    assert not AuditEvent.objects.exists()
