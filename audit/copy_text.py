@@ -74,7 +74,8 @@ def copy_text(rows: Sequence[Sequence[Any]], hashes: Sequence[str], prev_hash: s
         if tail is None:
             tail = tails[reason, document_number] = f"\t{escape(reason)}\t{escape(document_number)}\t"
         lines.append(
-            f"{head}{escape(subject_id)}\t{escape(student)}\t{escape(college)}\t"
+            f"{head}{escape(subject_id)}\t{NULL if student is None else int(student)}\t"
+            f"{NULL if college is None else int(college)}\t"
             f"{escape(before_json)}\t{escape(after_json)}{tail}{prev}\t{hash_}{end}"
         )
         prev = hash_

@@ -29,7 +29,7 @@ CHAIN_LOCK_KEY = 0x5A0D17
 # Above this many events, PostgreSQL gets them through COPY rather than INSERT.
 COPY_THRESHOLD = 2000
 # COPY gets the events this many at a time: PostgreSQL stores one part while the next is hashed.
-COPY_PART = 2000
+COPY_PART = 500
 
 
 @dataclass
