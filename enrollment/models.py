@@ -157,6 +157,12 @@ class AdmissionRecord(FSMModelMixin, models.Model):
         verbose_name=_("学生"),
     )
     deferral_end = models.DateField(_("保留入学资格截止日期"), null=True, blank=True)
+    deferral_lapsed_on = models.DateField(
+        _("保留期满待认定"),
+        null=True,
+        blank=True,
+        help_text=_("保留入学资格期满未申请入学的日期；教务处认定正当理由（延长保留）或视为放弃（ENR-4）"),
+    )
     rereview_passed_on = models.DateField(_("入学资格复查通过日期"), null=True, blank=True)
     identity_conflict = models.BooleanField(
         _("重名重号待核查"), default=False, help_text=_("与其他记录同名同证件号（ENR-9），核清后方可注册")
@@ -236,6 +242,20 @@ class AdmissionRecord(FSMModelMixin, models.Model):
         """保留入学资格期满前申请入学，复查合格 (ENR-4)."""
         self.state_changed_at = args["at"]
         self.deferral_end = None
+        self.deferral_lapsed_on = None
+
+    @transition(
+        field=state,
+        source=A.DEFERRED,
+        target=A.DEFERRED,
+        custom={"label": pgettext_lazy("action", "正当理由延长保留"), "decision": "record"},
+        permission=registrar_decides,
+    )
+    def extend_deferral(self, **args: Unpack[TransitionArgs]) -> None:
+        """期满未申请入学，但有不可抗力等正当理由：保留入学资格延至 ``date`` (ENR-4)."""
+        self.state_changed_at = args["at"]
+        self.deferral_end = args["date"]
+        self.deferral_lapsed_on = None
 
     @transition(
         field=state,
@@ -259,6 +279,7 @@ class AdmissionRecord(FSMModelMixin, models.Model):
         """放弃入学资格: did not report, gave up, or deferral expired without just cause (ENR-3, ENR-4)."""
         self.state_changed_at = args["at"]
         self.deferral_end = None
+        self.deferral_lapsed_on = None
 
     @transition(
         field=state,
@@ -283,6 +304,7 @@ class AdmissionRecord(FSMModelMixin, models.Model):
         """取消入学资格: failed check-in review or the review after deferral (ENR-2, ENR-4)."""
         self.state_changed_at = args["at"]
         self.deferral_end = None
+        self.deferral_lapsed_on = None
 
     @transition(
         field=state,

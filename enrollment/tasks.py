@@ -41,7 +41,7 @@ def batch_decided(batch_id: int) -> int:
 
 @shared_task
 def expire_deferrals() -> int:
-    """Daily: deferrals past their end without an application become 放弃入学资格 (ENR-4)."""
-    from enrollment.services import admission_expire_deferrals
+    """Daily: deferrals past their end without an application become cases the registrar decides (ENR-4)."""
+    from enrollment.services import admission_open_lapsed_deferrals
 
-    return admission_expire_deferrals()
+    return admission_open_lapsed_deferrals()

@@ -237,7 +237,7 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("CELERY_WORKER_MAX_MEMOR
 # Daily jobs; apps add theirs here. The hour is a setting.
 DEADLINE_SCAN_HOUR = int(os.environ.get("DEADLINE_SCAN_HOUR", "2"))
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    # Deferrals past their end become 放弃入学资格 (ENR-4) before the scan looks at them.
+    # Deferrals past their end become cases the registrar decides (ENR-4) before the scan looks at them.
     "expire-deferrals": {
         "task": "enrollment.tasks.expire_deferrals",
         "schedule": crontab(hour=DEADLINE_SCAN_HOUR, minute=0),

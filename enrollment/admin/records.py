@@ -44,7 +44,14 @@ class AdmissionRecordAdmin(ScopedAdmin):
         "identity_conflict",
         "confirmed_at",
     ]
-    list_filter = ["year", "state", "identity_conflict", "admission_type", "college"]
+    list_filter = [
+        "year",
+        "state",
+        ("deferral_lapsed_on", admin.EmptyFieldListFilter),
+        "identity_conflict",
+        "admission_type",
+        "college",
+    ]
     # No partial id number search (SEC-2): with the masked number and the birth date on the page,
     # a few partial searches would give the whole number back. See get_search_results.
     search_fields = ["exam_number", "name"]
@@ -150,11 +157,14 @@ class AdmissionRecordAdmin(ScopedAdmin):
         action = post.get("action", "")
         try:
             if action == "transition":
-                deferral_end = parse_date(post["deferral_end"]) if post.get("deferral_end") else None
+                transition = post.get("transition", "")
+                # The page's one date field belongs to the decisions that set a deferral's end (ENR-4).
+                dated = transition in services.DATED_TRANSITIONS and post.get("deferral_end")
+                deferral_end = parse_date(post["deferral_end"]) if dated else None
                 services.admission_transition(
                     actor=actor,
                     record_id=record.pk,
-                    transition=post.get("transition", ""),
+                    transition=transition,
                     reason=post.get("reason", ""),
                     document_number=post.get("document_number", "")[:100],
                     deferral_end=deferral_end,

@@ -8,8 +8,9 @@ from enrollment.services.corrections import (
     correction_send,
 )
 from enrollment.services.records import (
+    DATED_TRANSITIONS,
     admission_clear_conflict,
-    admission_expire_deferrals,
+    admission_open_lapsed_deferrals,
     admission_rereview,
     admission_rereview_pass_many,
     admission_transition,
@@ -36,14 +37,15 @@ from enrollment.services.students import (
 from enrollment.services.transitions import Step, admission_apply_steps, outcome_sources, path_to
 
 __all__ = [
+    "DATED_TRANSITIONS",
     "ImportResult",
     "ItemInput",
     "Step",
     "admission_apply_steps",
     "admission_clear_conflict",
     "admission_confirm",
-    "admission_expire_deferrals",
     "admission_import",
+    "admission_open_lapsed_deferrals",
     "admission_report_error",
     "admission_rereview",
     "admission_rereview_pass_many",

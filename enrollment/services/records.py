@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from audit.services import audit_record
+from audit.services import EventSpec, audit_record, audit_record_many
 from enrollment.models import (
     AdmissionRecord,
     AdmissionState,
@@ -25,6 +25,8 @@ from registrar.transitions import declared_names, may_fire, transition_label
 # One record's decisions, as their declarations mark them (``custom={"decision": …}``): those of
 # the record page and the API, and 复查合格. Registration is not among them: a 学籍 is registered
 # only by an approved review list (ENR-2); 取消学籍 goes with the student's status (admission_rereview).
+# The decisions that carry a deferral's end date (ENR-4).
+DATED_TRANSITIONS = {"defer", "extend_deferral"}
 SINGLE_TRANSITIONS = {*declared_names(AdmissionRecord, decision="record"), "pass_rereview"}
 
 
@@ -57,8 +59,10 @@ def admission_transition(
         raise PermissionDenied(_("只有教务处可以变更录取状态"))
     if not reason.strip():
         raise DomainError(_("请填写原因"))
-    if deferral_end is not None and transition != "defer":
+    if deferral_end is not None and transition not in DATED_TRANSITIONS:
         raise DomainError(_("只有保留入学资格才填写截止日期"))
+    if transition == "extend_deferral" and deferral_end is None:
+        raise DomainError(_("延长保留入学资格须填写新的截止日期"))
     if deferral_end is not None and deferral_end <= (decided_on or timezone.localdate()):
         raise DomainError(_("保留入学资格截止日期应晚于今天"))
     record = record_for_update(actor, record_id)
@@ -154,23 +158,45 @@ def admission_clear_conflict(*, actor: User, record_id: int, reason: str) -> Adm
     return record
 
 
+LAPSED_REASON = "保留入学资格期满未申请入学，待教务处认定：有不可抗力等正当理由的延长保留，否则视为放弃"
+
+
 @transaction.atomic
-def admission_expire_deferrals(*, actor: User | None = None, today: datetime.date | None = None) -> int:
-    """保留入学资格期满未申请入学 → 放弃入学资格 (ENR-4), set-based; records in an open list wait."""
+def admission_open_lapsed_deferrals(*, actor: User | None = None, today: datetime.date | None = None) -> int:
+    """保留入学资格期满未申请入学 → a case the registrar decides (ENR-4); returns how many were opened.
+
+    Lateness without a just cause (such as force majeure) is treated as 放弃, but only the registrar can
+    tell: each record is marked ``deferral_lapsed_on`` (set-based, one audit event each) and waits for
+    a decision on its page, 放弃入学资格 or 正当理由延长保留. Records in an open list, or already
+    marked, are left alone.
+    """
     today = today or timezone.localdate()
     open_items = ReviewItem.objects.exclude(batch__state__in=["approved"]).values("record")
     ids = list(
-        AdmissionRecord.objects.filter(state=AdmissionState.DEFERRED, deferral_end__lt=today)
+        AdmissionRecord.objects.filter(
+            state=AdmissionState.DEFERRED, deferral_end__lt=today, deferral_lapsed_on__isnull=True
+        )
         .exclude(pk__in=open_items)
         .values_list("pk", flat=True)
     )
     records = lock_records(ids)
-    steps = [
-        Step(record=records[pk], transition="forfeit", reason="保留入学资格期满未申请入学，视为放弃入学资格")
-        for pk in sorted(records)
-    ]
-    admission_apply_steps(actor=actor, steps=steps, action_prefix="enrollment.deferral")
-    return len(steps)
+    AdmissionRecord.objects.filter(pk__in=list(records)).update(deferral_lapsed_on=today)
+    audit_record_many(
+        [
+            EventSpec(
+                action="enrollment.deferral.lapsed",
+                subject=(AdmissionRecord._meta.label_lower, pk),
+                actor=actor,
+                before={"deferral_lapsed_on": None},
+                after={"deferral_lapsed_on": today.isoformat()},
+                reason=LAPSED_REASON,
+                college_id=row.college_id,
+                student_id=row.student_id,
+            )
+            for pk, row in sorted(records.items())
+        ]
+    )
+    return len(records)
 
 
 @transaction.atomic

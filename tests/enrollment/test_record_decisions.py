@@ -154,3 +154,28 @@ def test_the_record_page_shows_a_requested_id_number_masked(client_for, registra
     )
     assert f"证件号码：{other.id_number[:3]}" in html and other.id_number[-4:] in html
     assert other.id_number not in html
+
+
+@pytest.mark.rule("ENR-4")
+def test_the_record_page_forfeits_a_lapsed_deferral_although_its_date_field_is_filled(
+    client_for, registrar, freshmen_a
+):
+    """The page's date field always holds a value; only the decisions that set a deferral's end read it."""
+    from enrollment.services import admission_open_lapsed_deferrals, admission_transition
+
+    record = freshmen_a[0]
+    admission_transition(actor=registrar, record_id=record.pk, transition="defer", reason="病休")
+    admission_open_lapsed_deferrals(today=datetime.date.today() + datetime.timedelta(days=800))
+    url = f"/admin/enrollment/admissionrecord/{record.pk}/detail/"
+    page = client_for(registrar).get(url).content.decode()
+    assert "待认定" in page and 'id="transition-extend_deferral"' in page
+    client_for(registrar).post(
+        url,
+        {
+            "action": "transition",
+            "transition": "forfeit",
+            "reason": "期满未申请，无正当理由",
+            "deferral_end": "2030-08-31",
+        },
+    )
+    assert AdmissionRecord.objects.get(pk=record.pk).state == "forfeited"

@@ -10,7 +10,7 @@ from enrollment.imports import parse_review_results
 from enrollment.models import AdmissionRecord, CorrectionRequest
 from enrollment.services import (
     ItemInput,
-    admission_expire_deferrals,
+    admission_open_lapsed_deferrals,
     admission_rereview,
     admission_transition,
     correction_answer,
@@ -27,6 +27,7 @@ from enrollment.services import (
 )
 from registrar.batches import BatchConflict, BatchInvalid, batch_actions
 from registrar.models import Batch, Student, User
+from registrar.services import DomainError
 from tests.enrollment.builders import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -173,11 +174,51 @@ def test_deferral_ends_after_the_school_setting_and_a_returning_student_is_revie
     assert AdmissionRecord.objects.get(pk=record.pk).state == "registered"
 
 
-def test_deferral_expired_without_application_is_forfeited(registrar, freshmen_a):
-    # rule ENR-4
+LATER = datetime.date.today() + datetime.timedelta(days=800)
+
+
+@pytest.mark.rule("ENR-4")
+def test_an_expired_deferral_opens_a_case_instead_of_forfeiting_silently(registrar, freshmen_a):
     admission_transition(actor=registrar, record_id=freshmen_a[0].pk, transition="defer", reason="病休")
-    assert admission_expire_deferrals(today=datetime.date.today() + datetime.timedelta(days=800)) == 1
-    assert AdmissionRecord.objects.get(pk=freshmen_a[0].pk).state == "forfeited"
+    assert admission_open_lapsed_deferrals(today=LATER) == 1
+    record = AdmissionRecord.objects.get(pk=freshmen_a[0].pk)
+    assert (record.state, record.deferral_lapsed_on) == ("deferred", LATER)
+    assert (
+        AuditEvent.objects.filter(action="enrollment.deferral.lapsed", subject_id=str(record.pk)).count() == 1
+    )
+    assert admission_open_lapsed_deferrals(today=LATER) == 0  # opened once
+
+
+@pytest.mark.rule("ENR-4")
+def test_the_registrar_decides_a_lapsed_deferral_as_forfeited_without_just_cause(registrar, freshmen_a):
+    admission_transition(actor=registrar, record_id=freshmen_a[0].pk, transition="defer", reason="病休")
+    admission_open_lapsed_deferrals(today=LATER)
+    admission_transition(
+        actor=registrar, record_id=freshmen_a[0].pk, transition="forfeit", reason="期满未申请，无正当理由"
+    )
+    record = AdmissionRecord.objects.get(pk=freshmen_a[0].pk)
+    assert (record.state, record.deferral_lapsed_on) == ("forfeited", None)
+
+
+@pytest.mark.rule("ENR-4")
+def test_a_just_cause_extends_the_deferral_to_a_new_end_and_closes_the_case(registrar, freshmen_a):
+    admission_transition(actor=registrar, record_id=freshmen_a[0].pk, transition="defer", reason="病休")
+    admission_open_lapsed_deferrals(today=LATER)
+    with pytest.raises(DomainError, match="新的截止日期"):
+        admission_transition(
+            actor=registrar, record_id=freshmen_a[0].pk, transition="extend_deferral", reason="地震封路"
+        )
+    new_end = LATER + datetime.timedelta(days=90)
+    admission_transition(
+        actor=registrar,
+        record_id=freshmen_a[0].pk,
+        transition="extend_deferral",
+        reason="不可抗力：地震封路，未能按期申请",
+        deferral_end=new_end,
+        decided_on=LATER,
+    )
+    record = AdmissionRecord.objects.get(pk=freshmen_a[0].pk)
+    assert (record.state, record.deferral_end, record.deferral_lapsed_on) == ("deferred", new_end, None)
 
 
 def test_fraud_found_at_the_three_month_rereview_cancels_the_status(
