@@ -13,12 +13,13 @@ from audit.deadlines.registry import register_kind
 from audit.models import Clock
 from enrollment.models import AdmissionRecord, AdmissionState
 
-# ENR-5: 复查 within 3 months of the first term's start; done when passed, or when the record is cancelled.
+# ENR-5: 复查 within 3 months of the first term's start (ENR-4: for a readmitted freshman, of the term they
+# actually enter); done when passed, or when the record is cancelled.
 register_kind(
     FRESHMAN_REVIEW,
     label=_("新生入学资格复查"),
     subjects=AdmissionRecord.objects.filter(state__in=[AdmissionState.ADMITTED, AdmissionState.REGISTERED]),
-    clocks={Clock.TERM_START: "term__start_date"},
+    clocks={Clock.TERM_START: Coalesce("entered_term_start", "term__start_date")},
     college="college",
     student="student",
     done_on=Coalesce(

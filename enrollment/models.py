@@ -164,6 +164,12 @@ class AdmissionRecord(FSMModelMixin, models.Model):
         help_text=_("保留入学资格期满未申请入学的日期；教务处认定正当理由（延长保留）或视为放弃（ENR-4）"),
     )
     rereview_passed_on = models.DateField(_("入学资格复查通过日期"), null=True, blank=True)
+    entered_term_start = models.DateField(
+        _("实际入学学期开学日期"),
+        null=True,
+        blank=True,
+        help_text=_("保留入学资格后复查入学的新生，其复查时限从实际入学的学期起算（ENR-4）"),
+    )
     identity_conflict = models.BooleanField(
         _("重名重号待核查"), default=False, help_text=_("与其他记录同名同证件号（ENR-9），核清后方可注册")
     )
@@ -239,10 +245,11 @@ class AdmissionRecord(FSMModelMixin, models.Model):
         permission=registrar_decides,
     )
     def readmit(self, **args: Unpack[TransitionArgs]) -> None:
-        """保留入学资格期满前申请入学，复查合格 (ENR-4)."""
+        """保留入学资格期满前申请入学，复查合格 (ENR-4); ``date`` starts the term they enter."""
         self.state_changed_at = args["at"]
         self.deferral_end = None
         self.deferral_lapsed_on = None
+        self.entered_term_start = args["date"]
 
     @transition(
         field=state,

@@ -17,7 +17,7 @@ from enrollment.models import (
     ReviewItem,
 )
 from enrollment.services.transitions import Step, admission_apply_steps, lock_records
-from registrar.models import User
+from registrar.models import Term, User
 from registrar.roles import is_registrar
 from registrar.services import DomainError, student_change_status
 from registrar.transitions import declared_names, may_fire, transition_label
@@ -34,6 +34,19 @@ def record_for_update(actor: User | None, record_id: int) -> AdmissionRecord:
     if actor is not None and not AdmissionRecord.objects.for_user(actor).filter(pk=record_id).exists():
         raise AdmissionRecord.DoesNotExist(_("录取数据不存在"))
     return lock_records([record_id], full=True)[record_id]
+
+
+def entering_term_start(day: datetime.date) -> datetime.date:
+    """The start of the term a freshman readmitted on ``day`` enters: the term whose start is nearest (ENR-4).
+
+    A readmission decided in August enters September's term; one decided a week into a term enters it.
+    Without terms on record, the day itself.
+    """
+    window = datetime.timedelta(days=200)
+    starts = Term.objects.filter(start_date__range=(day - window, day + window)).values_list(
+        "start_date", flat=True
+    )
+    return min(starts, key=lambda start: abs((start - day).days), default=day)
 
 
 @transaction.atomic
@@ -79,6 +92,9 @@ def admission_transition(
         raise DomainError(
             _("%(record)s已于%(day)s登记复查合格") % {"record": record, "day": record.rereview_passed_on}
         )
+    entered_on = None
+    if transition == "readmit":
+        entered_on = entering_term_start(decided_on or timezone.localdate())
     if transition == "defer" and deferral_end is None:
         from enrollment.services.review import default_deferral_end
 
@@ -92,6 +108,7 @@ def admission_transition(
                 reason=reason,
                 deferral_end=deferral_end,
                 rereview_on=timezone.localdate() if transition == "pass_rereview" else None,
+                entered_on=entered_on,
             )
         ],
         document_number=document_number,

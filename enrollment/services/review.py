@@ -316,6 +316,8 @@ def review_batch_approve(
                 transition=OUTCOME_TRANSITION[outcome],
                 reason=reason or labels[outcome],
                 deferral_end=deferral_end,
+                # A deferred freshman passed on this list enters this list's term (ENR-4).
+                entered_on=batch.term.start_date if outcome == ReviewOutcome.PASSED else None,
             )
             for record_id, outcome, reason, deferral_end in items
         ]

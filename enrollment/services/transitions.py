@@ -115,6 +115,7 @@ class Step:
     reason: str = ""
     deferral_end: datetime.date | None = None
     rereview_on: datetime.date | None = None
+    entered_on: datetime.date | None = None  # a readmission: the start of the term they enter (ENR-4)
 
 
 def admission_apply_steps(
@@ -136,7 +137,7 @@ def admission_apply_steps(
             step.record,
             _path(step.transition, step.record.state) or (step.transition,),
             reason=step.reason,
-            date=step.deferral_end or step.rereview_on,
+            date=step.deferral_end or step.rereview_on or step.entered_on,
         )
         for step in steps
     ]

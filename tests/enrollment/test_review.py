@@ -313,3 +313,28 @@ def test_two_registrars_approving_at_once_exactly_one_succeeds(
         t.join()
     assert sorted(outcomes) == ["conflict", "ok"]
     assert AuditEvent.objects.filter(action="enrollment.review.register").count() == 5
+
+
+@pytest.mark.rule("ENR-4")
+@pytest.mark.rule("ENR-5")
+def test_a_readmitted_freshman_s_rereview_clock_starts_at_the_term_they_enter(registrar, freshmen_a):
+    from audit.deadlines.scan import deadline_scan
+    from audit.models import DeadlineViolation
+    from tests.factories import TermFactory
+
+    entering = TermFactory(academic_year__start_year=2027, start_date=datetime.date(2027, 9, 6))
+    record = freshmen_a[0]
+    admission_transition(actor=registrar, record_id=record.pk, transition="defer", reason="应征入伍")
+    admission_transition(
+        actor=registrar,
+        record_id=record.pk,
+        transition="readmit",
+        reason="退役复学，复查合格",
+        decided_on=datetime.date(2027, 8, 20),
+    )
+    assert AdmissionRecord.objects.get(pk=record.pk).entered_term_start == entering.start_date
+    # Three months from 2027-09-06, not from the 2026 intake's term: not late on 2027-11-30.
+    deadline_scan(as_of=datetime.date(2027, 11, 30))
+    assert not DeadlineViolation.objects.filter(subject_id=record.pk, state="open").exists()
+    deadline_scan(as_of=datetime.date(2027, 12, 8))
+    assert DeadlineViolation.objects.filter(subject_id=record.pk, state="open").exists()
