@@ -290,7 +290,8 @@ class AdmissionRecord(FSMModelMixin, models.Model):
 
     @transition(
         field=state,
-        source=A.IMPORTED,
+        # ENR-5: also after check-in, when the 复查 finds a freshman unfit for health reasons.
+        source=[A.IMPORTED, A.ADMITTED],
         target=A.DEFERRED,
         custom={"label": pgettext_lazy("action", "保留入学资格"), "decision": "record"},
         permission=registrar_decides,

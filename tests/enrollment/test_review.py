@@ -338,3 +338,17 @@ def test_a_readmitted_freshman_s_rereview_clock_starts_at_the_term_they_enter(re
     assert not DeadlineViolation.objects.filter(subject_id=record.pk, state="open").exists()
     deadline_scan(as_of=datetime.date(2027, 12, 8))
     assert DeadlineViolation.objects.filter(subject_id=record.pk, state="open").exists()
+
+
+@pytest.mark.rule("ENR-5")
+def test_a_freshman_found_unfit_for_health_reasons_after_check_in_may_defer(registrar, freshmen_a):
+    record = freshmen_a[0]
+    admission_transition(actor=registrar, record_id=record.pk, transition="admit", reason="报到")
+    admission_transition(
+        actor=registrar,
+        record_id=record.pk,
+        transition="defer",
+        reason="复查：经二级甲等以上医院诊断，不宜在校学习",
+        deferral_end=datetime.date.today() + datetime.timedelta(days=365),
+    )
+    assert AdmissionRecord.objects.get(pk=record.pk).state == "deferred"
