@@ -20,7 +20,7 @@ from audit.models import GENESIS_HASH, AuditEvent
 from audit.tasks import checkpoint_audit_chain
 from registrar.celery import app as celery_app
 from registrar.scoping import placement_of
-from registrar.sql import advisory_lock
+from registrar.sql import advisory_lock, collector_paused
 
 logger = logging.getLogger(__name__)
 
@@ -189,18 +189,30 @@ def audit_record_many(specs: Sequence[EventSpec], *, meanwhile: Callable[[], Non
         return 0
     prev = _lock_chain_head()
     key_id, key = current_key()
-    events = _Events(specs)
-    bulk = len(events) > COPY_THRESHOLD
-    if connection.vendor == "postgresql" and bulk:
+    with collector_paused():  # each event is a handful of objects, freed by reference counting all the same
+        events = _Events(specs)
+        _write(events, prev, key, key_id, meanwhile=meanwhile)
+    if len(events) > COPY_THRESHOLD and not any(
+        func is _queue_checkpoint for _savepoints, func, *_ in connection.run_on_commit
+    ):
+        transaction.on_commit(_queue_checkpoint)  # once per transaction, however many chunks it writes
+    return len(events)
+
+
+def _write(
+    events: _Events, prev: str, key: bytes, key_id: str, *, meanwhile: Callable[[], None] | None
+) -> None:
+    """Encode, hash and store the events after ``prev``; with ``meanwhile``, encode in a worker while it runs."""
+    if connection.vendor == "postgresql" and len(events) > COPY_THRESHOLD:
         if meanwhile is None:
             # Streamed: PostgreSQL stores each part while this thread encodes the next.
             _copy_events(_copy_parts(events, prev, key, key_id))
-        else:
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-encode") as pool:
-                encoding = pool.submit(lambda: list(_copy_parts(events, prev, key, key_id)))
-                meanwhile()
-                parts = encoding.result()
-            _copy_events(parts)
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-encode") as pool:
+            encoding = pool.submit(lambda: list(_copy_parts(events, prev, key, key_id)))
+            meanwhile()
+            parts = encoding.result()
+        _copy_events(parts)
     elif meanwhile is None:
         _insert_events(*_hashed_rows(events, prev, key), prev, key_id)
     else:
@@ -209,9 +221,6 @@ def audit_record_many(specs: Sequence[EventSpec], *, meanwhile: Callable[[], Non
             meanwhile()
             rows, hashes = encoding.result()
         _insert_events(rows, hashes, prev, key_id)
-    if bulk and not any(func is _queue_checkpoint for _savepoints, func, *_ in connection.run_on_commit):
-        transaction.on_commit(_queue_checkpoint)  # once per transaction, however many chunks it writes
-    return len(events)
 
 
 def _queue_checkpoint() -> None:
