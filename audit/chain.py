@@ -94,38 +94,22 @@ def event_hash_of_text(
     prev_hash: str,
     key: bytes | None = None,
 ) -> str:
-    """``event_hash`` for before/after values already written as canonical JSON (see ``chain_hashes``)."""
-    row = dict(
-        occurred_at=occurred_at,
-        actor_id=actor_id,
-        actor_name=actor_name,
-        action=action,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        student_id=student_id,
-        college_id=college_id,
-        before_json=before_json,
-        after_json=after_json,
-        reason=reason,
-        document_number=document_number,
-    )
-    return chain_hashes([row], prev_hash, key=key)
-
-
-def chain_hashes(rows: Sequence[dict[str, Any]], prev_hash: str, *, key: bytes | None = None) -> str:
-    """Give each row, in order, its ``prev_hash`` and ``hash``; return the last hash.
-
-    A row holds an event's fields, with ``before_json`` and ``after_json``
-    already canonical JSON (``link_hashes`` says how they are hashed).
-    """
-    hashes = link_hashes(
-        [[row[name] for name in LINK_FIELDS] for row in rows],
-        prev_hash,
-        key=key,
-    )
-    for row, prev, hash_ in zip(rows, [prev_hash, *hashes], hashes, strict=False):
-        row["prev_hash"], row["hash"] = prev, hash_
-    return hashes[-1] if hashes else prev_hash
+    """``event_hash`` for before/after values already written as canonical JSON (see ``link_hashes``)."""
+    link = [
+        occurred_at,
+        actor_id,
+        actor_name,
+        action,
+        subject_type,
+        subject_id,
+        student_id,
+        college_id,
+        before_json,
+        after_json,
+        reason,
+        document_number,
+    ]
+    return link_hashes([link], prev_hash, key=key)[0]
 
 
 # What ``link_hashes`` reads of an event, in this order: ``event_content`` but the previous hash.
