@@ -19,3 +19,7 @@ PASSWORD_HASHERS = [
 # Redis outlives the test database: every run counts its rate limits, progress and lockouts afresh.
 _PREFIX = f"test-{os.getpid()}-{time.time_ns()}"
 CACHES = {name: {**cache, "KEY_PREFIX": _PREFIX} for name, cache in CACHES.items()}  # noqa: F405
+
+# The suite's many POSTs (multipart by default in the test client) would spend the per-user upload
+# budget, and on SQLite user ids repeat across tests; the rate-limit tests set their own tight limits.
+RATE_LIMITS = {"upload": "100000/10m", "export": "100000/10m"}
