@@ -52,6 +52,8 @@ COLUMNS = {
     "state_changed_at": "now()",
     "student_id": "NULL",
     "deferral_end": "NULL",
+    "deferral_lapsed_on": "NULL",
+    "entered_term_start": "NULL",
     # 90% in time (day 30), 5% late (day 100), 5% not yet.
     "rereview_passed_on": (
         "CASE WHEN i % 20 = 0 THEN NULL WHEN i % 20 = 1 THEN t.start_date + 100 ELSE t.start_date + 30 END"
