@@ -22,7 +22,7 @@ urlpatterns = [
     path("enrollment/", include("enrollment.urls")),
     path("audit/", include("audit.urls")),
     path("api/", include(router.urls)),
-    path("api/enrollment/", include("enrollment.api_urls")),
+    path("api/enrollment/", include("enrollment.api.urls")),
     path("api/audit/", include("audit.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI from this server (sidecar), its start-up script a file of its own: no inline script.
