@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from enrollment.admin.records import AdmissionRecordAdmin
-from enrollment.api_corrections import CorrectionValuesSerializer
-from enrollment.api_records import DECISION_TRANSITIONS
+from enrollment.api.corrections import CorrectionValuesSerializer
+from enrollment.api.records import DECISION_TRANSITIONS
 from enrollment.models import AdmissionRecord, CorrectionRequest
 from enrollment.services import (
     admission_transition,

@@ -55,7 +55,7 @@ def test_a_student_posting_to_the_import_is_refused_before_the_file_is_read(
     client_for, student_a, term, monkeypatch
 ):
     parsed = []
-    monkeypatch.setattr("enrollment.api.parse_admissions", lambda *args: parsed.append(args))
+    monkeypatch.setattr("enrollment.api.imports.parse_admissions", lambda *args: parsed.append(args))
     response = post_import(client_for(student_a), far_cell_xlsx())
     assert response.status_code == 403
     assert parsed == []
@@ -66,7 +66,7 @@ def test_college_staff_posting_to_the_import_are_refused_before_the_file_is_read
     client_for, college_a_staff, term, monkeypatch
 ):
     parsed = []
-    monkeypatch.setattr("enrollment.api.parse_admissions", lambda *args: parsed.append(args))
+    monkeypatch.setattr("enrollment.api.imports.parse_admissions", lambda *args: parsed.append(args))
     assert post_import(client_for(college_a_staff), far_cell_xlsx()).status_code == 403
     assert parsed == []
 

@@ -1,6 +1,6 @@
-"""What the API's single-record decisions share: who may call them, and their validated input.
+"""录取数据 in the API: the scoped reads, the single-record decisions, and what those decisions share.
 
-The record and correction endpoints (``enrollment.api``, ``enrollment.api_corrections``)
+The record and correction endpoints (``RecordViewSet`` below, ``enrollment.api.corrections``)
 refuse students and the auditor's writes before anything else (``StaffRole``), then look
 the object up in the user's scope — another college's record is a 404, never a 403 — and
 only then check that the registrar decides (``RegistrarDecides``) and read the input. The
@@ -11,12 +11,21 @@ from __future__ import annotations
 
 import datetime
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import permissions, serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from enrollment import selectors, services
 from enrollment.models import AdmissionRecord
+from registrar.api_errors import ERROR_RESPONSES
+from registrar.idcard import mask
 from registrar.roles import STAFF_ROLES, can_write, is_registrar, role_of
 from registrar.transitions import declared_names, transition_label
 
@@ -156,3 +165,114 @@ class ClearConflictRequestSerializer(serializers.Serializer):
     """重名重号核清 (ENR-9): how it was cleared, e.g. the other school's letter."""
 
     reason = required_text(gettext_lazy("请填写核清情况"), help_text="核清情况（如对方学校复函）")
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    id_number = serializers.SerializerMethodField(help_text="证件号码（脱敏）")
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    student_number = serializers.CharField(
+        source="student.student_number", default=None, allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = AdmissionRecord
+        fields = [
+            "id",
+            "year",
+            "exam_number",
+            "name",
+            "gender",
+            "birth_date",
+            "id_type",
+            "id_number",
+            "ethnicity",
+            "college",
+            "major",
+            "level",
+            "admission_type",
+            "entry_date",
+            "state",
+            "state_display",
+            "state_changed_at",
+            "deferral_end",
+            "rereview_passed_on",
+            "identity_conflict",
+            "student_number",
+        ]
+
+    def get_id_number(self, obj: AdmissionRecord) -> str:
+        return mask(obj.id_number)
+
+
+DECISION_RESPONSES = {200: RecordSerializer, **ERROR_RESPONSES}
+DECIDERS = [StaffRole, RegistrarDecides]
+
+
+class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+    """录取数据 (scoped: college staff see their colleges, a student only themself) and its decisions."""
+
+    serializer_class = RecordSerializer
+    filterset_fields = ["year", "state", "college", "major", "identity_conflict"]
+
+    def get_queryset(self):
+        return selectors.records_for(self.request.user).order_by("pk")
+
+    def get_object(self) -> AdmissionRecord:
+        """Out of scope and unknown alike: 404 (SEC-2)."""
+        try:
+            return super().get_object()
+        except Http404 as exc:
+            raise NotFound(_("录取数据不存在")) from exc
+
+    def _decide(self, request: Request, input_class: type[serializers.Serializer], call) -> Response:
+        """Scoped lookup (404), the registrar check (403), the input check (400), then one service call."""
+        record = self.get_object()
+        data = input_class(data=request.data, context={"record": record})
+        data.is_valid(raise_exception=True)
+        call(record, data.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
+
+    @extend_schema(request=TransitionRequestSerializer, responses=DECISION_RESPONSES)
+    @action(detail=True, methods=["post"], permission_classes=DECIDERS)
+    def transition(self, request: Request, pk: str) -> Response:
+        """录取状态变更 (ENR-2, ENR-3, ENR-4): 报到入学、复查通过入学、放弃/保留/取消入学资格, by the registrar."""
+        return self._decide(
+            request,
+            TransitionRequestSerializer,
+            lambda record, data: services.admission_transition(
+                actor=request.user,
+                record_id=record.pk,
+                transition=data["transition"],
+                reason=data["reason"],
+                document_number=data["document_number"],
+                deferral_end=data["deferral_end"],
+            ),
+        )
+
+    @extend_schema(request=RereviewRequestSerializer, responses=DECISION_RESPONSES)
+    @action(detail=True, methods=["post"], permission_classes=DECIDERS)
+    def rereview(self, request: Request, pk: str) -> Response:
+        """入学资格复查 (ENR-5): 合格, or 不合格 which cancels the 学籍 (reason and 处理决定文号 required)."""
+        return self._decide(
+            request,
+            RereviewRequestSerializer,
+            lambda record, data: services.admission_rereview(
+                actor=request.user,
+                record_id=record.pk,
+                passed=data["result"] == "passed",
+                reason=data["reason"],
+                document_number=data["document_number"],
+            ),
+        )
+
+    @extend_schema(request=ClearConflictRequestSerializer, responses=DECISION_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="clear-conflict", permission_classes=DECIDERS)
+    def clear_conflict(self, request: Request, pk: str) -> Response:
+        """重名重号核清 (ENR-9): the flag goes, and the record may be registered."""
+        return self._decide(
+            request,
+            ClearConflictRequestSerializer,
+            lambda record, data: services.admission_clear_conflict(
+                actor=request.user, record_id=record.pk, reason=data["reason"]
+            ),
+        )
