@@ -101,7 +101,7 @@ class TransitionRequestSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="保留入学资格截止日期（仅 defer；不填则按学校规定期限）",
+        help_text="保留入学资格截止日期（defer 不填则按学校规定期限；extend_deferral 必填）",
         error_messages={"invalid": gettext_lazy("保留入学资格截止日期格式应为 YYYY-MM-DD")},
     )
 
@@ -123,7 +123,7 @@ class TransitionRequestSerializer(serializers.Serializer):
         """ENR-4: only a deferral carries an end, and it lies after today (as in review lists)."""
         end: datetime.date | None = attrs.get("deferral_end")
         if end is not None:
-            if attrs["transition"] != "defer":
+            if attrs["transition"] not in services.DATED_TRANSITIONS:
                 raise serializers.ValidationError({"deferral_end": _("只有保留入学资格才填写截止日期")})
             if end <= timezone.localdate():
                 raise serializers.ValidationError({"deferral_end": _("保留入学资格截止日期应晚于今天")})

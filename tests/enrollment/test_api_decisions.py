@@ -148,6 +148,19 @@ def test_a_deferred_freshman_is_readmitted(client_for, registrar, record):
     assert events(record, "enrollment.admission.readmit").exists()
 
 
+@pytest.mark.rule("ENR-4")
+def test_the_api_extends_a_deferral_for_a_just_cause_with_its_new_end(client_for, registrar, record):
+    admission_transition(actor=registrar, record_id=record.pk, transition="defer", reason="病休")
+    new_end = datetime.date.today() + datetime.timedelta(days=500)
+    response = post(
+        client_for(registrar),
+        f"{RECORDS}/{record.pk}/transition/",
+        {"transition": "extend_deferral", "reason": "不可抗力", "deferral_end": new_end.isoformat()},
+    )
+    assert response.status_code == 200, response.content
+    assert snapshot(record)[:2] == ("deferred", new_end)
+
+
 def test_rereview_passed_is_recorded(client_for, registrar, registered):
     # rule ENR-5
     response = post(client_for(registrar), f"{RECORDS}/{registered.pk}/rereview/", {"result": "passed"})
