@@ -167,7 +167,7 @@ class DeadlineRule(models.Model):
         return f"{self.length}个{self.get_unit_display()}"
 
     def clean(self) -> None:
-        from audit.deadlines.registry import validate_rule
+        from deadlines.registry import validate_rule
 
         validate_rule(self)
 

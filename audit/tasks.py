@@ -1,6 +1,5 @@
-"""Scheduled checks: the audit chain and the deadline scan (both daily, at settings.DEADLINE_SCAN_HOUR)."""
+"""Scheduled checks of the audit chain: daily (at settings.DEADLINE_SCAN_HOUR), and after a bulk write."""
 
-import datetime
 import logging
 
 from celery import shared_task
@@ -28,21 +27,3 @@ def checkpoint_audit_chain() -> int:
     head = chain_head()
     checkpoint_write(head=head)
     return head.count
-
-
-@shared_task
-def scan_deadlines(as_of: str | None = None) -> dict:
-    """Daily deadline scan (时限检查): violations, resolutions and reminders; idempotent."""
-    from audit.deadlines.scan import deadline_scan
-
-    day = datetime.date.fromisoformat(as_of) if as_of else None
-    result = deadline_scan(as_of=day)
-    return {"scan_id": result.scan_id, "as_of": result.as_of.isoformat(), **result.counts()}
-
-
-@shared_task
-def send_deadline_notices(notice_ids: list[int]) -> int:
-    """Mail the reminders a scan made, after it committed."""
-    from audit.deadlines.reminders import notices_send
-
-    return notices_send(notice_ids=notice_ids)

@@ -18,9 +18,9 @@ import time
 import pytest
 from django.db import connection
 
-from audit.deadlines.scan import deadline_scan
 from audit.models import DeadlineViolation
 from benchmarks.figures import figure, timed
+from deadlines.scan import deadline_scan
 from enrollment.models import AdmissionRecord
 from tests.factories import AcademicYearFactory, CollegeFactory, MajorFactory, TermFactory
 

@@ -8,9 +8,9 @@ from django.db.models import Case, DateField, Q, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from audit.deadlines.defaults import DEFERRAL_EXPIRY, FRESHMAN_REVIEW
-from audit.deadlines.registry import register_kind
 from audit.models import Clock
+from deadlines.defaults import DEFERRAL_EXPIRY, FRESHMAN_REVIEW
+from deadlines.registry import register_kind
 from enrollment.models import AdmissionRecord, AdmissionState
 
 # ENR-5: 复查 within 3 months of the first term's start (ENR-4: for a readmitted freshman, of the term they

@@ -21,7 +21,7 @@ from registrar.models import AcademicYear, College, Major, School, Student, Term
 from registrar.roles import Role
 from registrar.services import student_change_status, user_create, user_set_credentials
 
-DEMO_APPS = ["enrollment", "annual_registration", "diploma", "audit"]
+DEMO_APPS = ["enrollment", "annual_registration", "diploma", "deadlines"]
 
 # username → (role, password, what the login shows); printed by `make run`.
 DEMO_LOGINS = {

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "registrar",
     "audit",
+    "deadlines",
     "enrollment",
     "annual_registration",
     "diploma",
@@ -243,7 +244,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(hour=DEADLINE_SCAN_HOUR, minute=0),
     },
     "scan-deadlines": {
-        "task": "audit.tasks.scan_deadlines",
+        "task": "deadlines.tasks.scan_deadlines",
         "schedule": crontab(hour=DEADLINE_SCAN_HOUR, minute=15),
     },
     "audit-chain-verify": {
@@ -340,5 +341,5 @@ RATE_LIMITED_EXPORTS = [
     "enrollment:registration-file",
     "enrollment:statistics-file",
     "enrollment:review-template",
-    "audit:violations-export",
+    "deadlines:violations-export",
 ]

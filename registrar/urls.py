@@ -20,10 +20,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("enrollment/", include("enrollment.urls")),
-    path("audit/", include("audit.urls")),
+    path("audit/", include("deadlines.urls")),
     path("api/", include(router.urls)),
     path("api/enrollment/", include("enrollment.api.urls")),
-    path("api/audit/", include("audit.api_urls")),
+    path("api/audit/", include("deadlines.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI from this server (sidecar), its start-up script a file of its own: no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -1,9 +1,12 @@
-"""The national deadline rules and the JL, SH and DL variants, as data (see audit.deadlines.defaults)."""
+"""The national deadline rules and the JL, SH and DL variants, as data (see deadlines.defaults).
+
+The deadline tables' history (0004, 0005, 0008) stays in the audit app, where the engine lived
+until it became the ``deadlines`` app (its 0001 takes the tables over)."""
 
 from django.db import migrations
 
 # A frozen copy would drift from the seed service; the defaults module is plain data, safe to import.
-from audit.deadlines.defaults import DEFAULT_RULES
+from deadlines.defaults import DEFAULT_RULES
 
 
 def seed(apps, schema_editor):

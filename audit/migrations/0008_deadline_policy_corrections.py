@@ -8,7 +8,7 @@ than deleted: violations and notices may point at them.
 
 from django.db import migrations
 
-from audit.deadlines.defaults import ANNUAL_STATISTICS_REPORT, DEFAULT_RULES
+from deadlines.defaults import ANNUAL_STATISTICS_REPORT, DEFAULT_RULES
 
 
 def _default(code: str, policy: str) -> dict:

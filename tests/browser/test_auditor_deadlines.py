@@ -5,9 +5,9 @@ import datetime
 import pytest
 from python_calamine import CalamineWorkbook
 
-from audit.deadlines.registry import register_kind, unregister_kind
-from audit.deadlines.scan import deadline_scan
 from audit.models import Clock, DeadlineRule
+from deadlines.registry import register_kind, unregister_kind
+from deadlines.scan import deadline_scan
 from registrar.models import Student
 from tests.factories import StudentFactory
 from tests.users import PASSWORD

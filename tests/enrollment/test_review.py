@@ -318,8 +318,8 @@ def test_two_registrars_approving_at_once_exactly_one_succeeds(
 @pytest.mark.rule("ENR-4")
 @pytest.mark.rule("ENR-5")
 def test_a_readmitted_freshman_s_rereview_clock_starts_at_the_term_they_enter(registrar, freshmen_a):
-    from audit.deadlines.scan import deadline_scan
     from audit.models import DeadlineViolation
+    from deadlines.scan import deadline_scan
     from tests.factories import TermFactory
 
     entering = TermFactory(academic_year__start_year=2027, start_date=datetime.date(2027, 9, 6))

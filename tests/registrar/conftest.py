@@ -5,7 +5,7 @@ import pytest
 from enrollment.services import ItemInput, review_batch_create, review_batch_submit, review_items_save
 from registrar.roles import Role
 from registrar.services import user_create
-from tests.audit.conftest import make_rule, student_kind, subject_in  # noqa: F401
+from tests.deadlines.conftest import make_rule, student_kind, subject_in  # noqa: F401
 from tests.users import PASSWORD
 
 

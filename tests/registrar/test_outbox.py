@@ -13,8 +13,8 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from audit.deadlines.scan import deadline_scan
 from audit.models import DeadlineNotice
+from deadlines.scan import deadline_scan
 from registrar.celery import app
 from registrar.models import OutboxMessage, User
 from registrar.outbox import outbox_drain, outbox_enqueue

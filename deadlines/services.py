@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from audit.deadlines.defaults import DEFAULT_RULES
 from audit.models import DeadlineRule
 from audit.services import EventSpec, audit_record_many
+from deadlines.defaults import DEFAULT_RULES
 
 
 @transaction.atomic

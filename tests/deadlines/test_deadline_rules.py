@@ -4,10 +4,10 @@ import datetime
 
 import pytest
 
-from audit.deadlines.clocks import due_date
-from audit.deadlines.rules import rules_effective
-from audit.deadlines.services import deadline_rules_seed
 from audit.models import DeadlineRule
+from deadlines.clocks import due_date
+from deadlines.rules import rules_effective
+from deadlines.services import deadline_rules_seed
 from registrar.calendar import WorkCalendar
 from registrar.models import School
 

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from audit import api
+from deadlines import api
 from registrar.api_router import ApiRouter
 
-app_name = "audit_api"
+app_name = "deadlines_api"
 
 router = ApiRouter()
 router.register("violations", api.DeadlineViolationViewSet, basename="violation")

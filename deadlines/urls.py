@@ -1,8 +1,8 @@
 from django.urls import path
 
-from audit import views
+from deadlines import views
 
-app_name = "audit"
+app_name = "deadlines"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("violations.xlsx", views.violations_export, name="violations-export"),

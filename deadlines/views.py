@@ -13,10 +13,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from audit.deadlines.exports import violations_xlsx_write
-from audit.deadlines.selectors import notices_for, subject_labels, violation_counts_by_college, violations_for
-from audit.forms import ViolationFilterForm
 from audit.models import DeadlineScan
+from deadlines.exports import violations_xlsx_write
+from deadlines.forms import ViolationFilterForm
+from deadlines.selectors import notices_for, subject_labels, violation_counts_by_college, violations_for
 from registrar.roles import STAFF_ROLES, role_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,7 +53,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "notices": notices_for(request.user)[:10],
         "last_scan": DeadlineScan.objects.for_user(request.user).first(),
     }
-    return render(request, "audit/dashboard.html", context)
+    return render(request, "deadlines/dashboard.html", context)
 
 
 @require_GET

@@ -14,8 +14,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.deadlines.selectors import subject_labels
 from audit.models import AuditEvent, DeadlineViolation
+from deadlines.selectors import subject_labels
 from registrar.sheets.writers import xlsx_write
 
 CHUNK = 1000

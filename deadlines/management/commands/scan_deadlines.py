@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.deadlines.scan import deadline_scan
+from deadlines.scan import deadline_scan
 
 
 def parse_day(value: str) -> datetime.date:

@@ -21,11 +21,11 @@ from django.db import connection, transaction
 from django.db.models import BigIntegerField, F, Value
 from django.utils import timezone
 
-from audit.deadlines.clocks import due_dates
-from audit.deadlines.registry import DeadlineKind, get_kind
-from audit.deadlines.rules import rules_effective
 from audit.models import DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation, ViolationState
 from audit.services import EventSpec, audit_record, audit_record_many
+from deadlines.clocks import due_dates
+from deadlines.registry import DeadlineKind, get_kind
+from deadlines.rules import rules_effective
 from registrar.calendar import WorkCalendar
 from registrar.outbox import outbox_enqueue
 from registrar.sql import advisory_lock
@@ -144,8 +144,8 @@ def clock_starts(kind: DeadlineKind, clock: str) -> list[datetime.date]:
 
 def deadline_scan(*, as_of: datetime.date | None = None, actor=None) -> ScanResult:
     """时限检查 (ENR-4, ENR-5, ANN-2, ANN-5, ANN-6, ANN-12, DIP-5, DIP-9, DIP-11): one idempotent pass."""
-    from audit.deadlines.reminders import reminders_collect
-    from audit.tasks import send_deadline_notices
+    from deadlines.reminders import reminders_collect
+    from deadlines.tasks import send_deadline_notices
 
     as_of = as_of or timezone.localdate()
     dialect = Dialect()

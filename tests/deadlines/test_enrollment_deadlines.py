@@ -9,9 +9,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from audit.deadlines.clocks import add_months
-from audit.deadlines.scan import deadline_scan
 from audit.models import DeadlineViolation
+from deadlines.clocks import add_months
+from deadlines.scan import deadline_scan
 from enrollment.models import AdmissionRecord, AdmissionState
 from enrollment.services import admission_transition
 from tests.factories import TermFactory

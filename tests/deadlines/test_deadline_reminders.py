@@ -6,10 +6,10 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from audit.deadlines.scan import deadline_scan
 from audit.models import DeadlineNotice, DeadlineReminder
+from deadlines.scan import deadline_scan
 from registrar.models import User
-from tests.audit.builders import mark_done
+from tests.deadlines.builders import mark_done
 
 D = datetime.date
 START = D(2026, 9, 1)  # due 2026-12-01 (Tuesday) under the 3-month rule
@@ -100,7 +100,7 @@ def test_a_reminder_whose_mail_failed_is_mailed_by_the_next_scan(
 ):
     make_rule()
     subject_in(START)
-    with override_settings(EMAIL_BACKEND="tests.audit.failing_mail.Backend"):
+    with override_settings(EMAIL_BACKEND="tests.deadlines.failing_mail.Backend"):
         scan(D(2026, 11, 24))
     assert DeadlineNotice.objects.get().emailed_at is None
     scan(D(2026, 11, 25))

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from audit.deadlines.scan import deadline_scan
 from audit.models import (
     AuditEvent,
     DeadlineRule,
@@ -16,9 +15,10 @@ from audit.models import (
     DeadlineViolation,
     ViolationState,
 )
-from audit.tasks import scan_deadlines
+from deadlines.scan import deadline_scan
+from deadlines.tasks import scan_deadlines
 from registrar.models import ScheduleYear, WorkdayOverride
-from tests.audit.builders import mark_done
+from tests.deadlines.builders import mark_done
 
 D = datetime.date
 START = D(2026, 9, 7)  # due 2026-12-07 under the 3-month rule
@@ -261,5 +261,5 @@ def test_the_beat_task_runs_the_same_scan(make_rule, subject_in):
 
 def test_the_beat_schedule_runs_the_scan_daily_at_the_configured_hour():
     entry = settings.CELERY_BEAT_SCHEDULE["scan-deadlines"]
-    assert entry["task"] == "audit.tasks.scan_deadlines"
+    assert entry["task"] == "deadlines.tasks.scan_deadlines"
     assert entry["schedule"].hour == {settings.DEADLINE_SCAN_HOUR}

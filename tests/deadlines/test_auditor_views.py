@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from audit.deadlines.scan import deadline_scan
 from audit.models import AuditEvent, DeadlineNotice, DeadlineRule
+from deadlines.scan import deadline_scan
 from registrar.sheets.writers import escape
 
 D = datetime.date
@@ -31,7 +31,7 @@ def sheet_rows(response) -> list[list]:
 
 
 def test_the_auditor_sees_counts_for_every_college(client_for, auditor, violations_in_both_colleges):
-    response = client_for(auditor).get(reverse("audit:dashboard"))
+    response = client_for(auditor).get(reverse("deadlines:dashboard"))
     counts = {row["college__code"]: (row["open"], row["resolved"]) for row in response.context["counts"]}
     assert counts == {"A01": (1, 1), "B01": (1, 0)}
 
@@ -39,23 +39,23 @@ def test_the_auditor_sees_counts_for_every_college(client_for, auditor, violatio
 def test_college_b_staff_see_none_of_college_as_violations_on_the_dashboard(
     client_for, college_b_staff, violations_in_both_colleges
 ):
-    response = client_for(college_b_staff).get(reverse("audit:dashboard"))
+    response = client_for(college_b_staff).get(reverse("deadlines:dashboard"))
     assert [row["college__code"] for row in response.context["counts"]] == ["B01"]
     assert {v.college.code for v in response.context["page"]} == {"B01"}
 
 
 def test_a_student_is_refused_the_dashboard(client_for, student_a, violations_in_both_colleges):
-    assert client_for(student_a).get(reverse("audit:dashboard")).status_code == 403
+    assert client_for(student_a).get(reverse("deadlines:dashboard")).status_code == 403
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(client, db):
-    assert client.get(reverse("audit:dashboard")).status_code == 302
+    assert client.get(reverse("deadlines:dashboard")).status_code == 302
 
 
 def test_the_dashboard_filters_by_state_college_rule_and_period(
     client_for, auditor, college_a, violations_in_both_colleges
 ):
-    url = reverse("audit:dashboard")
+    url = reverse("deadlines:dashboard")
     query = {"state": "open", "college": college_a.pk, "rule": "student_check", "due_from": "2026-12-01"}
     page = client_for(auditor).get(url, query).context["page"]
     assert [(v.college.code, v.state) for v in page] == [("A01", "open")]
@@ -64,14 +64,14 @@ def test_the_dashboard_filters_by_state_college_rule_and_period(
 
 def test_a_period_that_ends_before_it_starts_is_refused_in_chinese(client_for, auditor, db):
     query = {"due_from": "2026-12-31", "due_to": "2026-01-01"}
-    response = client_for(auditor).get(reverse("audit:violations-export"), query)
+    response = client_for(auditor).get(reverse("deadlines:violations-export"), query)
     assert response.status_code == 400
     assert "起始日不能晚于结束日" in response.content.decode()
-    assert client_for(auditor).get(reverse("audit:dashboard"), query).status_code == 200
+    assert client_for(auditor).get(reverse("deadlines:dashboard"), query).status_code == 200
 
 
 def test_the_export_carries_the_evidence_of_each_violation(client_for, auditor, violations_in_both_colleges):
-    response = client_for(auditor).get(reverse("audit:violations-export"), {"state": "resolved"})
+    response = client_for(auditor).get(reverse("deadlines:violations-export"), {"state": "resolved"})
     header, *rows = sheet_rows(response)
     assert header[:4] == ["规则代码", "规则名称", "对象类型", "对象编号"]
     assert len(rows) == 1
@@ -83,7 +83,7 @@ def test_the_export_carries_the_evidence_of_each_violation(client_for, auditor, 
 def test_college_b_staff_export_none_of_college_as_rows(
     client_for, college_b_staff, violations_in_both_colleges
 ):
-    _, *rows = sheet_rows(client_for(college_b_staff).get(reverse("audit:violations-export")))
+    _, *rows = sheet_rows(client_for(college_b_staff).get(reverse("deadlines:violations-export")))
     assert [row[5] for row in rows] == ["外国语学院"]
 
 
@@ -99,7 +99,7 @@ def test_a_subject_named_like_a_formula_is_exported_as_text(client_for, auditor,
     student = subject_in(START)
     type(student).objects.filter(pk=student.pk).update(name="=1+1")
     deadline_scan(as_of=D(2026, 12, 20))
-    _, row = sheet_rows(client_for(auditor).get(reverse("audit:violations-export")))
+    _, row = sheet_rows(client_for(auditor).get(reverse("deadlines:violations-export")))
     assert row[4].startswith("'=1+1")
 
 
@@ -112,7 +112,7 @@ def test_a_subject_name_holding_a_control_character_still_exports(client_for, au
     student = subject_in(START)
     type(student).objects.filter(pk=student.pk).update(name="王\x07小明")
     deadline_scan(as_of=D(2026, 12, 20))
-    response = client_for(auditor).get(reverse("audit:violations-export"))
+    response = client_for(auditor).get(reverse("deadlines:violations-export"))
     assert response.status_code == 200
     _, row = sheet_rows(response)
     assert row[4].startswith("王小明")
@@ -178,7 +178,7 @@ def test_the_auditor_cannot_add_or_delete_in_the_admin(client_for, auditor, viol
 
 
 def test_the_dashboard_refuses_a_post(client_for, auditor, db):
-    assert client_for(auditor).post(reverse("audit:dashboard")).status_code == 405
+    assert client_for(auditor).post(reverse("deadlines:dashboard")).status_code == 405
 
 
 def test_the_registrar_changes_a_rule_with_an_audit_event(client_for, registrar, make_rule):
@@ -220,6 +220,6 @@ def test_the_dashboard_names_each_subject_as_people_read_it(client_for, auditor,
     make_rule()
     student = subject_in(START)
     deadline_scan(as_of=D(2026, 12, 20))
-    response = client_for(auditor).get(reverse("audit:dashboard"))
+    response = client_for(auditor).get(reverse("deadlines:dashboard"))
     assert str(student) in response.text
     assert f"registrar.student:{student.pk}" not in response.text

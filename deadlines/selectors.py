@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from audit.deadlines.registry import get_kind
 from audit.models import DeadlineNotice, DeadlineRule, DeadlineViolation, ViolationState
+from deadlines.registry import get_kind
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from audit.deadlines.scan import deadline_scan
-from audit.deadlines.services import deadline_rules_seed
+from deadlines.scan import deadline_scan
+from deadlines.services import deadline_rules_seed
 
 
 def load(ctx) -> None:

@@ -19,8 +19,8 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.deadlines.registry import DeadlineKind
 from audit.models import DeadlineNotice, DeadlineReminder, DeadlineRule, DeadlineScan
+from deadlines.registry import DeadlineKind
 from registrar.models import User
 from registrar.roles import Role
 
@@ -42,7 +42,7 @@ def reminders_collect(
     Uses the ``deadline_due`` table the scan filled for this rule. Returns how
     many new reminders were made.
     """
-    from audit.deadlines.scan import subjects_sql
+    from deadlines.scan import subjects_sql
 
     d = dialect.date
     subject_sql, subject_params = subjects_sql(kind, rule.clock)
