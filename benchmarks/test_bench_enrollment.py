@@ -222,7 +222,7 @@ def timed_approval(exams: list[str], *, college, term, staff, registrar) -> floa
     """Seconds to approve a submitted review list of these freshmen, all passed, commit included."""
     batch = review_batch_create(actor=staff, college=college, term=term)
     assert not review_items_save(
-        actor=staff, batch_id=batch.pk, items=[ItemInput(exam_number=e, outcome="passed") for e in exams]
+        actor=staff, batch_id=batch.pk, items=[ItemInput(key=e, outcome="passed") for e in exams]
     )
     review_batch_submit(actor=staff, batch_id=batch.pk)
     start = time.perf_counter()

@@ -7,3 +7,4 @@ class EnrollmentConfig(AppConfig):
 
     def ready(self) -> None:
         from enrollment import deadlines  # noqa: F401  (registers the deadline kinds)
+        from enrollment.services import review  # noqa: F401  (registers the review list's kind)

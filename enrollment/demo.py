@@ -95,7 +95,7 @@ def _review(ctx, college, term, records, outcomes, *, submit: bool, approve: boo
     staff = ctx.users["college_a_staff"] if college == ctx.colleges[0] else ctx.users["registrar"]
     batch = review_batch_create(actor=staff, college=college, term=term, title=title)
     items = [
-        ItemInput(exam_number=r.exam_number, outcome=o, reason=_reason(o))
+        ItemInput(key=r.exam_number, outcome=o, reason=_reason(o))
         for r, o in zip(records, outcomes, strict=False)
     ]
     errors = review_items_save(actor=staff, batch_id=batch.pk, items=items)

@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from enrollment.imports import ADMISSION_COLUMNS, REVIEW_COLUMNS, RowError
+from enrollment.imports import ADMISSION_COLUMNS, REVIEW_COLUMNS
 from registrar import codes
 from registrar.idcard import mask
 from registrar.sheets.writers import dbf_write, escape, xlsx
@@ -276,24 +276,6 @@ def review_template(records: Iterable = ()) -> bytes:
     """
     header = [c.label for c in REVIEW_COLUMNS]
     return xlsx(header, ([r.exam_number, r.name, "报到入学", "", ""] for r in records), _("审查结果"))
-
-
-def error_sheet(original: Sequence[Sequence[Any]], errors: Sequence[RowError]) -> bytes:
-    """The uploaded rows with an 错误说明 column, so that staff fix them where they are."""
-    by_row: dict[int, list[str]] = {}
-    for error in errors:
-        by_row.setdefault(error.row, []).append(
-            f"{error.column}：{error.reason}" if error.column else error.reason
-        )
-    rows = list(original)
-    header = [*(rows[0] if rows else []), _("错误说明")]
-    general = "；".join(by_row.get(0, []) + by_row.get(1, []))
-    body = []
-    for number, cells in enumerate(rows[1:], start=2):
-        body.append([*cells, "；".join(by_row.get(number, []))])
-    if general:
-        body.insert(0, ["" for _cell in header[:-1]] + [general])
-    return xlsx(header, body, _("错误"))
 
 
 def password_sheet(rows: Iterable[tuple[str, str, str]]) -> bytes:

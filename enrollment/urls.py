@@ -11,7 +11,4 @@ urlpatterns = [
     path("exports/registration.<str:fmt>", views.registration_file, name="registration-file"),
     path("exports/statistics.xlsx", views.statistics_file, name="statistics-file"),
     path("templates/admissions.xlsx", views.admission_template, name="admission-template"),
-    path("templates/review-<int:batch_id>.xlsx", views.review_template, name="review-template"),
-    path("errors/<slug:token>.xlsx", views.error_file, name="error-file"),
-    path("progress/<slug:token>/", views.progress, name="progress"),
 ]

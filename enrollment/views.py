@@ -4,28 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enrollment import exports, selectors, services
 from enrollment.models import AdmissionRecord
-from enrollment.progress import progress_key
 from registrar.idcard import sees_full_id_numbers
-from registrar.models import Batch
 from registrar.roles import STAFF_ROLES, Role, role_of
 from registrar.services import DomainError
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def download(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+from registrar.uploads import download
 
 
 def staff_only(request: HttpRequest) -> None:
@@ -117,31 +107,3 @@ def statistics_file(request: HttpRequest) -> HttpResponse:
 def admission_template(request: HttpRequest) -> HttpResponse:
     staff_only(request)
     return download(exports.admission_template(), "luqu_template.xlsx")
-
-
-@login_required
-def review_template(request: HttpRequest, batch_id: int) -> HttpResponse:
-    """审查结果模板, prefilled with the college's freshmen not yet registered."""
-    staff_only(request)
-    batch = Batch.objects.for_user(request.user).filter(pk=batch_id).first()
-    if batch is None:
-        raise Http404
-    records = selectors.records_for(request.user, college_id=batch.college_id).filter(
-        state__in=services.outcome_sources("passed")
-    )
-    return download(exports.review_template(records), f"shencha_{batch.pk}.xlsx")
-
-
-@login_required
-def error_file(request: HttpRequest, token: str) -> HttpResponse:
-    """The error sheet of an upload this user made (kept one hour)."""
-    content = cache.get(f"enrollment:errors:{request.user.pk}:{token}")
-    if content is None:
-        raise Http404(_("错误清单已过期，请重新上传"))
-    return download(content, "errors.xlsx")
-
-
-@login_required
-def progress(request: HttpRequest, token: str) -> HttpResponse:
-    """How far the server is with this user's upload ``token`` (the page's progress bar polls it)."""
-    return JsonResponse(cache.get(progress_key(request.user.pk, token)) or {"phase": "", "percent": 0})

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from registrar import admin_lockouts, admin_outbox  # noqa: F401 - registers 登录锁定 and 待发任务
+from registrar import admin_lockouts, admin_notices, admin_outbox  # noqa: F401 - 登录锁定, 通知, 待发任务
 from registrar.admin_base import ScopedAdmin, ScopedHistoryAdmin
 from registrar.admin_idnumbers import IdNumberHistoryMasking
 from registrar.idcard import mask

@@ -1,11 +1,13 @@
 """Batches (批次 / 名单): the workflow every app's lists share (DESIGN §2.3).
 
-An app keeps its own item model and passes two callables: ``check`` lists
-every problem of the items before submission, ``apply`` performs the items'
-transitions set-based on approval. This module locks the batch, checks the
-transition against the declarations on ``Batch``, writes the new state with a
-conditional UPDATE (zero rows means someone else decided first) and records
-the audit event, all in the caller's transaction.
+An app keeps its own item model and registers a ``BatchItems`` for its kind
+(``registrar.batch_kinds``): how items are checked, written, listed as
+problems and applied. The services here are the same for every kind: they
+lock the batch, check the transition against the declarations on ``Batch``,
+validate every item before anything is written, write the new state with a
+conditional UPDATE (zero rows means someone else decided first), record the
+audit event and, on approval or return, queue the decision notice, all in one
+transaction.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from audit.services import audit_record
-from registrar.models import Batch, BatchKind, College, Term, User
+from registrar.batch_kinds import BatchItems, ItemInput, ParsedItems, items_of
+from registrar.models import Batch, BatchKind, BatchState, College, Term, User
+from registrar.outbox import outbox_enqueue
 from registrar.roles import acts_for_college
 from registrar.services import DomainError
+from registrar.sheets.tables import RowError
 from registrar.transitions import (  # noqa: F401 (transition_sources, transition_target: re-exported)
     declared_names,
     may_fire,
@@ -145,4 +150,130 @@ def batch_move(
     )
     if apply is not None:
         apply(batch)
+    return batch
+
+
+# ---------------------------------------------------------------- the items of a batch, for every kind
+
+EDITABLE_STATES = (BatchState.DRAFT, BatchState.RETURNED)
+
+
+def can_edit(user: User, batch: Batch) -> bool:
+    """Whether ``user`` may change this list's items now: a draft or returned list of their college."""
+    return batch.state in EDITABLE_STATES and acts_for_college(user, batch.college_id)
+
+
+def batch_for_edit(*, actor: User, batch_id: int, kind: str) -> Batch:
+    """The batch, locked, if ``actor`` may change its items now; otherwise a Chinese refusal."""
+    batch = batch_for_update(actor=actor, batch_id=batch_id, kind=kind)
+    if batch.state not in EDITABLE_STATES:
+        raise BatchConflict(_("名单当前状态为“%(state)s”，不能修改") % {"state": batch.get_state_display()})
+    if not may_perform(actor, batch, "submit"):
+        raise PermissionDenied(_("只能修改本学院的名单"))
+    return batch
+
+
+def _outcome_errors(items: BatchItems, given: list[ItemInput]) -> list[RowError]:
+    """Outcomes the kind does not know, and items that lack the end date or reason their outcome needs."""
+    labels = dict(items.outcomes.choices)
+    errors = []
+    for item in given:
+        if item.outcome not in labels:
+            errors.append(
+                RowError(
+                    item.row, str(items.outcome_label), _("未知的结论：%(value)s") % {"value": item.outcome}
+                )
+            )
+    return errors
+
+
+@transaction.atomic
+def batch_items_save(
+    *, actor: User, batch_id: int, kind: str, items: list[ItemInput], replace: bool = True
+) -> list[RowError]:
+    """登记名单条目: from a sheet, the page or the API; any error → nothing written, every error listed.
+
+    ``replace`` makes the list exactly the given items (an uploaded sheet);
+    otherwise the given items are added or changed (marks on the page).
+    """
+    handler = items_of(kind)
+    batch = batch_for_edit(actor=actor, batch_id=batch_id, kind=kind)
+    errors = _outcome_errors(handler, items)
+    checked, targets = handler.check(batch, [i for i in items if i.outcome in handler.outcomes.values])
+    errors = sorted([*errors, *checked], key=lambda e: (e.row, e.column))
+    if errors:
+        transaction.set_rollback(True)
+        return errors
+    handler.write(batch, items, targets, replace=replace)
+    audit_record(
+        actor=actor,
+        action=f"{handler.action_prefix}.items_save",
+        subject=batch,
+        after={
+            "replace": replace,
+            "count": len(items),
+            "outcomes": {o: sum(1 for i in items if i.outcome == o) for o in handler.outcomes.values},
+        },
+    )
+    return []
+
+
+def batch_items_upload(*, actor: User, batch_id: int, kind: str, parsed: ParsedItems) -> list[RowError]:
+    """上传名单: every row error at once, the file's and the database's; the list is replaced only when there is none."""
+    if parsed.errors:
+        handler = items_of(kind)
+        with transaction.atomic():
+            batch = batch_for_edit(actor=actor, batch_id=batch_id, kind=kind)
+            errors, _targets = handler.check(batch, parsed.items)
+        return sorted([*parsed.errors, *errors], key=lambda e: (e.row, e.column))
+    return batch_items_save(actor=actor, batch_id=batch_id, kind=kind, items=parsed.items, replace=True)
+
+
+@transaction.atomic
+def batch_items_fill(*, actor: User, batch_id: int, kind: str) -> int:
+    """把本学院尚需列入的人加入名单, with the kind's default outcome for the college to change."""
+    handler = items_of(kind)
+    batch = batch_for_edit(actor=actor, batch_id=batch_id, kind=kind)
+    count = handler.fill(batch)
+    audit_record(
+        actor=actor, action=f"{handler.action_prefix}.items_fill", subject=batch, after={"count": count}
+    )
+    return count
+
+
+@transaction.atomic
+def batch_submit(*, actor: User, batch_id: int, kind: str) -> Batch:
+    """提交名单: every item is checked and all problems listed."""
+    return batch_move(
+        actor=actor, batch_id=batch_id, transition="submit", kind=kind, check=items_of(kind).problems
+    )
+
+
+@transaction.atomic
+def batch_approve(
+    *, actor: User, batch_id: int, kind: str, comment: str = "", document_number: str = ""
+) -> Batch:
+    """审批通过: the items are checked again, then every item's transition, set-based; the college is told."""
+    handler = items_of(kind)
+    batch = batch_move(
+        actor=actor,
+        batch_id=batch_id,
+        transition="approve",
+        kind=kind,
+        comment=comment,
+        document_number=document_number,
+        check=handler.problems,
+        apply=lambda batch: handler.apply(actor, batch, document_number=document_number),
+    )
+    outbox_enqueue(task="registrar.tasks.batch_decided", kwargs={"batch_id": batch.pk})
+    return batch
+
+
+@transaction.atomic
+def batch_return(*, actor: User, batch_id: int, kind: str, comment: str) -> Batch:
+    """退回名单 with the registrar's reason; the college fixes it and submits again, and is told."""
+    if not comment.strip():
+        raise DomainError(_("退回时请填写意见"))
+    batch = batch_move(actor=actor, batch_id=batch_id, transition="send_back", kind=kind, comment=comment)
+    outbox_enqueue(task="registrar.tasks.batch_decided", kwargs={"batch_id": batch.pk})
     return batch

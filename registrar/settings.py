@@ -340,6 +340,6 @@ RATE_LIMITS = {
 RATE_LIMITED_EXPORTS = [
     "enrollment:registration-file",
     "enrollment:statistics-file",
-    "enrollment:review-template",
+    "batch-template",
     "deadlines:violations-export",
 ]

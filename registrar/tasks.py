@@ -1,4 +1,4 @@
-"""Periodic work of the core: sending what waits in the task outbox, forgetting old sign-in failures."""
+"""Work of the core done after commit or on a schedule: the outbox, sign-in failures, decision notices."""
 
 from celery import shared_task
 
@@ -17,3 +17,11 @@ def forget_old_sign_in_failures() -> int:
     from registrar.lockouts import lockouts_forget_old
 
     return lockouts_forget_old()
+
+
+@shared_task
+def batch_decided(batch_id: int) -> int:
+    """After a list is approved or returned: its college's staff are told, in-app and by mail."""
+    from registrar.notices import batch_decision_notify
+
+    return batch_decision_notify(batch_id)

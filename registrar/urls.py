@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from registrar import api, views
+from registrar import api, batch_views, uploads, views
 from registrar.api_router import ApiRouter
 
 router = ApiRouter()
@@ -18,7 +18,12 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/audit/", include("deadlines.admin_urls")),  # the deadline pages' former address
     path("admin/", admin.site.urls),
+    path("batches/<int:batch_id>/", batch_views.batch_page, name="batch-page"),
+    path("batches/<int:batch_id>/template.xlsx", batch_views.batch_template, name="batch-template"),
+    path("uploads/progress/<slug:token>/", uploads.progress, name="upload-progress"),
+    path("uploads/errors/<slug:token>.xlsx", uploads.error_file, name="upload-errors"),
     path("enrollment/", include("enrollment.urls")),
     path("audit/", include("deadlines.urls")),
     path("api/", include(router.urls)),

@@ -14,21 +14,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enrollment import selectors, services
-from enrollment.admin.common import REFUSALS, remember_errors
 from enrollment.imports import parse_admissions, parse_date
 from enrollment.models import (
     AdmissionRecord,
     CorrectionRequest,
     DataReport,
 )
-from enrollment.progress import UploadProgress
 from enrollment.services.corrections import shown_values
 from registrar.admin_base import ScopedAdmin
+from registrar.errors import REFUSALS
 from registrar.idcard import mask, search_id_number
 from registrar.roles import is_college_staff, is_registrar
 from registrar.sheets.errors import FileFormatError
 from registrar.sheets.limits import read_upload
 from registrar.transitions import declared_names, may_fire, user_actions
+from registrar.uploads import UploadProgress, error_context, remember_errors
 
 
 @admin.register(AdmissionRecord)
@@ -274,9 +274,8 @@ class AdmissionRecordAdmin(ScopedAdmin):
                 progress.done()
             context.update(result=result, year=year)
             if result.errors:
-                context["error_token"] = remember_errors(request, content, upload.name, result.errors)
-                context["shown_errors"] = result.errors[:500]
-                context["error_count"] = len(result.errors)
+                token = remember_errors(request, content, upload.name, result.errors)
+                context.update(error_context(result.errors, token=token))
         return TemplateResponse(request, "enrollment/admin/import.html", context)
 
 

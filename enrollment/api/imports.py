@@ -12,22 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from enrollment import services
-from enrollment.imports import ParsedSheet, RowError, parse_admissions
+from enrollment.imports import ParsedSheet, parse_admissions
 from enrollment.services.admission_import import may_import_admissions
+from registrar.api_batches import RowErrorSerializer, row_errors
 from registrar.api_errors import ApiError
 from registrar.sheets.errors import FileFormatError
 from registrar.sheets.limits import read_upload
-
-
-class RowErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text="行号（表头为第1行；0表示整个文件）")
-    column = serializers.CharField()
-    reason = serializers.CharField()
-
-
-def row_errors(errors: list[RowError]) -> list[dict]:
-    return [{"row": e.row, "column": e.column, "reason": e.reason} for e in errors]
-
 
 ImportRequest = inline_serializer(
     "AdmissionImportRequest",

@@ -33,9 +33,6 @@ from registrar.transitions import declared_names, transition_label
 # goes through review lists (ENR-2), the 复查 through its own action (ENR-5).
 DECISION_TRANSITIONS = declared_names(AdmissionRecord, decision="record")
 
-# The largest id PostgreSQL's bigint holds: ids in the input are checked against it (400, not a 500).
-MAX_ID = 2**63 - 1
-
 
 class StaffRole(permissions.BasePermission):
     """Staff read; the auditor only reads; students and anonymous users have no access (SEC-1)."""

@@ -7,7 +7,7 @@ app_name = "enrollment_api"
 
 router = ApiRouter()
 router.register("records", records.RecordViewSet, basename="record")
-router.register("batches", batches.BatchViewSet, basename="batch")
+router.register("batches", batches.ReviewBatchViewSet, basename="batch")
 router.register("corrections", corrections.CorrectionViewSet, basename="correction")
 
 urlpatterns = [

@@ -17,7 +17,7 @@ from enrollment.imports.columns import (
     RowError,
     SheetRow,
 )
-from enrollment.imports.sheets import parse_admissions, parse_review_results, parse_table, raw_rows
+from enrollment.imports.sheets import parse_admissions, parse_review_results, parse_table
 from registrar.sheets.cells import parse_date
 from registrar.sheets.errors import FileFormatError
 from registrar.sheets.readers import read_dbf
@@ -37,6 +37,5 @@ __all__ = [
     "parse_date",
     "parse_review_results",
     "parse_table",
-    "raw_rows",
     "read_dbf",
 ]

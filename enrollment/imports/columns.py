@@ -1,19 +1,18 @@
-"""Column definitions of the sheets (platform names and Chinese headers) and the parse results."""
+"""The columns of freshman registration's sheets (platform names and Chinese headers)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from registrar.sheets.tables import Column, ParsedSheet, RowError, SheetRow
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # attribute on the row
-    platform: str  # the national platform's column name
-    label: str  # the Chinese header
-    aliases: tuple[str, ...] = ()
-    required: bool = False
-    max_length: int = 50
+__all__ = [
+    "ADMISSION_COLUMNS",
+    "OUTCOME_NAMES",
+    "REVIEW_COLUMNS",
+    "Column",
+    "ParsedSheet",
+    "RowError",
+    "SheetRow",
+]
 
 
 ADMISSION_COLUMNS: tuple[Column, ...] = (
@@ -62,41 +61,3 @@ OUTCOME_NAMES = {
     "取消入学资格": "cancelled",
     "取消": "cancelled",
 }
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem: 第N行 列名：原因. Row 0 is about the whole file (e.g. its headers).
-
-    ``column`` is the file's own (Chinese) header and stays untranslated;
-    ``reason`` is in the active language.
-    """
-
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        if self.row == 0:
-            return f"{self.column}：{self.reason}" if self.column else self.reason
-        return f"第{self.row}行 {self.column}：{self.reason}"
-
-
-@dataclass
-class SheetRow:
-    """One data row: its number in the file (the header is row 1) and its checked values."""
-
-    number: int
-    values: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class ParsedSheet:
-    rows: list[SheetRow]
-    errors: list[RowError]
-    sha256: str
-
-    @classmethod
-    def refused(cls, reason: str) -> ParsedSheet:
-        """A file refused before it was parsed (too large, say): one error about the whole file."""
-        return cls([], [RowError(0, "", reason)], "")

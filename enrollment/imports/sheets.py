@@ -6,7 +6,6 @@ limits, so a malformed file is a ``FileFormatError`` with a reason, never a cras
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import closing
@@ -162,19 +161,3 @@ def parse_review_results(content: bytes, file_name: str) -> ParsedSheet:
     if not rows and not errors:
         errors.append(RowError(0, "", _("文件中没有数据行")))
     return ParsedSheet(rows, errors, sha)
-
-
-def raw_rows(content: bytes, file_name: str, limit: int = 200_000) -> list[list[Any]]:
-    """The file's rows as text, for the error sheet that repeats them with their errors."""
-    rows = []
-    try:
-        with closing(read_table(content, file_name)) as table:
-            for index, row in enumerate(table.rows):
-                if index > limit:
-                    break
-                rows.append(
-                    [cell_text(v) if not isinstance(v, datetime.date) else v.isoformat() for v in row]
-                )
-    except FileFormatError:
-        return rows
-    return rows

@@ -1,21 +1,23 @@
 """入学资格审查名单: colleges fill and submit review lists, the registrar approves or returns them.
 
-(ENR-2, ENR-3, ENR-4, ENR-6, ENR-8, ENR-9)
+The list workflow, page and API are the core's (``registrar.batches``); this
+module is what a freshman review list holds: admission records with a review
+outcome, checked against the records' states and approved by firing each
+record's transition. (ENR-2, ENR-3, ENR-4, ENR-6, ENR-8, ENR-9)
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from audit.services import audit_record
-from enrollment.imports import ParsedSheet, RowError
+from enrollment import exports
+from enrollment.imports import ParsedSheet, RowError, parse_review_results
 from enrollment.models import (
     AdmissionRecord,
     AdmissionState,
@@ -32,12 +34,9 @@ from enrollment.services.transitions import (
     outcome_sources,
     path_to,
 )
-from enrollment.tasks import batch_decided
 from registrar import batches, codes
+from registrar.batch_kinds import BatchItems, ItemColumn, ItemInput, ParsedItems, register
 from registrar.models import Batch, BatchKind, BatchState, College, School, Student, Term, User
-from registrar.outbox import outbox_enqueue
-from registrar.roles import acts_for_college
-from registrar.services import DomainError
 from registrar.sql import rows_where_in
 
 KIND = BatchKind.FRESHMAN_REVIEW
@@ -50,33 +49,8 @@ def default_deferral_end(today: datetime.date | None = None) -> datetime.date:
     return (today or timezone.localdate()) + relativedelta(months=months)
 
 
-def review_batch_create(*, actor: User, college: College, term: Term, title: str = "") -> Batch:
-    """新建入学资格审查名单 (ENR-2)."""
-    return batches.batch_create(actor=actor, kind=KIND, college=college, term=term, title=title)
-
-
-@dataclass(frozen=True)
-class ItemInput:
-    exam_number: str
-    outcome: str
-    deferral_end: datetime.date | None = None
-    reason: str = ""
-    row: int = 0  # the file row, when it came from a sheet
-
-
-def _editable_batch(actor: User, batch_id: int) -> Batch:
-    batch = batches.batch_for_update(actor=actor, batch_id=batch_id, kind=KIND)
-    if batch.state not in (BatchState.DRAFT, BatchState.RETURNED):
-        raise batches.BatchConflict(
-            _("名单当前状态为“%(state)s”，不能修改") % {"state": batch.get_state_display()}
-        )
-    if not batches.may_perform(actor, batch, "submit"):
-        raise PermissionDenied(_("只能修改本学院的名单"))
-    return batch
-
-
 def _item_errors(batch: Batch, items: list[ItemInput]) -> tuple[list[RowError], dict[str, AdmissionRecord]]:
-    exam_numbers = [i.exam_number for i in items]
+    exam_numbers = [i.key for i in items]
     records = {
         r.exam_number: r
         for r in AdmissionRecord.objects.filter(college=batch.college, exam_number__in=exam_numbers).order_by(
@@ -86,13 +60,13 @@ def _item_errors(batch: Batch, items: list[ItemInput]) -> tuple[list[RowError], 
     errors = []
     today = timezone.localdate()
     for item in items:
-        record = records.get(item.exam_number)
+        record = records.get(item.key)
         if record is None:
             errors.append(
                 RowError(
                     item.row,
                     "考生号",
-                    _("本学院没有考生号为%(exam_number)s的录取数据") % {"exam_number": item.exam_number},
+                    _("本学院没有考生号为%(exam_number)s的录取数据") % {"exam_number": item.key},
                 )
             )
             continue
@@ -109,97 +83,11 @@ def _item_errors(batch: Batch, items: list[ItemInput]) -> tuple[list[RowError], 
                     },
                 )
             )
-        if item.deferral_end and item.outcome != ReviewOutcome.DEFERRED:
+        if item.end_date and item.outcome != ReviewOutcome.DEFERRED:
             errors.append(RowError(item.row, "保留截止日期", _("只有保留入学资格才填写截止日期")))
-        if item.outcome == ReviewOutcome.DEFERRED and item.deferral_end and item.deferral_end <= today:
+        if item.outcome == ReviewOutcome.DEFERRED and item.end_date and item.end_date <= today:
             errors.append(RowError(item.row, "保留截止日期", _("应晚于今天")))
     return errors, records
-
-
-@transaction.atomic
-def review_items_save(
-    *, actor: User, batch_id: int, items: list[ItemInput], replace: bool = True
-) -> list[RowError]:
-    """登记审查结论 (ENR-2, ENR-3): from a review sheet or the page; any error → nothing written.
-
-    ``replace`` makes the list exactly the given items (an uploaded sheet);
-    otherwise the given items are added or changed (marks on the page).
-    """
-    batch = _editable_batch(actor, batch_id)
-    errors, records = _item_errors(batch, items)
-    if errors:
-        transaction.set_rollback(True)
-        return errors
-    if replace:
-        ReviewItem.objects.filter(batch=batch).delete()
-    else:
-        ReviewItem.objects.filter(batch=batch, record__in=[records[i.exam_number] for i in items]).delete()
-    ReviewItem.objects.bulk_create(
-        [
-            ReviewItem(
-                batch=batch,
-                record=records[i.exam_number],
-                outcome=i.outcome,
-                deferral_end=(i.deferral_end or default_deferral_end())
-                if i.outcome == ReviewOutcome.DEFERRED
-                else None,
-                reason=i.reason,
-            )
-            for i in items
-        ],
-        batch_size=2000,
-    )
-    audit_record(
-        actor=actor,
-        action="enrollment.review.items_save",
-        subject=batch,
-        after={
-            "replace": replace,
-            "count": len(items),
-            "outcomes": {o: sum(1 for i in items if i.outcome == o) for o in ReviewOutcome.values},
-        },
-    )
-    return []
-
-
-def review_items_from_sheet(*, actor: User, batch_id: int, sheet: ParsedSheet) -> list[RowError]:
-    """上传审查结果表: every row error at once, the file's and the database's; the list is replaced only when there is none."""
-    items = [
-        ItemInput(
-            exam_number=r.values["exam_number"],
-            outcome=r.values["outcome"],
-            deferral_end=r.values.get("deferral_end"),
-            reason=r.values.get("reason", ""),
-            row=r.number,
-        )
-        for r in sheet.rows
-        if r.values.get("exam_number") and r.values.get("outcome")
-    ]
-    if sheet.errors:
-        with transaction.atomic():
-            batch = _editable_batch(actor, batch_id)
-            errors, _records = _item_errors(batch, items)
-        return sorted([*sheet.errors, *errors], key=lambda e: (e.row, e.column))
-    return review_items_save(actor=actor, batch_id=batch_id, items=items, replace=True)
-
-
-@transaction.atomic
-def review_items_fill(*, actor: User, batch_id: int) -> int:
-    """把本学院尚未审查的新生加入名单, marked 报到入学 for the college to change (ENR-2)."""
-    batch = _editable_batch(actor, batch_id)
-    in_lists = ReviewItem.objects.exclude(batch__state__in=[BatchState.APPROVED]).values("record")
-    records = AdmissionRecord.objects.filter(
-        college=batch.college,
-        state__in=outcome_sources(ReviewOutcome.PASSED) - {AdmissionState.ADMITTED},
-        term__start_date__lte=batch.term.start_date,
-    ).exclude(pk__in=in_lists)
-    created = ReviewItem.objects.bulk_create(
-        [ReviewItem(batch=batch, record=r, outcome=ReviewOutcome.PASSED) for r in records], batch_size=2000
-    )
-    audit_record(
-        actor=actor, action="enrollment.review.items_fill", subject=batch, after={"count": len(created)}
-    )
-    return len(created)
 
 
 def review_problems(batch: Batch) -> list[str]:
@@ -286,67 +174,186 @@ def review_problems(batch: Batch) -> list[str]:
     return problems
 
 
-@transaction.atomic
-def review_batch_submit(*, actor: User, batch_id: int) -> Batch:
-    """提交审查名单: every item is checked and all problems listed (ENR-2)."""
-    return batches.batch_move(
-        actor=actor, batch_id=batch_id, transition="submit", kind=KIND, check=review_problems
+def _apply(actor: User, batch: Batch, *, document_number: str) -> None:
+    """审批通过 (ENR-2, ENR-3): registers those who passed, marks the others, set-based, one event each."""
+    items = list(
+        ReviewItem.objects.filter(batch=batch)
+        .order_by("pk")
+        .values_list("record_id", "outcome", "reason", "deferral_end")
+    )
+    records = lock_records([record_id for record_id, *_ in items])
+    # The default reasons go into the audit log, which stays Chinese whatever the page's language.
+    with translation.override("zh-hans"):
+        labels = {o.value: f"{batch}：{o.label}" for o in ReviewOutcome}
+    steps = [
+        Step(
+            record=records[record_id],
+            transition=OUTCOME_TRANSITION[outcome],
+            reason=reason or labels[outcome],
+            deferral_end=deferral_end,
+            # A deferred freshman passed on this list enters this list's term (ENR-4).
+            entered_on=batch.term.start_date if outcome == ReviewOutcome.PASSED else None,
+        )
+        for record_id, outcome, reason, deferral_end in items
+    ]
+    admission_apply_steps(
+        actor=actor, steps=steps, document_number=document_number, action_prefix="enrollment.review"
     )
 
 
-@transaction.atomic
+def review_sheet_items(sheet: ParsedSheet) -> ParsedItems:
+    """A parsed review sheet's rows as list items (rows without a 考生号 or 结论 carry their own errors)."""
+    items = [
+        ItemInput(
+            key=r.values["exam_number"],
+            outcome=r.values["outcome"],
+            end_date=r.values.get("deferral_end"),
+            reason=r.values.get("reason", ""),
+            row=r.number,
+        )
+        for r in sheet.rows
+        if r.values.get("exam_number") and r.values.get("outcome")
+    ]
+    return ParsedItems(items, sheet.errors)
+
+
+class ReviewItems(BatchItems):
+    """入学资格审查名单: admission records of one college, each with a review outcome (ENR-2, ENR-3)."""
+
+    kind = KIND
+    item_model = ReviewItem
+    outcomes = ReviewOutcome
+    outcome_label = "审查结论"
+    dated_outcomes = frozenset({ReviewOutcome.DEFERRED})
+    end_date_field = "deferral_end"
+    key_label = "考生号"
+    key_path = "record.exam_number"
+    action_prefix = "enrollment.review"
+    columns = (
+        ItemColumn(gettext_lazy("姓名"), "record.name"),
+        ItemColumn(gettext_lazy("专业"), "record.major.name"),
+        ItemColumn(gettext_lazy("录取状态"), "record.get_state_display"),
+    )
+    texts = {
+        "new": gettext_lazy("新建入学资格审查名单"),
+        "upload": gettext_lazy("上传审查结果表"),
+        "template": gettext_lazy("下载审查结果模板（含本学院新生）"),
+        "fill": gettext_lazy("加入本学院尚未审查的新生"),
+        "approved": gettext_lazy("名单已审批通过，学籍已注册"),
+        "end_date": gettext_lazy("保留截止"),
+        "save": gettext_lazy("保存审查结论"),
+    }
+
+    def parse(self, content: bytes, file_name: str) -> ParsedItems:
+        return review_sheet_items(parse_review_results(content, file_name))
+
+    def template(self, user: User, batch: Batch) -> bytes:
+        records = AdmissionRecord.objects.for_user(user).filter(
+            college_id=batch.college_id, state__in=outcome_sources(ReviewOutcome.PASSED)
+        )
+        return exports.review_template(records.order_by("exam_number"))
+
+    def candidates(self, user: User, batch: Batch, limit: int = 500) -> list[Any]:
+        listed = ReviewItem.objects.filter(batch=batch).values("record_id")
+        return list(
+            AdmissionRecord.objects.for_user(user)
+            .filter(college=batch.college, state__in=outcome_sources(ReviewOutcome.PASSED))
+            .exclude(pk__in=listed)
+            .select_related("major")
+            .order_by("exam_number")[:limit]
+        )
+
+    def candidate_key(self, candidate: AdmissionRecord) -> str:
+        return candidate.exam_number
+
+    def check(self, batch: Batch, items: list[ItemInput]) -> tuple[list[RowError], dict[str, Any]]:
+        return _item_errors(batch, items)
+
+    def write(self, batch: Batch, items: list[ItemInput], targets: dict[str, Any], *, replace: bool) -> None:
+        if replace:
+            ReviewItem.objects.filter(batch=batch).delete()
+        else:
+            ReviewItem.objects.filter(batch=batch, record__in=[targets[i.key] for i in items]).delete()
+        ReviewItem.objects.bulk_create(
+            [
+                ReviewItem(
+                    batch=batch,
+                    record=targets[i.key],
+                    outcome=i.outcome,
+                    deferral_end=(i.end_date or default_deferral_end())
+                    if i.outcome == ReviewOutcome.DEFERRED
+                    else None,
+                    reason=i.reason,
+                )
+                for i in items
+            ],
+            batch_size=2000,
+        )
+
+    def fill(self, batch: Batch) -> int:
+        """把本学院尚未审查的新生加入名单, marked 报到入学 for the college to change (ENR-2)."""
+        in_lists = ReviewItem.objects.exclude(batch__state__in=[BatchState.APPROVED]).values("record")
+        records = AdmissionRecord.objects.filter(
+            college=batch.college,
+            state__in=outcome_sources(ReviewOutcome.PASSED) - {AdmissionState.ADMITTED},
+            term__start_date__lte=batch.term.start_date,
+        ).exclude(pk__in=in_lists)
+        created = ReviewItem.objects.bulk_create(
+            [ReviewItem(batch=batch, record=r, outcome=ReviewOutcome.PASSED) for r in records],
+            batch_size=2000,
+        )
+        return len(created)
+
+    def problems(self, batch: Batch) -> list[str]:
+        return review_problems(batch)
+
+    def apply(self, actor: User, batch: Batch, *, document_number: str) -> None:
+        _apply(actor, batch, document_number=document_number)
+
+
+REVIEW_ITEMS = register(ReviewItems())
+
+
+# ---------------------------------------------------------------- the review list's services, by name
+
+
+def review_batch_create(*, actor: User, college: College, term: Term, title: str = "") -> Batch:
+    """新建入学资格审查名单 (ENR-2)."""
+    return batches.batch_create(actor=actor, kind=KIND, college=college, term=term, title=title)
+
+
+def review_items_save(
+    *, actor: User, batch_id: int, items: list[ItemInput], replace: bool = True
+) -> list[RowError]:
+    """登记审查结论 (ENR-2, ENR-3): from a review sheet or the page; any error → nothing written."""
+    return batches.batch_items_save(actor=actor, batch_id=batch_id, kind=KIND, items=items, replace=replace)
+
+
+def review_items_from_sheet(*, actor: User, batch_id: int, sheet: ParsedSheet) -> list[RowError]:
+    """上传审查结果表: every row error at once; the list is replaced only when there is none."""
+    parsed = review_sheet_items(sheet)
+    return batches.batch_items_upload(actor=actor, batch_id=batch_id, kind=KIND, parsed=parsed)
+
+
+def review_items_fill(*, actor: User, batch_id: int) -> int:
+    """把本学院尚未审查的新生加入名单 (ENR-2)."""
+    return batches.batch_items_fill(actor=actor, batch_id=batch_id, kind=KIND)
+
+
+def review_batch_submit(*, actor: User, batch_id: int) -> Batch:
+    """提交审查名单: every item is checked and all problems listed (ENR-2)."""
+    return batches.batch_submit(actor=actor, batch_id=batch_id, kind=KIND)
+
+
 def review_batch_approve(
     *, actor: User, batch_id: int, comment: str = "", document_number: str = ""
 ) -> Batch:
-    """审批审查名单 (ENR-2, ENR-3): registers those who passed, marks the others, set-based, one event each."""
-
-    def apply(batch: Batch) -> None:
-        items = list(
-            ReviewItem.objects.filter(batch=batch)
-            .order_by("pk")
-            .values_list("record_id", "outcome", "reason", "deferral_end")
-        )
-        records = lock_records([record_id for record_id, *_ in items])
-        # The default reasons go into the audit log, which stays Chinese whatever the page's language.
-        with translation.override("zh-hans"):
-            labels = {o.value: f"{batch}：{o.label}" for o in ReviewOutcome}
-        steps = [
-            Step(
-                record=records[record_id],
-                transition=OUTCOME_TRANSITION[outcome],
-                reason=reason or labels[outcome],
-                deferral_end=deferral_end,
-                # A deferred freshman passed on this list enters this list's term (ENR-4).
-                entered_on=batch.term.start_date if outcome == ReviewOutcome.PASSED else None,
-            )
-            for record_id, outcome, reason, deferral_end in items
-        ]
-        admission_apply_steps(
-            actor=actor, steps=steps, document_number=document_number, action_prefix="enrollment.review"
-        )
-        outbox_enqueue(task=batch_decided.name, kwargs={"batch_id": batch.pk})
-
-    return batches.batch_move(
-        actor=actor,
-        batch_id=batch_id,
-        transition="approve",
-        kind=KIND,
-        comment=comment,
-        document_number=document_number,
-        check=review_problems,
-        apply=apply,
+    """审批审查名单 (ENR-2, ENR-3): registers those who passed, marks the others, set-based."""
+    return batches.batch_approve(
+        actor=actor, batch_id=batch_id, kind=KIND, comment=comment, document_number=document_number
     )
 
 
-@transaction.atomic
 def review_batch_return(*, actor: User, batch_id: int, comment: str) -> Batch:
     """退回审查名单 with the registrar's comment; the college fixes it and submits again."""
-    if not comment.strip():
-        raise DomainError(_("退回时请填写意见"))
-    return batches.batch_move(
-        actor=actor, batch_id=batch_id, transition="send_back", kind=KIND, comment=comment
-    )
-
-
-def can_edit(user: User, batch: Batch) -> bool:
-    return batch.state in (BatchState.DRAFT, BatchState.RETURNED) and acts_for_college(user, batch.college_id)
+    return batches.batch_return(actor=actor, batch_id=batch_id, kind=KIND, comment=comment)

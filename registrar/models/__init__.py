@@ -13,6 +13,7 @@ from registrar.models.calendar import ScheduleYear, WorkdayOverride
 from registrar.models.batches import Batch, BatchKind, BatchState
 from registrar.models.outbox import OutboxMessage
 from registrar.models.lockouts import SignInLockout
+from registrar.models.notices import Notice
 # isort: on
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "DeadlinePolicy",
     "HistoricalStudent",
     "Major",
+    "Notice",
     "OutboxMessage",
     "ScheduleYear",
     "School",

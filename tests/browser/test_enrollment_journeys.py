@@ -48,23 +48,23 @@ def test_college_staff_uploads_review_results_fixes_errors_and_submits(
     sign_in("college_a_staff", PASSWORD)
     page.goto(f"{live_server.url}/admin/enrollment/reviewbatch/add/")
     page.click("#batch-new input[type=submit]")
-    page.wait_for_selector("#review-upload")
+    page.wait_for_selector("#batch-upload")
     bad = tmp_path / "shencha.xlsx"
     rows = [["考生号", "姓名", "审查结论", "保留截止日期", "原因"]]
     rows += [[r.exam_number, r.name, "报到入学", "", ""] for r in freshmen_a[:3]]
     rows += [[freshmen_a[3].exam_number, "", "请假", "", ""], ["00000000000000", "", "报到入学", "", ""]]
     bad.write_bytes(xlsx_bytes(rows))
-    page.set_input_files("#review-file", str(bad))
-    page.click("#review-upload-submit")
+    page.set_input_files("#batch-file", str(bad))
+    page.click("#batch-upload-submit")
     page.wait_for_selector("#row-errors")
     errors = page.inner_text("#row-errors")
     assert "第5行" in errors and "第6行" in errors
     page.screenshot(path=str(screenshot_dir / "enrollment_review_errors.png"), full_page=True)
     rows[4][2], rows[5] = "放弃入学资格", [freshmen_a[4].exam_number, "", "保留入学资格", "", "参军"]
     bad.write_bytes(xlsx_bytes(rows))
-    page.set_input_files("#review-file", str(bad))
-    page.click("#review-upload-submit")
-    page.wait_for_selector("text=审查结果已上传")
+    page.set_input_files("#batch-file", str(bad))
+    page.click("#batch-upload-submit")
+    page.wait_for_selector("text=已上传5名：报到入学 3名，放弃入学资格 1名，保留入学资格 1名")
     assert page.locator("tr.item").count() == 5
     page.click("#action-submit")
     page.wait_for_selector("text=名单已提交")
@@ -80,9 +80,7 @@ def test_registrar_approves_a_list_and_a_second_approval_gets_a_message(
     review_items_save(
         actor=college_a_staff,
         batch_id=batch.pk,
-        items=[
-            ItemInput(exam_number=r.exam_number, outcome=o) for r, o in zip(freshmen_a, outcomes, strict=True)
-        ],
+        items=[ItemInput(key=r.exam_number, outcome=o) for r, o in zip(freshmen_a, outcomes, strict=True)],
     )
     review_batch_submit(actor=college_a_staff, batch_id=batch.pk)
     sign_in("registrar", PASSWORD)
@@ -109,7 +107,7 @@ def test_registrar_returns_a_list_with_a_comment(
     review_items_save(
         actor=college_a_staff,
         batch_id=batch.pk,
-        items=[ItemInput(exam_number=freshmen_a[0].exam_number, outcome="passed")],
+        items=[ItemInput(key=freshmen_a[0].exam_number, outcome="passed")],
     )
     review_batch_submit(actor=college_a_staff, batch_id=batch.pk)
     sign_in("registrar", PASSWORD)
@@ -127,7 +125,7 @@ def test_student_signs_in_sees_their_registration_and_confirms_it(
     review_items_save(
         actor=college_a_staff,
         batch_id=batch.pk,
-        items=[ItemInput(exam_number=freshmen_a[0].exam_number, outcome="passed")],
+        items=[ItemInput(key=freshmen_a[0].exam_number, outcome="passed")],
     )
     review_batch_submit(actor=college_a_staff, batch_id=batch.pk)
     review_batch_approve(actor=registrar, batch_id=batch.pk, document_number="教学〔2026〕12号")

@@ -90,7 +90,7 @@ def registered_through_a_list(record: AdmissionRecord, *, staff, registrar, coll
     """``record`` registered the only way there is (ENR-2): passed on a review list the registrar approved."""
     batch = review_batch_create(actor=staff, college=college, term=term)
     review_items_save(
-        actor=staff, batch_id=batch.pk, items=[ItemInput(exam_number=record.exam_number, outcome="passed")]
+        actor=staff, batch_id=batch.pk, items=[ItemInput(key=record.exam_number, outcome="passed")]
     )
     review_batch_submit(actor=staff, batch_id=batch.pk)
     review_batch_approve(actor=registrar, batch_id=batch.pk, document_number="教学〔2026〕3号")

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def submitted_batch(freshmen_a, college_a_staff, college_a, term):
     batch = review_batch_create(actor=college_a_staff, college=college_a, term=term)
-    items = [ItemInput(exam_number=r.exam_number, outcome="passed") for r in freshmen_a]
+    items = [ItemInput(key=r.exam_number, outcome="passed") for r in freshmen_a]
     review_items_save(actor=college_a_staff, batch_id=batch.pk, items=items)
     review_batch_submit(actor=college_a_staff, batch_id=batch.pk)
     return batch

@@ -70,7 +70,7 @@ def test_dbf_in_gbk_is_imported_like_xlsx(registrar, term, major_a, tmp_path):
 def registered(freshmen_a, college_a_staff, registrar, college_a, term):
     batch = review_batch_create(actor=college_a_staff, college=college_a, term=term)
     items = [
-        ItemInput(exam_number=r.exam_number, outcome=o)
+        ItemInput(key=r.exam_number, outcome=o)
         for r, o in zip(freshmen_a, ["passed", "passed", "forfeited"], strict=False)
     ]
     review_items_save(actor=college_a_staff, batch_id=batch.pk, items=items)
@@ -114,9 +114,9 @@ def test_statistics_count_by_college_major_and_outcome(registered, registrar, au
 
 
 def test_error_sheet_repeats_rows_with_an_error_column(major_a):
-    from enrollment.imports import RowError
+    from registrar.sheets.tables import RowError, error_sheet
 
-    content = exports.error_sheet(
+    content = error_sheet(
         [["KSH", "XM"], ["1", "=1+1"]], [RowError(2, "姓名", "不能以 = + - @ 开头（疑似公式）")]
     )
     rows = read_xlsx(content)

@@ -18,7 +18,7 @@ def test_an_event_about_a_row_reaching_its_college_through_another_is_seen_by_th
     review_items_save(
         actor=college_a_staff,
         batch_id=batch.pk,
-        items=[ItemInput(exam_number=freshmen_a[0].exam_number, outcome="passed")],
+        items=[ItemInput(key=freshmen_a[0].exam_number, outcome="passed")],
     )
     item = ReviewItem.objects.get(batch=batch)
     assert not hasattr(item, "college_id")

@@ -81,7 +81,7 @@ def approved(freshmen_a, college_a_staff, registrar, college_a, term):
     with translation.override("en"):
         batch = review_batch_create(actor=college_a_staff, college=college_a, term=term)
         items = [
-            ItemInput(exam_number=r.exam_number, outcome=o)
+            ItemInput(key=r.exam_number, outcome=o)
             for r, o in zip(freshmen_a, ["passed", "passed", "forfeited"], strict=False)
         ]
         assert review_items_save(actor=college_a_staff, batch_id=batch.pk, items=items) == []
@@ -141,7 +141,7 @@ def test_a_correction_names_its_value_in_chinese_while_english_is_active(freshme
 def test_the_decision_mail_is_chinese_throughout_while_english_is_active(
     approved, college_a_staff, mailoutbox
 ):
-    from enrollment.tasks import batch_decided
+    from registrar.tasks import batch_decided
 
     college_a_staff.email = "a@example.edu.cn"
     college_a_staff.save(update_fields=["email"])

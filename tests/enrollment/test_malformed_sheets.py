@@ -133,10 +133,9 @@ def test_random_cells_under_platform_headers_never_crash_parsing(cells):
 
 
 def test_error_sheet_survives_control_characters_in_the_upload():
-    from enrollment import exports
-    from enrollment.imports import RowError
+    from registrar.sheets.tables import RowError, error_sheet
 
-    assert exports.error_sheet([["XM"], ["a\x1fb"]], [RowError(2, "姓名", "x")])
+    assert error_sheet([["XM"], ["a\x1fb"]], [RowError(2, "姓名", "x")])
 
 
 @pytest.mark.fuzz

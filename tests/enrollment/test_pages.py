@@ -37,8 +37,8 @@ def test_import_page_shows_every_row_error_and_offers_the_error_sheet(client_for
     )
     html = page.content.decode()
     assert "第2行" in html and "第3行" in html and "未写入任何数据" in html
-    token = html.split("/enrollment/errors/")[1].split(".xlsx")[0]
-    assert client.get(f"/enrollment/errors/{token}.xlsx").status_code == 200
+    token = html.split("/uploads/errors/")[1].split(".xlsx")[0]
+    assert client.get(f"/uploads/errors/{token}.xlsx").status_code == 200
     assert not AdmissionRecord.objects.exists()
 
 
@@ -58,7 +58,7 @@ def test_batch_page_shows_only_the_buttons_of_available_transitions(
     review_items_save(
         actor=college_a_staff,
         batch_id=batch_a.pk,
-        items=[ItemInput(exam_number=freshmen_a[0].exam_number, outcome="passed")],
+        items=[ItemInput(key=freshmen_a[0].exam_number, outcome="passed")],
     )
     review_batch_submit(actor=college_a_staff, batch_id=batch_a.pk)
     html = client_for(registrar).get(f"/admin/enrollment/reviewbatch/{batch_a.pk}/review/").content.decode()
@@ -80,7 +80,7 @@ def test_second_approval_on_the_page_is_a_message_not_an_error(
     review_items_save(
         actor=college_a_staff,
         batch_id=batch_a.pk,
-        items=[ItemInput(exam_number=freshmen_a[0].exam_number, outcome="passed")],
+        items=[ItemInput(key=freshmen_a[0].exam_number, outcome="passed")],
     )
     review_batch_submit(actor=college_a_staff, batch_id=batch_a.pk)
     review_batch_approve(actor=registrar, batch_id=batch_a.pk)
@@ -159,7 +159,7 @@ def test_bulk_rereview_action_marks_registered_students(
     review_items_save(
         actor=college_a_staff,
         batch_id=batch_a.pk,
-        items=[ItemInput(exam_number=r.exam_number, outcome="passed") for r in freshmen_a[:2]],
+        items=[ItemInput(key=r.exam_number, outcome="passed") for r in freshmen_a[:2]],
     )
     review_batch_submit(actor=college_a_staff, batch_id=batch_a.pk)
     review_batch_approve(actor=registrar, batch_id=batch_a.pk)

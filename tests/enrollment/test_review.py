@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 
 
 def items_for(records, outcomes):
-    return [ItemInput(exam_number=r.exam_number, outcome=o) for r, o in zip(records, outcomes, strict=False)]
+    return [ItemInput(key=r.exam_number, outcome=o) for r, o in zip(records, outcomes, strict=False)]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def progress(client, token: str) -> dict:
-    return client.get(f"/enrollment/progress/{token}/").json()
+    return client.get(f"/uploads/progress/{token}/").json()
 
 
 def test_the_admission_import_reports_its_end_to_the_uploader_only(
@@ -56,4 +56,4 @@ def test_the_review_sheet_upload_has_a_progress_bar_and_reports_its_end(
 
 
 def test_progress_needs_a_signed_in_user(client):
-    assert client.get("/enrollment/progress/x/").status_code == 302
+    assert client.get("/uploads/progress/x/").status_code == 302

@@ -20,7 +20,7 @@ def submitted_list(freshmen_a, college_a, term):
         email="a-staff@example.edu.cn",
     )
     batch = review_batch_create(actor=staff, college=college_a, term=term)
-    items = [ItemInput(exam_number=r.exam_number, outcome="passed") for r in freshmen_a]
+    items = [ItemInput(key=r.exam_number, outcome="passed") for r in freshmen_a]
     review_items_save(actor=staff, batch_id=batch.pk, items=items)
     review_batch_submit(actor=staff, batch_id=batch.pk)
     return batch

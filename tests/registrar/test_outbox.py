@@ -32,7 +32,7 @@ def test_an_approval_through_the_api_answers_success_while_the_broker_is_down(
     assert response.status_code == 200
     waiting = OutboxMessage.objects.get(sent_at__isnull=True)
     assert (waiting.task, waiting.kwargs, waiting.attempts) == (
-        "enrollment.tasks.batch_decided",
+        "registrar.tasks.batch_decided",
         {"batch_id": submitted_list.pk},
         1,
     )
@@ -100,7 +100,7 @@ def test_the_drain_deletes_messages_sent_more_than_a_week_ago_and_keeps_waiting_
 
 @pytest.mark.django_db
 def test_the_registrar_sees_waiting_tasks_and_college_staff_do_not(client_for, registrar, college_a_staff):
-    OutboxMessage.objects.create(task="enrollment.tasks.batch_decided", kwargs={"batch_id": 1})
+    OutboxMessage.objects.create(task="registrar.tasks.batch_decided", kwargs={"batch_id": 1})
     assert (
         "batch_decided"
         in client_for(registrar).get("/admin/registrar/outboxmessage/?waiting=yes").content.decode()

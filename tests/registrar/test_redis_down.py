@@ -50,7 +50,7 @@ def test_the_import_and_its_progress_work_while_redis_is_down(
     page = import_page(client, admission_sheet([admission_row(1, major_a)]), token)
     assert page.status_code == 200 and 'id="import-result"' in page.content.decode()
     assert AdmissionRecord.objects.count() == 1
-    assert client.get(f"/enrollment/progress/{token}/").json() == {"phase": "完成", "percent": 100}
+    assert client.get(f"/uploads/progress/{token}/").json() == {"phase": "完成", "percent": 100}
 
 
 def test_the_error_sheet_of_an_upload_downloads_while_redis_is_down(
@@ -60,12 +60,12 @@ def test_the_error_sheet_of_an_upload_downloads_while_redis_is_down(
     page = import_page(client, admission_sheet([admission_row(1, major_a, XM="")]), secrets.token_urlsafe(12))
     html = page.content.decode()
     assert "第2行" in html
-    token = html.split("/enrollment/errors/")[1].split(".xlsx")[0]
-    assert client.get(f"/enrollment/errors/{token}.xlsx").status_code == 200
+    token = html.split("/uploads/errors/")[1].split(".xlsx")[0]
+    assert client.get(f"/uploads/errors/{token}.xlsx").status_code == 200
 
 
 def test_progress_of_an_unknown_upload_answers_nothing_while_redis_is_down(client_for, registrar, redis_down):
-    response = client_for(registrar).get(f"/enrollment/progress/{secrets.token_urlsafe(12)}/")
+    response = client_for(registrar).get(f"/uploads/progress/{secrets.token_urlsafe(12)}/")
     assert response.json() == {"phase": "", "percent": 0}
 
 

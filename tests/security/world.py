@@ -16,7 +16,6 @@ from django.db import models
 from audit.models import AuditEvent, DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation
 from enrollment.imports import parse_admissions
 from enrollment.models import AdmissionRecord, CorrectionRequest, DataReport, ReviewBatch
-from enrollment.progress import progress_key
 from enrollment.services import (
     ItemInput,
     admission_import,
@@ -28,6 +27,7 @@ from enrollment.services import (
 from registrar.models import Batch, College, Major, Student, User
 from registrar.roles import Role
 from registrar.services import user_create
+from registrar.uploads import errors_key, progress_key
 from tests.enrollment.builders import admission_row, admission_sheet, registered_through_a_list
 from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, TermFactory
 
@@ -89,7 +89,7 @@ def build_world() -> World:
     review_items_save(
         actor=staff_b,
         batch_id=batch_b.pk,
-        items=[ItemInput(exam_number=records_b[1].exam_number, outcome="passed")],
+        items=[ItemInput(key=records_b[1].exam_number, outcome="passed")],
     )
     correction = correction_create(
         actor=staff_b, record_id=records_b[1].pk, requested={"name": "乙改名"}, reason="姓名录错"
@@ -125,7 +125,7 @@ def build_world() -> World:
     )
     # Another user's upload progress and error file: reachable only by their owner (keys carry the user id).
     cache.set(progress_key(staff_b.pk, TOKEN), {"phase": "乙的上传", "percent": 50}, 300)
-    cache.set(f"enrollment:errors:{staff_b.pk}:{TOKEN}", b"b-errors", 300)
+    cache.set(errors_key(staff_b.pk, TOKEN), b"b-errors", 300)
 
     objects: dict[type[models.Model], models.Model] = {
         Student: student_b,

@@ -1,0 +1,92 @@
+"""The upload toolkit every list page shares: progress, the error sheet to download, file responses.
+
+A page that takes a file shows ``registrar/uploads/_progress.html`` and
+``registrar/uploads/_errors.html``; its view reports phases through
+``UploadProgress`` and keeps the error sheet with ``remember_errors``.
+Both are per user: nobody reads another's progress or errors.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+from registrar.sheets.tables import RowError, error_sheet, raw_rows
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_KEPT_SECONDS = 3600
+
+
+def download(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    """A file to save, under its (possibly Chinese) name."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def progress_key(user_id: int, token: str) -> str:
+    """Where an upload's progress is kept: per user, so nobody reads another's."""
+    return f"uploads:progress:{user_id}:{token}"
+
+
+def errors_key(user_id: int, token: str) -> str:
+    return f"uploads:errors:{user_id}:{token}"
+
+
+class UploadProgress:
+    """The server's side of an upload's progress bar: the page polls ``upload-progress``.
+
+    ``percent`` runs over the server's work only (the page maps it onto the
+    second half of the bar, after the bytes sent); ``phase`` is what the page shows.
+    """
+
+    def __init__(self, request: HttpRequest) -> None:
+        token = request.POST.get("token") or secrets.token_urlsafe(12)
+        self.key = progress_key(request.user.pk, token)
+
+    def show(self, phase: str, percent: int) -> None:
+        cache.set(self.key, {"phase": phase, "percent": percent}, 600)
+
+    def reading(self) -> None:
+        self.show(_("读取与校验"), 10)
+
+    def done(self) -> None:
+        self.show(_("完成"), 100)
+
+    def service_report(self, done: int, total: int, phase: str) -> None:
+        """A service's progress callback (done, total, phase): checking up to 60 %, writing up to 95 %."""
+        self.show(phase, 60 + round(35 * done / total) if total else 60)
+
+
+def remember_errors(request: HttpRequest, content: bytes, file_name: str, errors: Sequence[RowError]) -> str:
+    """Keep the uploaded rows with their errors for an hour; the token names the download."""
+    token = secrets.token_urlsafe(12)
+    sheet = error_sheet(raw_rows(content, file_name), errors)
+    cache.set(errors_key(request.user.pk, token), sheet, ERRORS_KEPT_SECONDS)
+    return token
+
+
+def error_context(errors: Sequence[RowError], *, token: str = "", shown: int = 500) -> dict[str, object]:
+    """What ``_errors.html`` shows: the first ``shown`` errors, their count, and the sheet's token."""
+    return {"shown_errors": list(errors[:shown]), "error_count": len(errors), "error_token": token}
+
+
+@login_required
+def error_file(request: HttpRequest, token: str) -> HttpResponse:
+    """The error sheet of an upload this user made (kept one hour)."""
+    content = cache.get(errors_key(request.user.pk, token))
+    if content is None:
+        raise Http404(_("错误清单已过期，请重新上传"))
+    return download(content, _("错误清单.xlsx"))
+
+
+@login_required
+def progress(request: HttpRequest, token: str) -> HttpResponse:
+    """How far the server is with this user's upload ``token`` (the page's progress bar polls it)."""
+    return JsonResponse(cache.get(progress_key(request.user.pk, token)) or {"phase": "", "percent": 0})
