@@ -17,7 +17,7 @@ from enrollment.imports.columns import (
     RowError,
     SheetRow,
 )
-from enrollment.imports.sheets import parse_admissions, parse_review_results, parse_table
+from enrollment.imports.sheets import parse_admissions, parse_review_results
 from registrar.sheets.cells import parse_date
 from registrar.sheets.errors import FileFormatError
 from registrar.sheets.readers import read_dbf
@@ -36,6 +36,5 @@ __all__ = [
     "parse_admissions",
     "parse_date",
     "parse_review_results",
-    "parse_table",
     "read_dbf",
 ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from registrar.sheets.cells import cell_text
 from registrar.sheets.errors import FileFormatError
 from registrar.sheets.isolation import read_table
 from registrar.sheets.writers import xlsx
+from registrar.sql import collector_paused
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,124 @@ class ParsedSheet:
     def refused(cls, reason: str) -> ParsedSheet:
         """A file refused before it was parsed (too large, say): one error about the whole file."""
         return cls([], [RowError(0, "", reason)], "")
+
+
+# ---------------------------------------------------------------- whole sheets
+def _header_map(header: list[Any], columns: Iterable[Column]) -> tuple[dict[int, Column], list[RowError]]:
+    names: dict[str, Column] = {}
+    for column in columns:
+        for name in (column.platform, column.label, *column.aliases):
+            names[name.upper()] = column
+    mapping: dict[int, Column] = {}
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    for index, cell in enumerate(header):
+        text = cell_text(cell).upper()
+        if not text:
+            continue
+        column = names.get(text)
+        if column is None:
+            continue  # extra columns are ignored
+        if column.key in seen:
+            errors.append(RowError(1, column.label, _("表头中出现了重复的列")))
+            continue
+        seen.add(column.key)
+        mapping[index] = column
+    for column in columns:
+        if column.required and column.key not in seen:
+            errors.append(
+                RowError(
+                    1,
+                    column.label,
+                    _("缺少必填列（可用“%(platform)s”或“%(label)s”作表头）")
+                    % {"platform": column.platform, "label": column.label},
+                )
+            )
+    return mapping, errors
+
+
+def parse_table(
+    rows: Iterator[list[Any]],
+    *,
+    columns: tuple[Column, ...],
+    check,
+    formula_cells: list[tuple[int, int]] = (),
+    max_rows: int = 200_000,
+) -> tuple[list[SheetRow], list[RowError]]:
+    """Rows with their numbers, and every error of every row."""
+    header = next(rows, None)
+    if header is None:
+        return [], [RowError(0, "", _("文件是空的"))]
+    mapping, errors = _header_map(header, columns)
+    if errors:
+        return [], errors
+    formulas: dict[int, set[int]] = {}
+    for row, col in formula_cells:
+        formulas.setdefault(row, set()).add(col)
+    parsed: list[SheetRow] = []
+    items = list(mapping.items())
+    for number, cells in enumerate(rows, start=2):
+        if number - 1 > max_rows:
+            errors.append(RowError(0, "", _("文件超过%(limit)s行，请分批导入") % {"limit": max_rows}))
+            break
+        width = len(cells)
+        raw = {column.key: cells[index] for index, column in items if index < width}
+        if not any(v is not None and (v.__class__ is not str or v.strip()) for v in raw.values()):
+            continue  # empty rows are skipped
+        if number in formulas:
+            for col in sorted(formulas[number]):
+                if col in mapping:
+                    errors.append(RowError(number, mapping[col].label, _("单元格含公式，请粘贴为数值")))
+        values, row_errors = check(raw, number)
+        errors.extend(row_errors)
+        parsed.append(SheetRow(number, values))
+    return parsed, errors
+
+
+def _repeats(rows: list[SheetRow], columns: tuple[Column, ...], unique: Sequence[str]) -> list[RowError]:
+    """Values of ``unique`` columns seen twice in the file, each naming the row it repeats, in row order."""
+    labels = {c.key: c.label for c in columns}
+    seen: dict[str, dict[Any, int]] = {key: {} for key in unique}
+    repeats = []
+    for row in rows:
+        for key in unique:
+            value = row.values.get(key)
+            if not value:
+                continue
+            first = seen[key].setdefault(value, row.number)
+            if first != row.number:
+                repeats.append(RowError(row.number, labels[key], _("与第%(row)s行重复") % {"row": first}))
+    return repeats
+
+
+@collector_paused()
+def parse_sheet(
+    content: bytes,
+    file_name: str,
+    *,
+    columns: tuple[Column, ...],
+    check: Callable[[dict[str, Any], int], tuple[dict[str, Any], list[RowError]]],
+    unique: Sequence[str] = (),
+) -> ParsedSheet:
+    """An uploaded xlsx or DBF → rows with their numbers and every error, never touching the database.
+
+    The rows are read in a child process within the upload limits (``read_table``), so a
+    malformed file is one error about the whole file, never a crashed worker (SEC-1).
+    ``check`` checks one row's cells; a value of a ``unique`` column seen twice is an error
+    naming the first row.
+    """
+    sha = hashlib.sha256(content).hexdigest()
+    try:
+        with closing(read_table(content, file_name)) as table:
+            rows, errors = parse_table(
+                table.rows, columns=columns, check=check, formula_cells=table.formula_cells
+            )
+    except FileFormatError as exc:
+        return ParsedSheet([], [RowError(0, "", str(exc))], sha)
+    errors.extend(_repeats(rows, columns, unique))
+    if not rows and not errors:
+        errors.append(RowError(0, "", _("文件中没有数据行")))
+    return ParsedSheet(rows, errors, sha)
 
 
 def raw_rows(content: bytes, file_name: str, limit: int = 200_000) -> list[list[Any]]:
