@@ -1,4 +1,4 @@
-"""Generic cell checks of any uploaded sheet: text that hides or garbles something, and dates.
+"""Generic cell checks of any uploaded sheet: text that hides or garbles something, dates, code tables.
 
 Reasons are in the active language; the caller adds the row and the column.
 """
@@ -209,3 +209,37 @@ def _date_from_text(text: str, month_ok: bool) -> datetime.date:
         return datetime.date(year, month, day)
     except ValueError as exc:
         raise ValueError(_("日期不存在")) from exc
+
+
+# ---------------------------------------------------------------- code tables
+
+
+def code_table(choices, label: Any, *, pad: bool = False, names: dict[str, str] | None = None):
+    """A check that accepts a code or its Chinese name (and ``names``); one dict lookup per cell.
+
+    ``label`` names the code table in messages (lazy: read in the active language); ``pad``
+    also accepts codes without their leading zeros ("1" for "01").
+    """
+    from registrar import codes
+
+    table = {code: code for code in choices.values}
+    # The names in uploaded files are Chinese whatever the page's language (labels are lazy).
+    table.update(codes.codes_by_chinese_name(choices))
+    table.update(names or {})
+    if pad:
+        table.update({code.lstrip("0"): code for code in choices.values if code.lstrip("0")})
+
+    def check(text: str, value: Any) -> str:
+        code = table.get(text)
+        if code is None:
+            raise ValueError(
+                _("“%(value)s”不是有效的%(table)s代码或名称") % {"value": text[:20], "table": label}
+            )
+        return code
+
+    return check
+
+
+def plain(text: str, value: Any) -> str:
+    """A free-text cell, as it is (after the generic checks)."""
+    return text

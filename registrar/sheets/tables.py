@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from registrar.sheets.cells import cell_text
+from registrar.sheets.cells import cell_text, plain, text_problem
 from registrar.sheets.errors import FileFormatError
 from registrar.sheets.isolation import read_table
 from registrar.sheets.writers import xlsx
@@ -66,6 +66,83 @@ class ParsedSheet:
     def refused(cls, reason: str) -> ParsedSheet:
         """A file refused before it was parsed (too large, say): one error about the whole file."""
         return cls([], [RowError(0, "", reason)], "")
+
+
+# ---------------------------------------------------------------- one row's cells
+
+Check = Callable[[str, Any], Any]  # (the cell as text, the cell as read) → the value, or ValueError(reason)
+RowCheck = Callable[[dict[str, Any], int], tuple[dict[str, Any], list[RowError]]]
+SUSPICIOUS_STARTS = frozenset("=+@-\t\r")
+
+
+def row_checker(
+    columns: tuple[Column, ...],
+    checks: dict[str, Check],
+    *,
+    multiline: frozenset[str] = frozenset(),
+    free_text: frozenset[str] = frozenset(),
+) -> RowCheck:
+    """A check of one row's cells: required, length, hidden or garbled text, formula-like text, then
+    each column's own check (``checks``, by key; free text when absent) — SEC-3.
+
+    ``multiline`` keys may hold line breaks; ``free_text`` keys are stored as they are and so are
+    checked for mojibake too (every other column has a strict check that garbled text cannot pass).
+    """
+    plan = tuple(
+        (
+            c.key,
+            c.label,
+            c.required,
+            c.max_length,
+            checks.get(c.key, plain),
+            c.key in multiline,
+            c.key in free_text,
+        )
+        for c in columns
+    )
+
+    def check_row(raw: dict[str, Any], number: int) -> tuple[dict[str, Any], list[RowError]]:
+        values: dict[str, Any] = {}
+        errors: list[RowError] = []
+        _cell_errors(plan, raw, number, values, errors)
+        return values, errors
+
+    return check_row
+
+
+def _cell_errors(plan: tuple[tuple, ...], raw: dict, number: int, values: dict, errors: list) -> None:
+    """Check each cell of one row in turn; the first problem of a cell is its error."""
+    get = raw.get
+    for key, label, required, max_length, check, multiline, free_text in plan:
+        value = get(key)
+        if value.__class__ is str:
+            text = value.strip()
+            if not (text.isascii() and text.isprintable()):
+                problem = text_problem(text, multiline=multiline, garbled=free_text)
+                if problem:
+                    errors.append(RowError(number, label, problem))
+                    continue
+        elif value is None:
+            text = ""
+        elif isinstance(value, datetime.date):
+            text = value.isoformat()
+        else:
+            text = cell_text(value)
+        if not text:
+            if required:
+                errors.append(RowError(number, label, _("不能为空")))
+            continue
+        if len(text) > max_length:
+            errors.append(RowError(number, label, _("长度超过%(limit)s个字符") % {"limit": max_length}))
+            continue
+        first = text[0]
+        if first in SUSPICIOUS_STARTS and (first != "-" or not text[1:2].isdigit()):
+            errors.append(RowError(number, label, _("不能以 = + - @ 开头（疑似公式）")))
+            continue
+        try:
+            values[key] = check(text, value)
+        except ValueError as exc:
+            errors.append(RowError(number, label, str(exc)))
 
 
 # ---------------------------------------------------------------- whole sheets
