@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AnnualRegistrationConfig(AppConfig):
     name = "annual_registration"
     verbose_name = "学年电子注册"
+
+    def ready(self) -> None:
+        from annual_registration.services import lists  # noqa: F401  (registers the annual list's kind)

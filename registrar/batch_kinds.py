@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
@@ -29,7 +29,8 @@ class ItemInput:
     """One item as a college gives it, from a sheet row, the page or the API.
 
     ``key`` names the person the way the kind's sheet does (考生号, 学号);
-    ``row`` is the file row it came from (0 when it did not come from a file).
+    ``row`` is the file row it came from (0 when it did not come from a file);
+    ``extra`` holds what only this kind's items have (an annual item's 暂缓原因).
     """
 
     key: str
@@ -37,6 +38,7 @@ class ItemInput:
     end_date: datetime.date | None = None
     reason: str = ""
     row: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,28 @@
+"""学年电子注册: each year's registration of every in-school student, and what blocks it.
+
+One module per concern; every model is importable from ``annual_registration.models``.
+"""
+
+from annual_registration.models.registrations import (
+    AnnualItem,
+    AnnualList,
+    AnnualOutcome,
+    AnnualRegistration,
+    AnnualState,
+    DeferralReason,
+    FeeImport,
+    FeeRecord,
+    FeeStatus,
+)
+
+__all__ = [
+    "AnnualItem",
+    "AnnualList",
+    "AnnualOutcome",
+    "AnnualRegistration",
+    "AnnualState",
+    "DeferralReason",
+    "FeeImport",
+    "FeeRecord",
+    "FeeStatus",
+]
