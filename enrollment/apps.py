@@ -6,5 +6,5 @@ class EnrollmentConfig(AppConfig):
     verbose_name = "新生学籍注册"
 
     def ready(self) -> None:
-        from enrollment import deadlines  # noqa: F401  (registers the deadline kinds)
+        from enrollment import action_labels, deadlines  # noqa: F401  (registers audit labels, deadline kinds)
         from enrollment.services import review  # noqa: F401  (registers the review list's kind)

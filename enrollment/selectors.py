@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from audit.models import AuditEvent
+from audit.selectors import HistoryEntry, student_history, subject_history
 from enrollment.models import AdmissionRecord, AdmissionState, DataReport
 from registrar.idcard import mask
 from registrar.models import Batch, BatchKind
@@ -64,34 +64,6 @@ def registration_statistics(user, *, year: int | None = None) -> list[list]:
 
 
 @dataclass(frozen=True)
-class HistoryEntry:
-    occurred_at: object
-    label: str
-    reason: str
-    document_number: str
-
-
-ACTION_LABELS = {
-    "enrollment.admission.import": "录取数据导入",
-    "enrollment.admission.update": "录取数据更新",
-    "enrollment.admission.correct": "录取数据更正",
-    "enrollment.admission.confirm": "本人确认信息无误",
-    "enrollment.admission.clear_conflict": "重名重号已核清",
-}
-
-
-def _entry(event: AuditEvent) -> HistoryEntry:
-    state = (event.after or {}).get("state")
-    if event.action.endswith("pass_rereview"):
-        label = "入学资格复查合格"
-    elif state in AdmissionState.values:
-        label = str(AdmissionState(state).label)
-    else:
-        label = ACTION_LABELS.get(event.action, event.action)
-    return HistoryEntry(event.occurred_at, label, event.reason, event.document_number)
-
-
-@dataclass(frozen=True)
 class StudentRegistration:
     record: AdmissionRecord
     masked_id_number: str
@@ -111,17 +83,19 @@ def student_registration(user) -> StudentRegistration | None:
     )
     if record is None:
         return None
-    events = AuditEvent.objects.filter(subject_type="enrollment.admissionrecord", subject_id=str(record.pk))
-    history = [_entry(e) for e in events.order_by("id")]
     return StudentRegistration(
         record=record,
         masked_id_number=mask(record.id_number),
-        history=history,
+        history=student_history(user, record.student_id),
         reports=list(DataReport.objects.filter(record=record)),
     )
 
 
-def record_history(record: AdmissionRecord) -> list[HistoryEntry]:
-    """What happened to one admission record, oldest first, as people read it."""
-    events = AuditEvent.objects.filter(subject_type="enrollment.admissionrecord", subject_id=str(record.pk))
-    return [_entry(e) for e in events.order_by("id")]
+def record_history(user, record: AdmissionRecord) -> list[HistoryEntry]:
+    """What happened to one admission record, oldest first, as ``user`` may read it (the shared audit read).
+
+    Once registered, the record's history is its student's: the record's events and the 学籍's own.
+    """
+    if record.student_id:
+        return student_history(user, record.student_id)
+    return subject_history(record, reader=user)

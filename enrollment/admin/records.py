@@ -138,7 +138,7 @@ class AdmissionRecordAdmin(ScopedAdmin):
             "title": str(record),
             "record": record,
             "masked_id_number": mask(record.id_number),
-            "history": selectors.record_history(record),
+            "history": selectors.record_history(request.user, record),
             "transitions": transitions if registrar else [],
             "registrar": registrar,
             "can_correct": registrar or is_college_staff(request.user),
