@@ -22,35 +22,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from registrar import batches
+from registrar.api_common import id_field, row_errors
 from registrar.api_errors import CONFLICT_RESPONSE, ERROR_RESPONSES
 from registrar.batch_kinds import BatchItems, ItemInput, ParsedItems, items_of
 from registrar.models import Batch, College, Term
 from registrar.sheets.errors import FileFormatError
 from registrar.sheets.limits import read_upload
 from registrar.sheets.tables import RowError
-
-# The largest id PostgreSQL's bigint holds: ids in the input are checked against it (400, not a 500).
-MAX_ID = 2**63 - 1
-
-
-class RowErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text="行号（表头为第1行；0表示整个文件）")
-    column = serializers.CharField()
-    reason = serializers.CharField()
-
-
-def row_errors(errors: list[RowError]) -> list[dict]:
-    """Row errors as the API answers them: row, column, reason."""
-    return [{"row": e.row, "column": e.column, "reason": e.reason} for e in errors]
-
-
-def id_field(message) -> serializers.IntegerField:
-    """A required id in the database's range; anything else is a 400 with ``message``."""
-    return serializers.IntegerField(
-        min_value=1,
-        max_value=MAX_ID,
-        error_messages={key: message for key in ("required", "null", "invalid", "min_value", "max_value")},
-    )
 
 
 class BatchSerializer(serializers.ModelSerializer):

@@ -23,10 +23,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from enrollment import services
-from enrollment.api.records import RegistrarDecides, StaffRole, document_number_field, required_text
 from enrollment.models import CorrectionRequest
 from enrollment.services.corrections import CORRECTABLE, masked_values
-from registrar.api_batches import MAX_ID
+from registrar.api_common import MAX_ID, RegistrarDecides, StaffRole, document_number_field, required_text
 from registrar.api_errors import ERROR_RESPONSES
 
 

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from enrollment import services
 from enrollment.imports import ParsedSheet, parse_admissions
 from enrollment.services.admission_import import may_import_admissions
-from registrar.api_batches import RowErrorSerializer, row_errors
+from registrar.api_common import RowErrorSerializer, row_errors
 from registrar.api_errors import ApiError
 from registrar.sheets.errors import FileFormatError
 from registrar.sheets.limits import read_upload

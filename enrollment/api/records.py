@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -24,61 +24,14 @@ from rest_framework.response import Response
 
 from enrollment import selectors, services
 from enrollment.models import AdmissionRecord
+from registrar.api_common import RegistrarDecides, StaffRole, document_number_field, required_text
 from registrar.api_errors import ERROR_RESPONSES
 from registrar.idcard import mask
-from registrar.roles import STAFF_ROLES, can_write, is_registrar, role_of
 from registrar.transitions import declared_names, transition_label
 
 # The decisions the record page offers (AdmissionRecordAdmin.PAGE_TRANSITIONS), as declared: registration
 # goes through review lists (ENR-2), the 复查 through its own action (ENR-5).
 DECISION_TRANSITIONS = declared_names(AdmissionRecord, decision="record")
-
-
-class StaffRole(permissions.BasePermission):
-    """Staff read; the auditor only reads; students and anonymous users have no access (SEC-1)."""
-
-    def has_permission(self, request, view) -> bool:
-        role = role_of(request.user)
-        if role not in STAFF_ROLES:
-            self.message = _("仅限教职工使用")
-            return False
-        if request.method not in permissions.SAFE_METHODS and not can_write(request.user):
-            self.message = _("审计人员只能查看")
-            return False
-        return True
-
-
-class RegistrarDecides(permissions.BasePermission):
-    """Decisions on a record or a correction are the registrar's (SEC-1); checked after the scoped lookup."""
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        if is_registrar(request.user):
-            return True
-        self.message = _("只有教务处可以办理")
-        return False
-
-
-def required_text(message, **kwargs) -> serializers.CharField:
-    """A required text field whose every refusal (missing, blank, null) says ``message``."""
-    return serializers.CharField(
-        error_messages={"required": message, "blank": message, "null": message}, **kwargs
-    )
-
-
-def document_number_field(**kwargs) -> serializers.CharField:
-    """文号: at most 100 characters, as AuditEvent and CorrectionRequest keep it."""
-    kwargs.setdefault("required", False)
-    kwargs.setdefault("allow_blank", True)
-    if not kwargs["required"]:
-        kwargs.setdefault("default", "")
-    return serializers.CharField(
-        max_length=100,
-        error_messages={
-            "max_length": gettext_lazy("文号不能超过100个字符"),
-            "null": gettext_lazy("文号不能为空值"),
-        },
-        **kwargs,
-    )
 
 
 class TransitionRequestSerializer(serializers.Serializer):

@@ -13,7 +13,9 @@ from tests.enrollment.builders import xlsx_bytes
 def second_year(registrar) -> AcademicYear:
     """2027-2028, whose first term starts on 2027-09-06: the freshmen of 2026 are in their second year."""
     year, _ = AcademicYear.objects.get_or_create(start_year=2027)
-    Term.objects.get_or_create(academic_year=year, number=1, defaults={"start_date": datetime.date(2027, 9, 6)})
+    Term.objects.get_or_create(
+        academic_year=year, number=1, defaults={"start_date": datetime.date(2027, 9, 6)}
+    )
     return year
 
 
@@ -28,7 +30,10 @@ def fees_sheet(rows: list[tuple[str, str]]) -> bytes:
 
 def fees_imported(registrar, year: AcademicYear, rows: list[tuple[str, str]]):
     result = fee_import(
-        actor=registrar, academic_year=year, sheet=parse_fees(fees_sheet(rows), "jf.xlsx"), file_name="jf.xlsx"
+        actor=registrar,
+        academic_year=year,
+        sheet=parse_fees(fees_sheet(rows), "jf.xlsx"),
+        file_name="jf.xlsx",
     )
     assert result.ok, result.errors
     return result

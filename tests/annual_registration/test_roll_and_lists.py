@@ -41,8 +41,12 @@ def test_only_the_registrar_opens_a_year(students_a, college_a_staff, year_2027)
 
 
 @pytest.mark.rule("ANN-10")
-def test_a_fee_sheet_with_an_unknown_student_changes_nothing_and_names_the_row(students_a, registrar, year_2027):
-    content = fees_sheet([(students_a[0].student_number, "已缴费"), ("9999999999", "未缴费"), ("x-1", "已缴费")])
+def test_a_fee_sheet_with_an_unknown_student_changes_nothing_and_names_the_row(
+    students_a, registrar, year_2027
+):
+    content = fees_sheet(
+        [(students_a[0].student_number, "已缴费"), ("9999999999", "未缴费"), ("x-1", "已缴费")]
+    )
     result = fee_import(
         actor=registrar, academic_year=year_2027, sheet=parse_fees(content, "jf.xlsx"), file_name="jf.xlsx"
     )
@@ -57,7 +61,9 @@ def test_a_loan_counts_as_paid_and_an_unpaid_fee_blocks_registration(
 ):
     roll_opened(registrar, year_2027)
     numbers = [s.student_number for s in students_a]
-    fees_imported(registrar, year_2027, [(numbers[0], "已缴费"), (numbers[1], "助学贷款"), (numbers[2], "未缴费")])
+    fees_imported(
+        registrar, year_2027, [(numbers[0], "已缴费"), (numbers[1], "助学贷款"), (numbers[2], "未缴费")]
+    )
     batch = batches.batch_create(actor=college_a_staff, kind=KIND, college=college_a, term=term_2027)
     items = [ItemInput(key=n, outcome="register") for n in numbers[:3]]
     assert batches.batch_items_save(actor=college_a_staff, batch_id=batch.pk, kind=KIND, items=items) == []
@@ -86,7 +92,9 @@ def test_fill_proposes_deferral_for_unpaid_fees_and_approval_moves_everyone_set_
     events = AuditEvent.objects.filter(action__startswith="annual_registration.registration.")
     assert events.filter(action="annual_registration.registration.register").count() == 4
     deferral = events.get(action="annual_registration.registration.defer")
-    assert deferral.after["deferral_reason"] == "fees_unpaid" and deferral.document_number == "教学〔2027〕12号"
+    assert (
+        deferral.after["deferral_reason"] == "fees_unpaid" and deferral.document_number == "教学〔2027〕12号"
+    )
 
 
 @pytest.mark.rule("ANN-3")

@@ -13,6 +13,8 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import models
 
+from annual_registration.models import AnnualList, AnnualRegistration
+from annual_registration.services import annual_roll_open
 from audit.models import AuditEvent, DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation
 from enrollment.imports import parse_admissions
 from enrollment.models import AdmissionRecord, CorrectionRequest, DataReport, ReviewBatch
@@ -24,10 +26,12 @@ from enrollment.services import (
     review_batch_create,
     review_items_save,
 )
-from registrar.models import Batch, College, Major, Student, User
+from registrar.batches import batch_create, batch_items_save
+from registrar.models import Batch, BatchKind, College, Major, Student, User
 from registrar.roles import Role
 from registrar.services import user_create
 from registrar.uploads import errors_key, progress_key
+from tests.annual_registration.builders import second_year
 from tests.enrollment.builders import admission_row, admission_sheet, registered_through_a_list
 from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, TermFactory
 
@@ -96,6 +100,19 @@ def build_world() -> World:
     )
     report = admission_report_error(user=student_b_user, description="乙的出生日期有误")
 
+    # Annual registration of 2027: student B on the roll and on college B's draft list.
+    year = second_year(registrar)
+    annual_roll_open(actor=registrar, academic_year=year)
+    annual_list_b = batch_create(
+        actor=staff_b, kind=BatchKind.ANNUAL_REGISTRATION, college=college_b, term=year.terms.get(number=1)
+    )
+    batch_items_save(
+        actor=staff_b,
+        batch_id=annual_list_b.pk,
+        kind=BatchKind.ANNUAL_REGISTRATION,
+        items=[ItemInput(key=student_b.student_number, outcome="register")],
+    )
+
     today = datetime.date(2026, 10, 1)
     rule = DeadlineRule.objects.create(
         code="matrix_rule",
@@ -134,6 +151,8 @@ def build_world() -> World:
         AdmissionRecord: records_b[1],
         Batch: batch_b,
         ReviewBatch: ReviewBatch.objects.get(pk=batch_b.pk),
+        AnnualRegistration: AnnualRegistration.objects.get(student=student_b, academic_year=year),
+        AnnualList: AnnualList.objects.get(pk=annual_list_b.pk),
         CorrectionRequest: correction,
         DataReport: report,
         AuditEvent: AuditEvent.objects.filter(college=college_b).latest("pk"),
