@@ -25,6 +25,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from audit.subject_types import current_subject_type
 from registrar.transitions import declared
 
 Label = str | Promise
@@ -99,7 +100,7 @@ def _model_write(action: str) -> str | None:
     if len(parts) != 3 or parts[2] not in _VERBS:
         return None
     try:
-        model = apps.get_model(parts[0], parts[1])
+        model = apps.get_model(current_subject_type(f"{parts[0]}.{parts[1]}"))
     except (LookupError, ValueError):
         return None
     return _("%(verb)s%(model)s") % {"verb": _VERBS[parts[2]], "model": model._meta.verbose_name}

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from audit.labels import action_label
 from audit.models import AuditEvent
+from audit.subject_types import current_subject_type, subject_type_names
 from registrar.idcard import mask_id_numbers, sees_full_id_numbers
 from registrar.models import Student
 from registrar.scoping import ScopedQuerySet
@@ -57,7 +58,8 @@ def subject_history(subject: models.Model, *, reader: Any) -> list[HistoryEntry]
     queryset = type(subject)._default_manager.all()
     if isinstance(queryset, ScopedQuerySet) and not queryset.for_user(reader).filter(pk=subject.pk).exists():
         return []
-    events = AuditEvent.objects.filter(subject_type=subject._meta.label_lower, subject_id=str(subject.pk))
+    names = subject_type_names(subject._meta.label_lower)  # and those it had before its app moved
+    events = AuditEvent.objects.filter(subject_type__in=names, subject_id=str(subject.pk))
     return _entries(events, reader, names={(subject._meta.label_lower, str(subject.pk)): subject})
 
 
@@ -114,7 +116,7 @@ def _entries(
 
 def _model(subject_type: str) -> type[models.Model] | None:
     try:
-        return apps.get_model(subject_type)
+        return apps.get_model(current_subject_type(subject_type))
     except (LookupError, ValueError):
         return None
 

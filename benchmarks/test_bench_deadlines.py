@@ -18,8 +18,8 @@ import time
 import pytest
 from django.db import connection
 
-from audit.models import DeadlineViolation
 from benchmarks.figures import figure, timed
+from deadlines.models import DeadlineViolation
 from deadlines.scan import deadline_scan
 from enrollment.models import AdmissionRecord
 from tests.factories import AcademicYearFactory, CollegeFactory, MajorFactory, TermFactory

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from audit.models import DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation
+from deadlines.models import DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation
 from deadlines.registry import get_kind
 from registrar.admin_base import ScopedAdmin
 

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.models import DeadlineNotice, DeadlineRule, DeadlineViolation
+from deadlines.models import DeadlineNotice, DeadlineRule, DeadlineViolation
 from deadlines.selectors import notices_for, rules_for, violation_counts_by_college, violations_for
 from registrar.roles import STAFF_ROLES, role_of
 

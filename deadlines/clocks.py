@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from audit.models import DeadlineRule, DeadlineUnit
+from deadlines.models import DeadlineRule, DeadlineUnit
 from registrar.calendar import WorkCalendar
 
 

@@ -14,11 +14,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import AuditEvent, DeadlineViolation
+from audit.models import AuditEvent
+from audit.subject_types import current_subject_type, subject_type_names
+from deadlines.models import DeadlineViolation
 from deadlines.selectors import subject_labels
 from registrar.sheets.writers import xlsx_write
 
 CHUNK = 1000
+VIOLATION_SUBJECT = DeadlineViolation._meta.label_lower  # the subject type of a violation's own events
 
 
 def header() -> list[str]:
@@ -41,16 +44,21 @@ def header() -> list[str]:
 
 
 def _evidence(user, violations: list[DeadlineViolation]) -> dict[tuple[str, str], list[AuditEvent]]:
-    """The audit events behind each violation: its subject's own events and the scan's events about it."""
-    condition = Q(subject_type="audit.deadlineviolation", subject_id__in=[str(v.pk) for v in violations])
-    by_type: dict[str, list[str]] = defaultdict(list)
+    """The audit events behind each violation: its subject's own events and the scan's events about it.
+
+    Events are found under every name their subject type had (``audit.subject_types``): those recorded
+    before the engine had its own app name a violation ``audit.deadlineviolation``.
+    """
+    ids_by_type: dict[str, list[str]] = defaultdict(list)
+    ids_by_type[VIOLATION_SUBJECT] = [str(v.pk) for v in violations]
     for violation in violations:
-        by_type[violation.subject_type].append(str(violation.subject_id))
-    for subject_type, ids in by_type.items():
-        condition |= Q(subject_type=subject_type, subject_id__in=ids)
+        ids_by_type[violation.subject_type].append(str(violation.subject_id))
+    condition = Q()
+    for subject_type, ids in ids_by_type.items():
+        condition |= Q(subject_type__in=subject_type_names(subject_type), subject_id__in=ids)
     events: dict[tuple[str, str], list[AuditEvent]] = defaultdict(list)
     for event in AuditEvent.objects.for_user(user).filter(condition).order_by("id"):
-        events[(event.subject_type, event.subject_id)].append(event)
+        events[(current_subject_type(event.subject_type), event.subject_id)].append(event)
     return events
 
 
@@ -81,7 +89,7 @@ def violation_rows(user, queryset: QuerySet[DeadlineViolation]) -> Iterable[list
         evidence = _evidence(user, chunk)
         for v in chunk:
             events = evidence.get((v.subject_type, str(v.subject_id)), []) + evidence.get(
-                ("audit.deadlineviolation", str(v.pk)), []
+                (VIOLATION_SUBJECT, str(v.pk)), []
             )
             yield [
                 v.rule.code,

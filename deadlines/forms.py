@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import ViolationState
+from deadlines.models import ViolationState
 from deadlines.selectors import ViolationFilter, rules_for
 from registrar.models import College
 

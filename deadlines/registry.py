@@ -11,7 +11,7 @@ date; ``college`` is the path to the responsible college; ``done_on`` is the
 path or expression of the date it was done, NULL while it is not. Everything
 is evaluated in SQL by the scan: no Python loop over subjects.
 
-The keys expected by the rule definitions are in ``audit.deadlines.defaults``:
+The keys expected by the rule definitions are in ``deadlines.defaults``:
 ``annual_registration.registration``, ``annual_registration.deregistration``,
 ``annual_registration.status_change``, ``diploma.photo_check``,
 ``diploma.registration`` and ``diploma.completion_exchange`` wait for their apps.
@@ -103,7 +103,7 @@ def registered_kinds() -> dict[str, DeadlineKind]:
 
 def validate_rule(rule) -> None:
     """A rule's unit, length and fixed date agree, and its clock is one its kind offers."""
-    from audit.models import DeadlineUnit
+    from deadlines.models import DeadlineUnit
 
     errors: dict[str, str] = {}
     if rule.unit == DeadlineUnit.FIXED_DATE:

@@ -19,7 +19,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import DeadlineNotice, DeadlineReminder, DeadlineRule, DeadlineScan
+from deadlines.models import DeadlineNotice, DeadlineReminder, DeadlineRule, DeadlineScan
 from deadlines.registry import DeadlineKind
 from registrar.models import User
 from registrar.roles import Role

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audit.models import DeadlineRule
+from deadlines.models import DeadlineRule
 from registrar.models import DeadlinePolicy, School
 
 

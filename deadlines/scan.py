@@ -21,9 +21,9 @@ from django.db import connection, transaction
 from django.db.models import BigIntegerField, F, Value
 from django.utils import timezone
 
-from audit.models import DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation, ViolationState
 from audit.services import EventSpec, audit_record, audit_record_many
 from deadlines.clocks import due_dates
+from deadlines.models import DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation, ViolationState
 from deadlines.registry import DeadlineKind, get_kind
 from deadlines.rules import rules_effective
 from registrar.calendar import WorkCalendar
@@ -334,7 +334,7 @@ def _record_changes(rule: DeadlineRule, kind: DeadlineKind, scan: DeadlineScan, 
         chunk.append(
             EventSpec(
                 action=ACTIONS.get((previous, state), "deadline.violation.change"),
-                subject=("audit.deadlineviolation", pk),
+                subject=(DeadlineViolation._meta.label_lower, pk),
                 before={"state": previous} if previous else {},
                 after={
                     "state": state,
@@ -371,7 +371,7 @@ def _withdraw_ungoverned(
             [
                 EventSpec(
                     action="deadline.violation.withdraw",
-                    subject=("audit.deadlineviolation", pk),
+                    subject=(DeadlineViolation._meta.label_lower, pk),
                     before={"state": state},
                     after={"state": WITHDRAWN, "rule": code},
                     reason="规则已停用或被本校规定替代",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from audit.models import DeadlineNotice, DeadlineRule, DeadlineViolation, ViolationState
+from deadlines.models import DeadlineNotice, DeadlineRule, DeadlineViolation, ViolationState
 from deadlines.registry import get_kind
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from audit.models import DeadlineRule
 from audit.services import EventSpec, audit_record_many
 from deadlines.defaults import DEFAULT_RULES
+from deadlines.models import DeadlineRule
 
 
 @transaction.atomic
@@ -28,7 +28,7 @@ def deadline_rules_seed(*, actor=None) -> list[DeadlineRule]:
     audit_record_many(
         [
             EventSpec(
-                action="audit.deadlinerule.create",
+                action=f"{DeadlineRule._meta.label_lower}.create",
                 subject=rule,
                 actor=actor,
                 after={

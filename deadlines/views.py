@@ -13,9 +13,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from audit.models import DeadlineScan
 from deadlines.exports import violations_xlsx_write
 from deadlines.forms import ViolationFilterForm
+from deadlines.models import DeadlineScan
 from deadlines.selectors import notices_for, subject_labels, violation_counts_by_college, violations_for
 from registrar.roles import STAFF_ROLES, role_of
 

@@ -1,15 +1,15 @@
-"""The deadline kinds of freshman registration, registered with the audit engine (ENR-4, ENR-5).
+"""The deadline kinds of freshman registration, registered with the deadline engine (ENR-4, ENR-5).
 
 Imported by ``EnrollmentConfig.ready()``. The rules that use them (3 months,
-the deferral's end) are data in ``audit.DeadlineRule``.
+the deferral's end) are data in ``deadlines.DeadlineRule``.
 """
 
 from django.db.models import Case, DateField, Q, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import Clock
 from deadlines.defaults import DEFERRAL_EXPIRY, FRESHMAN_REVIEW
+from deadlines.models import Clock
 from deadlines.registry import register_kind
 from enrollment.models import AdmissionRecord, AdmissionState
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from python_calamine import CalamineWorkbook
 
-from audit.models import Clock, DeadlineRule
+from deadlines.models import Clock, DeadlineRule
 from deadlines.registry import register_kind, unregister_kind
 from deadlines.scan import deadline_scan
 from registrar.models import Student

@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from audit.models import Clock, DeadlineRule, DeadlineUnit
+from deadlines.models import Clock, DeadlineRule, DeadlineUnit
 from deadlines.registry import register_kind, unregister_kind
 from registrar.models import Student
 from tests.factories import StudentFactory

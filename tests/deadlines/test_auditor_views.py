@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from audit.models import AuditEvent, DeadlineNotice, DeadlineRule
+from audit.models import AuditEvent
+from deadlines.models import DeadlineNotice, DeadlineRule
 from deadlines.scan import deadline_scan
 from registrar.sheets.writers import escape
 
@@ -156,13 +157,13 @@ def test_the_auditor_reads_the_violations_and_rules_in_the_admin(
     client_for, auditor, violations_in_both_colleges
 ):
     client = client_for(auditor)
-    assert client.get("/admin/audit/deadlineviolation/").status_code == 200
-    assert client.get("/admin/audit/deadlinerule/").status_code == 200
+    assert client.get("/admin/deadlines/deadlineviolation/").status_code == 200
+    assert client.get("/admin/deadlines/deadlinerule/").status_code == 200
 
 
 def test_the_auditor_cannot_change_a_rule_in_the_admin(client_for, auditor, violations_in_both_colleges):
     rule = DeadlineRule.objects.get(code="student_check")
-    url = f"/admin/audit/deadlinerule/{rule.pk}/change/"
+    url = f"/admin/deadlines/deadlinerule/{rule.pk}/change/"
     response = client_for(auditor).post(url, {"length": 9})
     assert response.status_code == 403
     rule.refresh_from_db()
@@ -172,9 +173,9 @@ def test_the_auditor_cannot_change_a_rule_in_the_admin(client_for, auditor, viol
 def test_the_auditor_cannot_add_or_delete_in_the_admin(client_for, auditor, violations_in_both_colleges):
     client = client_for(auditor)
     rule = DeadlineRule.objects.get(code="student_check")
-    assert client.post("/admin/audit/deadlinerule/add/", {}).status_code == 403
-    assert client.post(f"/admin/audit/deadlinerule/{rule.pk}/delete/", {"post": "yes"}).status_code == 403
-    assert client.post("/admin/audit/deadlineviolation/add/", {}).status_code == 403
+    assert client.post("/admin/deadlines/deadlinerule/add/", {}).status_code == 403
+    assert client.post(f"/admin/deadlines/deadlinerule/{rule.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post("/admin/deadlines/deadlineviolation/add/", {}).status_code == 403
 
 
 def test_the_dashboard_refuses_a_post(client_for, auditor, db):
@@ -196,10 +197,10 @@ def test_the_registrar_changes_a_rule_with_an_audit_event(client_for, registrar,
         "rule_ids": "",
         "basis": "",
     }
-    response = client_for(registrar).post(f"/admin/audit/deadlinerule/{rule.pk}/change/", data)
+    response = client_for(registrar).post(f"/admin/deadlines/deadlinerule/{rule.pk}/change/", data)
     assert response.status_code == 302
     assert DeadlineRule.objects.get(pk=rule.pk).length == 2
-    assert AuditEvent.objects.filter(action="audit.deadlinerule.update", subject_id=str(rule.pk)).exists()
+    assert AuditEvent.objects.filter(action="deadlines.deadlinerule.update", subject_id=str(rule.pk)).exists()
 
 
 def test_college_staff_see_their_notices_and_not_the_other_colleges(
@@ -209,10 +210,11 @@ def test_college_staff_see_their_notices_and_not_the_other_colleges(
     subject_in(D(2026, 9, 1))
     deadline_scan(as_of=D(2026, 11, 24))
     notice = DeadlineNotice.objects.get()
-    assert client_for(college_a_staff).get("/admin/audit/deadlinenotice/").context["cl"].result_count == 1
-    assert client_for(college_b_staff).get("/admin/audit/deadlinenotice/").context["cl"].result_count == 0
+    assert client_for(college_a_staff).get("/admin/deadlines/deadlinenotice/").context["cl"].result_count == 1
+    assert client_for(college_b_staff).get("/admin/deadlines/deadlinenotice/").context["cl"].result_count == 0
     assert (
-        client_for(college_b_staff).get(f"/admin/audit/deadlinenotice/{notice.pk}/change/").status_code == 302
+        client_for(college_b_staff).get(f"/admin/deadlines/deadlinenotice/{notice.pk}/change/").status_code
+        == 302
     )
 
 

@@ -6,7 +6,8 @@ import threading
 import pytest
 from django.db import connection
 
-from audit.models import AuditEvent, DeadlineReminder, DeadlineViolation
+from audit.models import AuditEvent
+from deadlines.models import DeadlineReminder, DeadlineViolation
 from deadlines.scan import deadline_scan
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from audit.models import DeadlineNotice, DeadlineReminder
+from deadlines.models import DeadlineNotice, DeadlineReminder
 from deadlines.scan import deadline_scan
 from registrar.models import User
 from tests.deadlines.builders import mark_done

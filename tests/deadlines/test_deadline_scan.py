@@ -7,14 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from audit.models import (
-    AuditEvent,
-    DeadlineRule,
-    DeadlineScan,
-    DeadlineUnit,
-    DeadlineViolation,
-    ViolationState,
-)
+from audit.models import AuditEvent
+from deadlines.models import DeadlineRule, DeadlineScan, DeadlineUnit, DeadlineViolation, ViolationState
 from deadlines.scan import deadline_scan
 from deadlines.tasks import scan_deadlines
 from registrar.models import ScheduleYear, WorkdayOverride

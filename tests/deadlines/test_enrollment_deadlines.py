@@ -9,8 +9,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from audit.models import DeadlineViolation
 from deadlines.clocks import add_months
+from deadlines.models import DeadlineViolation
 from deadlines.scan import deadline_scan
 from enrollment.models import AdmissionRecord, AdmissionState
 from enrollment.services import admission_transition

@@ -318,7 +318,7 @@ def test_two_registrars_approving_at_once_exactly_one_succeeds(
 @pytest.mark.rule("ENR-4")
 @pytest.mark.rule("ENR-5")
 def test_a_readmitted_freshman_s_rereview_clock_starts_at_the_term_they_enter(registrar, freshmen_a):
-    from audit.models import DeadlineViolation
+    from deadlines.models import DeadlineViolation
     from deadlines.scan import deadline_scan
     from tests.factories import TermFactory
 

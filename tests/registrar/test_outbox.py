@@ -13,7 +13,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import DeadlineNotice
+from deadlines.models import DeadlineNotice
 from deadlines.scan import deadline_scan
 from registrar.celery import app
 from registrar.models import OutboxMessage, User

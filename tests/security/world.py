@@ -15,7 +15,8 @@ from django.db import models
 
 from annual_registration.models import AnnualList, AnnualRegistration
 from annual_registration.services import annual_roll_open
-from audit.models import AuditEvent, DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation
+from audit.models import AuditEvent
+from deadlines.models import DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation
 from enrollment.imports import parse_admissions
 from enrollment.models import AdmissionRecord, CorrectionRequest, DataReport, ReviewBatch
 from enrollment.services import (
