@@ -81,3 +81,19 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def analyze(*models) -> None:
+    """Refresh PostgreSQL's statistics of these tables after a bulk write (a no-op elsewhere).
+
+    Right after a write of many thousands of rows the planner still believes the
+    table nearly empty, and a query over it (the roll's blockers, an approval's
+    checks) picks nested loops over sequential scans: minutes instead of a second,
+    until autovacuum gets round to it. ANALYZE samples the table: well under a
+    second, and only the writer of the bulk rows pays it.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -23,6 +23,7 @@ from registrar.models import AcademicYear, Student, User
 from registrar.roles import is_registrar
 from registrar.sheets.cells import code_table
 from registrar.sheets.tables import Column, ParsedSheet, RowError, parse_sheet, row_checker
+from registrar.sql import analyze
 
 FEE_COLUMNS: tuple[Column, ...] = (
     Column("student_number", "XH", "学号", required=True, max_length=20),
@@ -39,6 +40,8 @@ FEE_NAMES = {
     "已办理助学贷款": "aid",
     "缓缴": "aid",
 }
+# An import of more rows than this refreshes the table's statistics (registrar.sql.analyze).
+ANALYZE_AFTER = 1000
 STUDENT_NUMBER = re.compile(r"^[0-9A-Za-z]{1,20}$")
 
 
@@ -130,6 +133,8 @@ def fee_import(
         update_fields=["status", "note", "source"],
         batch_size=2000,
     )
+    if len(rows) > ANALYZE_AFTER:
+        analyze(FeeRecord)
     changed = [(s, st) for s, st, _n in rows if before.get(s) != st]
     audit_record_many(
         [

@@ -7,6 +7,7 @@ adds only those missing (a student readmitted since), never a second row.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -18,10 +19,15 @@ from audit.services import EventSpec, audit_record, audit_record_many
 from registrar import codes
 from registrar.models import AcademicYear, Student, User
 from registrar.roles import is_registrar
-from registrar.sql import advisory_lock
+from registrar.sql import advisory_lock, analyze
 
 # One opening of a year's roll at a time (with the year's id as the second key).
 ROLL_LOCK_KEY = 0xA22A1
+
+# Students per INSERT … SELECT: the rows added and their audit events are held for one window at a time.
+WINDOW = 5000
+# A roll that adds more rows than this refreshes the table's statistics (registrar.sql.analyze).
+ANALYZE_AFTER = 1000
 
 # The registration a student's status gives when the year opens (ANN-3).
 STATE_OF_STATUS = {
@@ -49,47 +55,62 @@ def annual_roll_open(*, actor: User, academic_year: AcademicYear) -> int:
         raise PermissionDenied(_("只有教务处可以开启学年注册"))
     advisory_lock(ROLL_LOCK_KEY, academic_year.pk)
     start = year_start(academic_year)
-    added = _insert_roll(academic_year, start)
-    specs = [
-        EventSpec(
-            action="annual_registration.registration.open",
-            subject=(AnnualRegistration._meta.label_lower, pk),
-            actor=actor,
-            after={"state": state, "academic_year": academic_year.start_year},
-            student_id=student_id,
-            college_id=college_id,
+    added = 0
+    for rows in _insert_roll(academic_year, start):
+        added += len(rows)
+        audit_record_many(
+            [
+                EventSpec(
+                    action="annual_registration.registration.open",
+                    subject=(AnnualRegistration._meta.label_lower, pk),
+                    actor=actor,
+                    after={"state": state, "academic_year": academic_year.start_year},
+                    student_id=student_id,
+                    college_id=college_id,
+                )
+                for pk, student_id, college_id, state in rows
+            ]
         )
-        for pk, student_id, college_id, state in added
-    ]
-    audit_record_many(specs)
+    if added > ANALYZE_AFTER:
+        analyze(AnnualRegistration)
     audit_record(
         actor=actor,
         action="annual_registration.roll.open",
         subject=academic_year,
-        after={"added": len(added), "year_start": start.isoformat()},
+        after={"added": added, "year_start": start.isoformat()},
     )
-    return len(added)
+    return added
 
 
-def _insert_roll(year: AcademicYear, start: datetime.date) -> list[tuple[int, int, int, str]]:
-    """INSERT … SELECT … ON CONFLICT DO NOTHING; (id, student, college, state) of each row added."""
+def _insert_roll(year: AcademicYear, start: datetime.date) -> Iterator[list[tuple[int, int, int, str]]]:
+    """INSERT … SELECT … ON CONFLICT DO NOTHING, one window of student ids at a time (memory stays flat);
+    yields (id, student, college, state) of the rows each window added."""
     states = STATE_OF_STATUS
     case = " ".join("WHEN %s THEN %s" for _status in states)
     params: list = [value for status, state in states.items() for value in (status.value, state.value)]
+    statuses = [status.value for status in states]
     registration, student = AnnualRegistration._meta.db_table, Student._meta.db_table
-    sql = f"""
-        INSERT INTO {registration}
-            (student_id, academic_year_id, college_id, state, deferral_reason, reason, created_at)
-        SELECT s.id, %s, s.college_id, CASE s.student_status {case} END, '', '', %s
+    eligible = f"""
         FROM {student} s
         WHERE s.student_status IN ({", ".join(["%s"] * len(states))})
           AND s.entry_date < %s
           AND (s.expected_graduation_date IS NULL OR s.expected_graduation_date >= %s)
+    """
+    insert = f"""
+        INSERT INTO {registration}
+            (student_id, academic_year_id, college_id, state, deferral_reason, reason, created_at)
+        SELECT s.id, %s, s.college_id, CASE s.student_status {case} END, '', '', %s
+        {eligible} AND s.id >= %s AND s.id < %s
         ORDER BY s.id
         ON CONFLICT (student_id, academic_year_id) DO NOTHING
         RETURNING id, student_id, college_id, state
     """
-    statuses = [status.value for status in states]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [year.pk, *params, timezone.now(), *statuses, start, start])
-        return cursor.fetchall()
+        cursor.execute(f"SELECT MIN(s.id), MAX(s.id) {eligible}", [*statuses, start, start])
+        low, high = cursor.fetchone()
+        if low is None:
+            return
+        now = timezone.now()
+        for window in range(low, high + 1, WINDOW):
+            cursor.execute(insert, [year.pk, *params, now, *statuses, start, start, window, window + WINDOW])
+            yield cursor.fetchall()
