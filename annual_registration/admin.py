@@ -14,6 +14,11 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from annual_registration import (  # noqa: F401  (学籍异动, 学籍记载, 信息变更, 统计表)
+    admin_changes,
+    admin_identity,
+    admin_records,
+)
 from annual_registration.blockers import BLOCKERS, blockers_of, with_blockers
 from annual_registration.models import AnnualList, AnnualRegistration
 from annual_registration.services import annual_roll_open, fee_import, parse_fees
@@ -71,7 +76,7 @@ class AnnualRegistrationAdmin(ScopedAdmin):
         "blockers",
         "registered_on",
     ]
-    list_filter = ["academic_year", "state", BlockedFilter, "college"]
+    list_filter = ["academic_year", "state", BlockedFilter, ("college", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["student__student_number", "student__name"]
     list_select_related = ["student", "college", "academic_year"]
     list_per_page = 100

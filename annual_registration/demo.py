@@ -40,7 +40,11 @@ def load(ctx) -> None:
     for index, college in enumerate(ctx.colleges[:3]):
         actor = staff.get(index, registrar)
         batch = batches.batch_create(
-            actor=actor, kind=KIND, college=college, term=term, title=f"{year}学年注册名单（{college.name}）"
+            actor=actor,
+            kind=KIND,
+            college=college,
+            term=term,
+            title=f"{year.start_year}-{year.start_year + 1}学年注册名单（{college.name}）",
         )
         if index == 2:
             _draft(actor, batch, year)

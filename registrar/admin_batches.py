@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -57,7 +57,7 @@ class BatchAdmin(ScopedAdmin):
     kind: ClassVar[str]
     editable = False
     list_display = ["__str__", "college", "term", "state", "submitted_at", "decided_at"]
-    list_filter = ["state", "college"]
+    list_filter = ["state", ("college", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["college", "term__academic_year"]
     detail_template = "registrar/batches/detail.html"
 
@@ -103,6 +103,7 @@ class BatchAdmin(ScopedAdmin):
             "texts": self.items.texts,
             "key_label": self.items.key_label,
             "outcome_label": self.items.outcome_label,
+            "has_end_date": bool(self.items.end_date_field),
             "columns": [column.header for column in self.items.columns],
             "changelist_url": reverse(f"admin:{self.url_prefix}_changelist"),
             **values,

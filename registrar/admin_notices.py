@@ -12,10 +12,23 @@ from registrar.notices import notice_read
 from registrar.roles import STAFF_ROLES, role_of
 
 
+class ReadFilter(admin.SimpleListFilter):
+    title = _("阅读情况")
+    parameter_name = "read"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("未读")), ("yes", _("已读"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(read_at__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):
     list_display = ["title", "created_at", "read"]
-    list_filter = [("read_at", admin.EmptyFieldListFilter)]
+    list_filter = [ReadFilter]
     ordering = ["-created_at"]
 
     def get_queryset(self, request):

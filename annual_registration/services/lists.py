@@ -163,6 +163,7 @@ class AnnualItems(BatchItems):
         "fill": gettext_lazy("加入本学院待注册的学生（按缴费情况建议结论）"),
         "approved": gettext_lazy("名单已审批通过，学年注册已完成"),
         "save": gettext_lazy("保存注册结论"),
+        "reason": gettext_lazy("说明（暂缓注册必填）"),
     }
 
     def parse(self, content: bytes, file_name: str) -> ParsedItems:
