@@ -26,7 +26,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from audit.subject_types import current_subject_type
-from registrar.transitions import declared
 
 Label = str | Promise
 
@@ -45,7 +44,9 @@ class TransitionFamily:
 
     def label(self, name: str) -> str | None:
         """The declaration's label of transition ``name``; None when it declares none."""
-        for transition in declared(self.model, self.field):
+        # Read through django-fsm's public API, as the core's transition engine reads them: the audit
+        # trail sits below the core and imports no part of it above its infrastructure.
+        for transition in self.model._meta.get_field(self.field).get_all_transitions(self.model):
             if transition.name == name and "label" in transition.custom:
                 label = str(transition.custom["label"])
                 if self.context is None:

@@ -26,7 +26,6 @@ from audit.labels import action_label
 from audit.models import AuditEvent
 from audit.subject_types import current_subject_type, subject_type_names
 from registrar.idcard import mask_id_numbers, sees_full_id_numbers
-from registrar.models import Student
 from registrar.scoping import ScopedQuerySet
 
 EMPTY = "—"
@@ -63,7 +62,7 @@ def subject_history(subject: models.Model, *, reader: Any) -> list[HistoryEntry]
     return _entries(events, reader, names={(subject._meta.label_lower, str(subject.pk)): subject})
 
 
-def student_history(reader: Any, student: Student | int) -> list[HistoryEntry]:
+def student_history(reader: Any, student: models.Model | int) -> list[HistoryEntry]:
     """Everything recorded about one student, oldest first (QRY-1); nothing for a reader who may not see them.
 
     College staff see their colleges' students, a student only themself. The
@@ -72,7 +71,8 @@ def student_history(reader: Any, student: Student | int) -> list[HistoryEntry]:
     and check-in, before registration made the student).
     """
     student_id = student if isinstance(student, int) else student.pk
-    if not Student.objects.for_user(reader).filter(pk=student_id).exists():
+    students = AuditEvent._meta.get_field("student").related_model  # the core's, named by the event
+    if not students.objects.for_user(reader).filter(pk=student_id).exists():
         return []
     subjects = set(
         AuditEvent.objects.filter(student_id=student_id)
