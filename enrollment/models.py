@@ -303,6 +303,29 @@ class AdmissionRecord(FSMModelMixin, models.Model):
 
     @transition(
         field=state,
+        # ENR-5: after registration only for health reasons; the service asks for the diagnosis (文号).
+        source=A.REGISTERED,
+        target=A.DEFERRED,
+        # Never a hidden first step of another decision (``path_step``): it needs its own diagnosis.
+        custom={
+            "label": pgettext_lazy("action", "因病保留入学资格"),
+            "decision": "record",
+            "path_step": False,
+        },
+        permission=registrar_decides,
+    )
+    def defer_for_health(self, **args: Unpack[TransitionArgs]) -> None:
+        """复查发现身心状况不宜在校学习，经二级甲等以上医院诊断：保留入学资格 until ``date`` (ENR-5).
+
+        The 学籍 ends meanwhile (ENR-4); back, the freshman goes through 复查 again from the term
+        they enter, so no 复查 result is kept.
+        """
+        self.state_changed_at = args["at"]
+        self.deferral_end = args["date"]
+        self.rereview_passed_on = None
+
+    @transition(
+        field=state,
         source=[A.IMPORTED, A.ADMITTED, A.DEFERRED],
         target=A.CANCELLED,
         custom={"label": pgettext_lazy("action", "取消入学资格"), "decision": "record"},

@@ -180,6 +180,8 @@ class StudentStatus(models.TextChoices):
     DEREGISTERED = "deregistered", pgettext_lazy("student status", "已注销学籍")
     GRADUATED = "graduated", pgettext_lazy("student status", "毕业")
     COMPLETED = "completed", pgettext_lazy("student status", "结业")
+    # ENR-5: a registered freshman found unfit for health reasons takes 保留入学资格; no 学籍 meanwhile (ENR-4).
+    ADMISSION_DEFERRED = "deferred", pgettext_lazy("student status", "保留入学资格（不具有学籍）")
 
 
 # Statuses in which a person holds a 学籍 here; one per person at a time (ENR-6).

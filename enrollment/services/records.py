@@ -26,7 +26,7 @@ from registrar.transitions import declared_names, may_fire, transition_label
 # the record page and the API, and 复查合格. Registration is not among them: a 学籍 is registered
 # only by an approved review list (ENR-2); 取消学籍 goes with the student's status (admission_rereview).
 # The decisions that carry a deferral's end date (ENR-4).
-DATED_TRANSITIONS = {"defer", "extend_deferral"}
+DATED_TRANSITIONS = {"defer", "defer_for_health", "extend_deferral"}
 SINGLE_TRANSITIONS = {*declared_names(AdmissionRecord, decision="record"), "pass_rereview"}
 
 
@@ -60,11 +60,13 @@ def admission_transition(
     deferral_end: datetime.date | None = None,
     decided_on: datetime.date | None = None,
 ) -> AdmissionRecord:
-    """录取状态变更 (ENR-2, ENR-3, ENR-4): one record by one declared transition, by the registrar.
+    """录取状态变更 (ENR-2, ENR-3, ENR-4, ENR-5): one record by one declared transition, by the registrar.
 
     The transition must be available from the record's current state (no
     hidden intermediate step). A deferral ends after ``decided_on`` (today,
-    unless a decision of an earlier day is being recorded).
+    unless a decision of an earlier day is being recorded). After registration
+    only a health deferral is possible (ENR-5): it needs the diagnosis (文号) and
+    an end date, and the student's 学籍 ends with it.
     """
     if transition not in SINGLE_TRANSITIONS:
         raise DomainError(_("未知的录取状态变更：%(transition)s") % {"transition": transition})
@@ -78,7 +80,17 @@ def admission_transition(
         raise DomainError(_("延长保留入学资格须填写新的截止日期"))
     if deferral_end is not None and deferral_end <= (decided_on or timezone.localdate()):
         raise DomainError(_("保留入学资格截止日期应晚于今天"))
+    if transition == "defer_for_health":
+        _check_health_deferral(document_number, deferral_end)
     record = record_for_update(actor, record_id)
+    if transition == "defer" and record.state == AdmissionState.REGISTERED:
+        raise DomainError(
+            _(
+                "%(record)s已注册学籍：注册后只有复查发现身心状况不宜在校学习、经二级甲等以上医院诊断的，"
+                "方可保留入学资格（因病保留入学资格）"
+            )
+            % {"record": record}
+        )
     if not can_proceed(getattr(record, transition)):
         raise DomainError(
             _("%(record)s当前为“%(state)s”，不能%(action)s")
@@ -113,7 +125,24 @@ def admission_transition(
         ],
         document_number=document_number,
     )
+    if transition == "defer_for_health" and record.student_id:
+        # No 学籍 while deferred (ENR-4): the student's status follows, with the same diagnosis.
+        student_change_status(
+            actor=actor,
+            student_id=record.student_id,
+            transition="defer_admission",
+            reason=reason,
+            document_number=document_number,
+        )
     return record
+
+
+def _check_health_deferral(diagnosis: str, deferral_end: datetime.date | None) -> None:
+    """因病保留入学资格 (ENR-5): the hospital's diagnosis (its number as 文号) and the end of the deferral."""
+    if not diagnosis.strip():
+        raise DomainError(_("因病保留入学资格须填写二级甲等以上医院诊断证明的编号（文号）"))
+    if deferral_end is None:
+        raise DomainError(_("因病保留入学资格须填写保留入学资格截止日期"))
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""The freshman's side (ENR-11): confirmation, error reports and their answer, first passwords."""
+"""The freshman's side (ENR-11): confirmation, error reports and their answer, first passwords; the 学籍
+of a freshman back from a deferral taken after registration (ENR-5)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import secrets
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from enrollment.models import (
 )
 from registrar.models import Batch, User
 from registrar.roles import acts_for_college, is_college_staff, is_registrar
-from registrar.services import DomainError
+from registrar.services import DomainError, student_change_status_many
 
 # ---------------------------------------------------------------- the student (ENR-11)
 
@@ -127,3 +128,27 @@ def data_report_resolve(*, actor: User, report_id: int, note: str = "") -> DataR
         student_id=report.record.student_id,
     )
     return report
+
+
+# ---------------------------------------------------------------- back from 保留入学资格 (ENR-4, ENR-5)
+
+REREGISTER_REASON = "保留入学资格后申请入学，复查合格，重新注册学籍"
+
+
+def students_reregister(*, actor: User | None, student_ids: list[int], document_number: str = "") -> int:
+    """重新注册学籍 (ENR-4, ENR-5): freshmen who took 保留入学资格 after registration and were registered again.
+
+    Their Student rows (same 学号, same account) go back in school, set-based, one audit event each;
+    one who meanwhile holds another active 学籍 refuses the whole call (ENR-6). Returns how many.
+    """
+    try:
+        with transaction.atomic():
+            return student_change_status_many(
+                actor=actor,
+                student_ids=student_ids,
+                transition="reregister",
+                reason=REREGISTER_REASON,
+                document_number=document_number,
+            )
+    except IntegrityError as exc:
+        raise DomainError(_("有学生的证件号码已有在籍学籍，不能重新注册学籍（ENR-6），请核对后重试")) from exc

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from enrollment.models import AdmissionRecord, AdmissionState, ReviewOutcome
 from enrollment.services.registration import create_students
+from enrollment.services.students import students_reregister
 from registrar.models import User
 from registrar.transitions import (
     CHUNK,  # noqa: F401 (the imports' chunk size too)
@@ -61,14 +62,20 @@ def path_to_uncached(transition: str, state: str) -> list[str] | None:
     """The transitions that take a record in ``state`` through ``transition``.
 
     Either ``transition`` itself, or one declared step that reaches one of its
-    sources first (e.g. imported --admit--> admitted --register--> registered).
+    sources first (e.g. imported --admit--> admitted --register--> registered),
+    unless its declaration says ``path_step: False`` (a decision of its own).
     ``None`` when the declarations allow no such path.
     """
     sources = transition_sources(AdmissionRecord, transition)
     if state in sources:
         return [transition]
     for t in _declared():
-        if t.source == state and t.target in sources and t.target != t.source:
+        if (
+            t.source == state
+            and t.target in sources
+            and t.target != t.source
+            and t.custom.get("path_step", True)
+        ):
             return [t.name, transition]
     return None
 
@@ -130,8 +137,13 @@ def admission_apply_steps(
     Run inside a transaction, with the records locked (``lock_records``). A
     step whose transition is one declared step away (``path_to``) takes that
     step first; the engine refuses, naming the record, a step with no path.
-    Registration (ENR-2) creates the students and their accounts in bulk.
+    Registration (ENR-2) creates the students and their accounts in bulk; a freshman deferred
+    after registration gets their own 学籍 back (ENR-5).
     """
+    # ENR-5: those deferred after registration come back to their own Student row, not a new one.
+    returning = sorted(
+        {s.record.student_id for s in steps if s.transition == "register" and s.record.student_id}
+    )
     moves = [
         Move(
             step.record,
@@ -141,9 +153,12 @@ def admission_apply_steps(
         )
         for step in steps
     ]
-    return apply_moves(
+    rows = apply_moves(
         ADMISSION, moves, actor=actor, document_number=document_number, action_prefix=action_prefix
     )
+    if returning:
+        students_reregister(actor=actor, student_ids=returning, document_number=document_number)
+    return rows
 
 
 def lock_records(ids: Sequence[int], *, full: bool = False) -> dict[int, Any]:

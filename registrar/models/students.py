@@ -173,6 +173,26 @@ class Student(FSMModelMixin, models.Model):
     @transition(
         field=student_status,
         source=S.IN_SCHOOL,
+        target=S.ADMISSION_DEFERRED,
+        permission=registrar_decides,
+        custom={"label": _("保留入学资格（不具有学籍）")},
+    )
+    def defer_admission(self, **args: Unpack[TransitionArgs]) -> None:
+        """保留入学资格 after registration for health reasons (ENR-5): the admission stays, the 学籍 ends (ENR-4)."""
+
+    @transition(
+        field=student_status,
+        source=S.ADMISSION_DEFERRED,
+        target=S.IN_SCHOOL,
+        permission=registrar_decides,
+        custom={"label": _("保留入学资格后重新注册学籍")},
+    )
+    def reregister(self, **args: Unpack[TransitionArgs]) -> None:
+        """Back from 保留入学资格, the 复查 passed on an approved list: 学籍 again, same 学号 (ENR-4, ENR-5)."""
+
+    @transition(
+        field=student_status,
+        source=S.IN_SCHOOL,
         target=S.GRADUATED,
         permission=registrar_decides,
         custom={"label": _("毕业")},

@@ -11,37 +11,28 @@ from audit.selectors import Change, student_history, subject_history
 from audit.services import audit_record
 from enrollment.models import AdmissionRecord
 from enrollment.services import (
-    ItemInput,
+    admission_transition,
     correction_answer,
     correction_apply,
     correction_create,
     correction_send,
-    review_batch_approve,
-    review_batch_create,
-    review_batch_submit,
-    review_items_save,
 )
 from registrar.idcard import make_id_number, mask
 from registrar.models import Student
 from registrar.scoping import scoped_queryset
+from tests.enrollment.builders import registered_through_a_list
 
 pytestmark = pytest.mark.django_db
 
 NEW_NUMBER = make_id_number("110101", datetime.date(2007, 5, 1), 321, "1")
 
 
-def registered(record, *, staff, registrar, college, term) -> AdmissionRecord:
-    """The freshman, registered through an approved review list (ENR-2)."""
-    batch = review_batch_create(actor=staff, college=college, term=term)
-    review_items_save(actor=staff, batch_id=batch.pk, items=[ItemInput(record.exam_number, "passed")])
-    review_batch_submit(actor=staff, batch_id=batch.pk)
-    review_batch_approve(actor=registrar, batch_id=batch.pk, document_number="教学〔2026〕12号")
-    return AdmissionRecord.objects.select_related("student").get(pk=record.pk)
-
-
 @pytest.fixture
 def freshman(freshmen_a, college_a_staff, registrar, college_a, term):
-    return registered(freshmen_a[0], staff=college_a_staff, registrar=registrar, college=college_a, term=term)
+    record = registered_through_a_list(
+        freshmen_a[0], staff=college_a_staff, registrar=registrar, college=college_a, term=term
+    )
+    return AdmissionRecord.objects.select_related("student").get(pk=record.pk)
 
 
 @pytest.fixture
@@ -66,7 +57,7 @@ def test_the_students_history_names_each_action_in_chinese_with_the_document_num
         e for e in student_history(college_a_staff, freshman.student) if e.action.startswith("enrollment.")
     ]
     assert entry.label == "教务处审批通过名单：注册学籍"
-    assert entry.document_number == "教学〔2026〕12号" and entry.actor == "registrar"
+    assert entry.document_number == "教学〔2026〕3号" and entry.actor == "registrar"
 
 
 def test_a_state_change_reads_as_the_field_and_its_two_states(freshman, college_a_staff):
@@ -80,13 +71,11 @@ def test_a_state_change_reads_as_the_field_and_its_two_states(freshman, college_
 def test_the_history_holds_the_records_events_from_before_it_had_a_student(
     freshmen_a, college_a_staff, registrar, college_a, term
 ):
-    from enrollment.services import admission_transition
-
     admission_transition(actor=registrar, record_id=freshmen_a[0].pk, transition="admit", reason="报到")
-    record = registered(
+    record = registered_through_a_list(
         freshmen_a[0], staff=college_a_staff, registrar=registrar, college=college_a, term=term
     )
-    labels = [e.label for e in student_history(college_a_staff, record.student)]
+    labels = [e.label for e in student_history(college_a_staff, record.student_id)]
     assert labels.index("报到入学") < labels.index("教务处审批通过名单：注册学籍")
 
 
