@@ -184,6 +184,9 @@ class BatchAdmin(ScopedAdmin):
         """The page's columns of one item, or of a candidate (whose paths start one step further in)."""
         cells = []
         for column in self.items.columns:
+            if candidate and column.item_only:
+                cells.append("")
+                continue
             path = column.path.split(".", 1)[1] if candidate else column.path
             cells.append(_resolve(obj, path))
         return cells

@@ -50,6 +50,8 @@ class ItemColumn:
 
     header: str | Promise
     path: str
+    # A column of the item itself (its own 暂缓原因, say): blank for candidates not on the list yet.
+    item_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,7 @@ class AnnualItems(BatchItems):
         ItemColumn(gettext_lazy("专业"), "registration.student.major.name"),
         ItemColumn(gettext_lazy("年级"), "registration.student.grade"),
         ItemColumn(gettext_lazy("注册状态"), "registration.get_state_display"),
+        ItemColumn(gettext_lazy("暂缓原因"), "get_deferral_reason_display", item_only=True),
     )
     texts = {
         "new": gettext_lazy("新建学年注册名单"),

@@ -6,6 +6,13 @@ import datetime
 
 from annual_registration.services import annual_roll_open, fee_import, parse_fees
 from enrollment.models import AdmissionRecord
+from enrollment.services import (
+    ItemInput,
+    review_batch_approve,
+    review_batch_create,
+    review_batch_submit,
+    review_items_save,
+)
 from registrar.models import AcademicYear, Student, Term
 from tests.enrollment.builders import xlsx_bytes
 
@@ -41,3 +48,13 @@ def fees_imported(registrar, year: AcademicYear, rows: list[tuple[str, str]]):
 
 def roll_opened(registrar, year: AcademicYear) -> int:
     return annual_roll_open(actor=registrar, academic_year=year)
+
+
+def registered(records: list[AdmissionRecord], *, staff, registrar, college, term) -> list[Student]:
+    """These freshmen registered the only way there is (ENR-2): one review list, approved; their students."""
+    batch = review_batch_create(actor=staff, college=college, term=term)
+    items = [ItemInput(key=r.exam_number, outcome="passed") for r in records]
+    review_items_save(actor=staff, batch_id=batch.pk, items=items)
+    review_batch_submit(actor=staff, batch_id=batch.pk)
+    review_batch_approve(actor=registrar, batch_id=batch.pk, document_number="教学〔2026〕3号")
+    return students_of(records)
