@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from annual_registration.blockers import blockers_of, with_blockers
+from annual_registration.blockers import blocked_by_id, blockers_of, with_blockers
 from annual_registration.models import (
     AnnualItem,
     AnnualOutcome,
@@ -321,7 +321,7 @@ def annual_list_problems(batch: Batch) -> list[str]:
     if not items:
         return [_("名单中没有学生")]
     listed = AnnualRegistration.objects.filter(items__batch=batch)
-    blocked = {r.pk: blockers_of(r) for r in with_blockers(listed)}
+    blocked = blocked_by_id(listed)
     elsewhere = set(
         AnnualItem.objects.filter(batch__state=BatchState.SUBMITTED, registration__in=listed)
         .exclude(batch=batch)

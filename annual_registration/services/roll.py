@@ -56,6 +56,10 @@ def annual_roll_open(*, actor: User, academic_year: AcademicYear) -> int:
     advisory_lock(ROLL_LOCK_KEY, academic_year.pk)
     start = year_start(academic_year)
     added = 0
+    # One shared ``after`` per state: the audit trail encodes a shared object once, not once per row.
+    after = {
+        state: {"state": state, "academic_year": academic_year.start_year} for state in AnnualState.values
+    }
     for rows in _insert_roll(academic_year, start):
         added += len(rows)
         audit_record_many(
@@ -64,7 +68,7 @@ def annual_roll_open(*, actor: User, academic_year: AcademicYear) -> int:
                     action="annual_registration.registration.open",
                     subject=(AnnualRegistration._meta.label_lower, pk),
                     actor=actor,
-                    after={"state": state, "academic_year": academic_year.start_year},
+                    after=after[state],
                     student_id=student_id,
                     college_id=college_id,
                 )
