@@ -6,5 +6,8 @@ class AnnualRegistrationConfig(AppConfig):
     verbose_name = "学年电子注册"
 
     def ready(self) -> None:
-        from annual_registration import action_labels  # noqa: F401  (names its audit actions)
+        from annual_registration import (  # noqa: F401  (name the audit actions)
+            action_labels,
+            action_labels_records,
+        )
         from annual_registration.services import lists  # noqa: F401  (registers the annual list's kind)

@@ -176,6 +176,9 @@ SHEET_MAX_ROWS = int(os.environ.get("SHEET_MAX_ROWS", "200000"))
 SHEET_MAX_COLUMNS = int(os.environ.get("SHEET_MAX_COLUMNS", "100"))
 SHEET_CHILD_MAX_MEMORY_BYTES = int(os.environ.get("SHEET_CHILD_MAX_MEMORY_BYTES", str(2 * 1024**3)))
 SHEET_CHILD_MAX_CPU_SECONDS = int(os.environ.get("SHEET_CHILD_MAX_CPU_SECONDS", "120"))
+# Proof files of an identity change (ANN-8): PDF, JPEG or PNG, each at most this size, a few per request.
+IDENTITY_PROOF_MAX_BYTES = int(os.environ.get("IDENTITY_PROOF_MAX_BYTES", str(5 * 1024 * 1024)))
+IDENTITY_PROOF_MAX_FILES = int(os.environ.get("IDENTITY_PROOF_MAX_FILES", "5"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -196,6 +199,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The registrar system's API. Every endpoint is scoped to the signed-in user.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets whose field names other choice sets share ("level", "kind"): named once each.
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "registrar.codes.Level",
+        "AwardLevelEnum": "annual_registration.models.records.AwardLevel",
+        "PunishmentKindEnum": "annual_registration.models.records.PunishmentKind",
+        "CertificateKindEnum": "annual_registration.models.records.CertificateKind",
+        "RefusalGroundEnum": "annual_registration.models.identity.RefusalGround",
+    },
 }
 
 # API error policy and docs (registrar/api_errors.py): every refusal a 4xx with a Chinese reason
@@ -342,4 +353,7 @@ RATE_LIMITED_EXPORTS = [
     "enrollment:statistics-file",
     "batch-template",
     "deadlines:violations-export",
+    "annual_records:annual-file",
+    "annual_records:statistics-file",
+    "admin:annual_registration_statisticsreport_file",
 ]

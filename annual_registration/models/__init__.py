@@ -3,6 +3,17 @@
 One module per concern; every model is importable from ``annual_registration.models``.
 """
 
+from annual_registration.models.identity import (
+    IdentityChangeRequest,
+    IdentityChangeSettings,
+    IdentityProof,
+)
+from annual_registration.models.records import (
+    Award,
+    CertificateCounter,
+    IssuedCertificate,
+    Punishment,
+)
 from annual_registration.models.registrations import (
     AnnualItem,
     AnnualList,
@@ -14,6 +25,7 @@ from annual_registration.models.registrations import (
     FeeRecord,
     FeeStatus,
 )
+from annual_registration.models.reports import StatisticsReport
 
 __all__ = [
     "AnnualItem",
@@ -21,8 +33,16 @@ __all__ = [
     "AnnualOutcome",
     "AnnualRegistration",
     "AnnualState",
+    "Award",
+    "CertificateCounter",
     "DeferralReason",
     "FeeImport",
     "FeeRecord",
     "FeeStatus",
+    "IdentityChangeRequest",
+    "IdentityChangeSettings",
+    "IdentityProof",
+    "IssuedCertificate",
+    "Punishment",
+    "StatisticsReport",
 ]

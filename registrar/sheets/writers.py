@@ -51,42 +51,65 @@ def xlsx_write(
     rows: Iterable[Sequence[Any]],
     title: str = "Sheet1",
     widths: Sequence[int] = (),
+    *,
+    frozen_header: bool = False,
+    autofilter: bool = False,
+    footer: Sequence[Sequence[Any]] = (),
 ) -> int:
     """Stream ``header`` and ``rows`` as one escaped sheet into ``out``; returns the number of rows.
 
     XlsxWriter in constant-memory mode: each row is flushed to disk as it is written.
+    For a report people sort and filter: ``frozen_header`` keeps the header in view,
+    ``autofilter`` filters every column over the rows, and ``footer`` rows (a total)
+    follow in bold, outside the filter, so that sorting never moves them.
     """
     workbook = xlsxwriter.Workbook(out, XLSX_OPTIONS)
     sheet = workbook.add_worksheet(ILLEGAL_CHARACTERS_RE.sub("", title)[:31] or "Sheet1")
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    bold = workbook.add_format({"bold": True}) if footer else None
     for column, width in enumerate(widths):
         sheet.set_column(column, column, width)
+    if frozen_header:
+        sheet.freeze_panes(1, 0)
     sheet.write_row(0, 0, [escape(h) for h in header])
-    count = 0
-    for count, row in enumerate(rows, start=1):
+
+    def write(index: int, row: Sequence[Any], cell_format: Any = None) -> None:
         for column, value in enumerate(row):
             if value is None or value == "":
                 continue
             if isinstance(value, str):
-                sheet.write_string(count, column, escape(value))
+                sheet.write_string(index, column, escape(value), cell_format)
             elif isinstance(value, datetime.datetime):
                 local = timezone.localtime(value) if timezone.is_aware(value) else value
-                sheet.write_datetime(count, column, local.replace(tzinfo=None), datetime_format)
+                sheet.write_datetime(index, column, local.replace(tzinfo=None), datetime_format)
             elif isinstance(value, datetime.date):
-                sheet.write_datetime(count, column, value, date_format)
+                sheet.write_datetime(index, column, value, date_format)
             else:
-                sheet.write(count, column, value)
+                sheet.write(index, column, value, cell_format)
+
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        write(count, row)
+    if autofilter and header:
+        # Kept by XlsxWriter and written when the workbook closes, once the streamed rows' count is known.
+        sheet.autofilter(0, 0, count, len(header) - 1)
+    for offset, row in enumerate(footer, start=1):
+        write(count + offset, row, bold)
     workbook.close()
     return count
 
 
 def xlsx(
-    header: Sequence[Any], rows: Iterable[Sequence[Any]], title: str = "Sheet1", widths: Sequence[int] = ()
+    header: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    title: str = "Sheet1",
+    widths: Sequence[int] = (),
+    **report: Any,
 ) -> bytes:
-    """One escaped sheet as bytes."""
+    """One escaped sheet as bytes; ``report`` takes ``xlsx_write``'s frozen_header, autofilter and footer."""
     buffer = io.BytesIO()
-    xlsx_write(buffer, header, rows, title, widths)
+    xlsx_write(buffer, header, rows, title, widths, **report)
     return buffer.getvalue()
 
 

@@ -7,14 +7,35 @@ belongs to student B, so any answer that shows one of them to a probe is a leak.
 from __future__ import annotations
 
 import datetime
+import tempfile
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.test import override_settings
 
-from annual_registration.models import AnnualList, AnnualRegistration
+from annual_registration.models import (
+    AnnualList,
+    AnnualRegistration,
+    Award,
+    IdentityChangeRequest,
+    IdentityProof,
+    IssuedCertificate,
+    Punishment,
+    StatisticsReport,
+)
 from annual_registration.services import annual_roll_open
+from annual_registration.services.identity import identity_change_file
+from annual_registration.services.records import (
+    AwardInput,
+    PunishmentInput,
+    award_record,
+    certificate_issue,
+    punishment_record,
+)
+from annual_registration.services.reports import statistics_report_send
 from audit.models import AuditEvent
 from deadlines.models import DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation
 from enrollment.imports import parse_admissions
@@ -114,6 +135,32 @@ def build_world() -> World:
         items=[ItemInput(key=student_b.student_number, outcome="register")],
     )
 
+    # 学籍记载, an identity change with its proof (stored apart), and the year's statistics report.
+    award = award_record(
+        actor=registrar,
+        student_id=student_b.pk,
+        data=AwardInput("乙的奖学金", "school", datetime.date(2026, 11, 10), "示范大学"),
+    )
+    punishment = punishment_record(
+        actor=registrar,
+        student_id=student_b.pk,
+        data=PunishmentInput("warning", "乙旷课", "校发〔2026〕8号", datetime.date(2026, 11, 2), 6),
+    )
+    certificate = certificate_issue(
+        actor=registrar, student_id=student_b.pk, kind="study", issued_on=datetime.date(2026, 11, 20)
+    )
+    with override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="world-media-")):
+        identity_change = identity_change_file(
+            actor=staff_b,
+            student_id=student_b.pk,
+            requested={"name": "乙更名"},
+            reason="户籍更名",
+            proofs=[SimpleUploadedFile("乙的证明.pdf", b"%PDF-1.4 b")],
+        )
+    statistics_report = statistics_report_send(
+        actor=registrar, academic_year=year, sent_on=datetime.date(2026, 11, 30), recipient="省教育厅"
+    )
+
     today = datetime.date(2026, 10, 1)
     rule = DeadlineRule.objects.create(
         code="matrix_rule",
@@ -154,6 +201,12 @@ def build_world() -> World:
         ReviewBatch: ReviewBatch.objects.get(pk=batch_b.pk),
         AnnualRegistration: AnnualRegistration.objects.get(student=student_b, academic_year=year),
         AnnualList: AnnualList.objects.get(pk=annual_list_b.pk),
+        Award: award,
+        Punishment: punishment,
+        IssuedCertificate: certificate,
+        IdentityChangeRequest: identity_change,
+        IdentityProof: identity_change.proofs.get(),
+        StatisticsReport: statistics_report,
         CorrectionRequest: correction,
         DataReport: report,
         AuditEvent: AuditEvent.objects.filter(college=college_b).latest("pk"),

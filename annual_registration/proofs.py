@@ -1,0 +1,99 @@
+"""Proof files of an identity change (ANN-8): bounded in number, size and type before anything is stored.
+
+A proof is a PDF, JPEG or PNG, recognised by its first bytes, and its name must
+say the same (a page renamed ``证明.pdf`` is refused); it is read through the
+upload toolkit's bounded read (``read_upload``), so an oversized file is refused
+before its bytes are read. No database here: the service stores what passes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import IO
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from registrar.errors import DomainError
+from registrar.sheets.errors import FileFormatError, megabytes
+from registrar.sheets.limits import SheetLimits, read_upload
+
+
+@dataclass(frozen=True)
+class ProofType:
+    content_type: str
+    magic: bytes
+    suffixes: tuple[str, ...]
+
+
+PROOF_TYPES = (
+    ProofType("application/pdf", b"%PDF-", (".pdf",)),
+    ProofType("image/jpeg", b"\xff\xd8\xff", (".jpg", ".jpeg")),
+    ProofType("image/png", b"\x89PNG\r\n\x1a\n", (".png",)),
+)
+ACCEPTED = "、".join(s.lstrip(".").upper() for t in PROOF_TYPES for s in t.suffixes[:1])
+# What the file picker offers; the server checks again.
+ACCEPT_ATTRIBUTE = ",".join(s for t in PROOF_TYPES for s in t.suffixes)
+
+
+@dataclass(frozen=True)
+class ProofFile:
+    """One checked proof: its name as uploaded, bytes, type and digest."""
+
+    name: str
+    content: bytes
+    content_type: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def _size(size: int) -> str:
+    """A file size as people read it: KB below a megabyte, else the upload toolkit's MB."""
+    return f"{max(1, round(size / 1024))} KB" if size < 1 << 20 else megabytes(size)
+
+
+def _shown_name(upload: IO[bytes]) -> str:
+    """The upload's own name, without any path, cut to what the row keeps."""
+    name = PurePosixPath(str(getattr(upload, "name", "") or "").replace("\\", "/")).name
+    return name[:255] or _("证明材料")
+
+
+def read_proof(upload: IO[bytes]) -> ProofFile:
+    """One proof file, or ``DomainError`` in Chinese: too large, empty, or not a PDF/JPEG/PNG (ANN-8)."""
+    name = _shown_name(upload)
+    limit = settings.IDENTITY_PROOF_MAX_BYTES
+    try:
+        content = read_upload(upload, limits=SheetLimits(upload_bytes=limit))
+    except FileFormatError:
+        size = getattr(upload, "size", None) or limit + 1
+        raise DomainError(
+            _("证明材料“%(name)s”为%(size)s，超过上限%(limit)s")
+            % {"name": name, "size": _size(size), "limit": _size(limit)}
+        ) from None
+    if not content:
+        raise DomainError(_("证明材料“%(name)s”是空文件") % {"name": name})
+    suffix = PurePosixPath(name).suffix.lower()
+    for kind in PROOF_TYPES:
+        if content.startswith(kind.magic):
+            if suffix not in kind.suffixes:
+                break
+            return ProofFile(name=name, content=content, content_type=kind.content_type)
+    raise DomainError(
+        _("证明材料“%(name)s”不是可接受的文件，只接受 %(types)s 格式（扩展名须与文件内容一致）")
+        % {"name": name, "types": ACCEPTED}
+    )
+
+
+def read_proofs(uploads: Sequence[IO[bytes]], *, required: bool = True) -> list[ProofFile]:
+    """Every proof of one request, each checked, at most ``IDENTITY_PROOF_MAX_FILES`` (ANN-8)."""
+    most = settings.IDENTITY_PROOF_MAX_FILES
+    if required and not uploads:
+        raise DomainError(_("请上传证明材料（如户籍证明、公安机关出具的证明）"))
+    if len(uploads) > most:
+        raise DomainError(_("证明材料最多%(n)d个文件") % {"n": most})
+    return [read_proof(upload) for upload in uploads]
