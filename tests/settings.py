@@ -23,3 +23,7 @@ CACHES = {name: {**cache, "KEY_PREFIX": _PREFIX} for name, cache in CACHES.items
 # The suite's many POSTs (multipart by default in the test client) would spend the per-user upload
 # budget, and on SQLite user ids repeat across tests; the rate-limit tests set their own tight limits.
 RATE_LIMITS = {"upload": "100000/10m", "export": "100000/10m"}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # Django's backend with a cheaper flush after transactional tests (see tests/db_backend/base.py).
+    DATABASES["default"]["ENGINE"] = "tests.db_backend"  # noqa: F405

@@ -36,7 +36,10 @@ def database_url() -> str:
 
 
 def wait_for(query: str, *, process: subprocess.Popen | None = None, timeout: float = 60) -> None:
-    """Ask the database until ``query`` returns a true first column (no sleeping: each ask is a round trip)."""
+    """Ask the database until ``query`` returns a true first column (no sleeping: each ask is a round trip).
+
+    The queries look at this test database's sessions only: other suites may run on the same server.
+    """
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
@@ -80,13 +83,15 @@ def test_an_import_killed_after_it_started_writing_leaves_no_row(tmp_path: Path,
         # (a transaction id is assigned then).
         wait_for(
             "SELECT count(*) FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory'"
-            " WHERE a.application_name = %s AND a.backend_xid IS NOT NULL",
+            " WHERE a.application_name = %s AND a.datname = current_database() AND a.backend_xid IS NOT NULL",
             process=process,
         )
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-    wait_for("SELECT count(*) = 0 FROM pg_stat_activity WHERE application_name = %s")
+    wait_for(
+        "SELECT count(*) = 0 FROM pg_stat_activity WHERE application_name = %s AND datname = current_database()"
+    )
     assert process.returncode == -signal.SIGKILL
     assert AdmissionImport.objects.count() == 0
     assert AdmissionRecord.objects.count() == 0

@@ -28,20 +28,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.security.world import World, build_world
-
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz, pytest.mark.rule("SEC-1")]
 
 # Examples per operation and role: a few keep `make test` quick; `make fuzz` sets FUZZ_EXAMPLES=1000.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 ROLES = ["anonymous", "student_a", "college_a_staff", "auditor", "registrar", "admin"]
-
-
-@pytest.fixture
-def world(db) -> World:
-    """Both colleges with records, lists, corrections and deadlines, so that ids in paths sometimes exist."""
-    return build_world()
 
 
 @contextlib.contextmanager
@@ -67,7 +59,11 @@ def signed_in(user) -> Client:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_api_never_answers_500_and_every_answer_matches_its_schema(role, world):
-    """Anonymous requests use the schema the admin reads (they may not read it), and send no session."""
+    """Anonymous requests use the schema the admin reads (they may not read it), and send no session.
+
+    The world (tests/security/conftest.py) has both colleges with records, lists, corrections and
+    deadlines, so that ids in paths sometimes exist; each role's writes roll back with its test.
+    """
     user = world.users[role]
     client = signed_in(user or world.users["admin"])
     cookies = (

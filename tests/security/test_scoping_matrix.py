@@ -17,14 +17,15 @@ from dataclasses import dataclass
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl import load_workbook
 
+from annual_registration.models import StatusChange
 from enrollment.models import AdmissionRecord
 from registrar.models import Batch, Student, User
-from tests.security.world import TOKEN, World, build_world
+from tests.security.world import TOKEN, World
 
 PROBES = ("anonymous", "student_a", "college_a_staff")
 ROLES = (*PROBES, "auditor", "registrar", "admin")
@@ -94,8 +95,9 @@ def fill(world: World, route: str, name: str, callback) -> Probe:
         elif param in ("pk", "object_id") and name != "admin:view_on_site":
             obj = object_for(world, model, route)
             values[param], scoped = str(obj.pk), obj if is_scoped(type(obj)) else None
-        elif param in ("batch_id", "record_id", "id"):
-            obj = world.objects[{"batch_id": Batch, "record_id": AdmissionRecord, "id": User}[param]]
+        elif param in ("batch_id", "record_id", "change_id", "id"):
+            by_param = {"batch_id": Batch, "record_id": AdmissionRecord, "change_id": StatusChange, "id": User}
+            obj = world.objects[by_param[param]]
             values[param], scoped = str(obj.pk), obj
         elif name == "admin:view_on_site" and param in ("content_type_id", "object_id"):
             student = world.objects[Student]
@@ -126,14 +128,6 @@ def body_text(response) -> str:
         sheets = load_workbook(io.BytesIO(content), read_only=True).worksheets
         return " ".join(str(c) for s in sheets for row in s.iter_rows(values_only=True) for c in row if c)
     return content.decode("utf-8", "ignore")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    """Built once for every role; rolled back at the end. Each test runs in its own savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")
