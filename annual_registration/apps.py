@@ -6,9 +6,15 @@ class AnnualRegistrationConfig(AppConfig):
     verbose_name = "学年电子注册"
 
     def ready(self) -> None:
-        from annual_registration import (  # noqa: F401  (audit action names, deadline kinds)
+        from annual_registration import (  # noqa: F401  (audit action names, blockers, deadline kinds)
             action_labels,
+            action_labels_changes,
             action_labels_records,
+            blockers_changes,
+            deadlines_changes,
             deadlines_records,
         )
-        from annual_registration.services import lists  # noqa: F401  (registers the annual list's kind)
+        from annual_registration.services import (  # noqa: F401  (register the lists' kinds)
+            change_lists,
+            lists,
+        )

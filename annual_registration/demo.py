@@ -7,6 +7,7 @@ the second college's is approved, the third has a draft.
 
 from __future__ import annotations
 
+from annual_registration import demo_changes
 from annual_registration.models import AnnualRegistration
 from annual_registration.services import annual_roll_open, fee_import, parse_fees
 from registrar import batches
@@ -58,6 +59,7 @@ def load(ctx) -> None:
                 kind=KIND,
                 document_number=f"教学〔{year.start_year}〕21号",
             )
+    demo_changes.load(ctx)
 
 
 def _draft(actor: User, batch, year) -> None:

@@ -17,6 +17,10 @@ DEFERRAL_EXPIRY = "enrollment.deferral_expiry"
 ANNUAL_REGISTRATION = "annual_registration.registration"
 DEREGISTRATION = "annual_registration.deregistration"
 STATUS_CHANGE = "annual_registration.status_change"
+# DL's internal step of ANN-2: the colleges' lists handed in (submitted), not decided.
+DEFERRAL_LIST = "annual_registration.deferral_list"
+# The end of a 休学 or 保留学籍 (ANN-3): settled by 复学, 恢复学籍 or a decision before it passes.
+PERIOD_END = "annual_registration.period_end"
 # One school-level report a year, not a clock per student (ANN-12).
 ANNUAL_STATISTICS_REPORT = "annual_registration.statistics_report"
 PHOTO_CHECK = "diploma.photo_check"
@@ -88,7 +92,7 @@ DEFAULT_RULES: list[dict[str, Any]] = [
     _rule(
         "deferral_lists",
         "学院报送暂缓注册名单（9月底前）",
-        ANNUAL_REGISTRATION,
+        DEFERRAL_LIST,
         "term_start",
         "fixed_date",
         fixed_day="09-30",
@@ -117,6 +121,16 @@ DEFAULT_RULES: list[dict[str, Any]] = [
         policy="jl",
         rule_ids="ANN-12",
         basis="JL第二十一条（全校一份统计表）",
+    ),
+    _rule(
+        "period_end",
+        "休学、保留学籍期满办理复学或学籍处理",
+        PERIOD_END,
+        "period_end",
+        "days",
+        0,
+        rule_ids="ANN-3",
+        basis="DL第十条(一)；期满未复学由教务处处理，不自动退学",
     ),
     _rule(
         "deregistration_report",

@@ -21,6 +21,7 @@ class Clock(models.TextChoices):
     PHOTO_CAPTURE = "photo_capture", _("图像采集日期")
     GRADUATION_DATE = "graduation_date", _("毕（结）业日期")
     DEFERRAL_END = "deferral_end", _("保留入学资格期满日期")
+    PERIOD_END = "period_end", _("休学（保留学籍）期满日期")
 
 
 class DeadlineUnit(models.TextChoices):

@@ -203,3 +203,44 @@ def student_change_status_many(
     moves = [Move(rows[pk], transition, reason=reason, date=date) for pk in sorted(rows)]
     apply_moves(STUDENT_STATUS, moves, actor=actor, document_number=document_number, action=action)
     return len(moves)
+
+
+# Placement (院系, 专业, 年级, 学制, 预计毕业日期): what a status change may move, by ``Student`` attribute.
+PLACEMENT_ATTRIBUTES = ("college_id", "major_id", "grade_year", "expected_graduation_date", "program_years")
+
+
+def student_place_many(
+    *, actor: User | None, placements: dict[int, dict[str, Any]], reason: str
+) -> list[Student]:
+    """学籍信息调整（院系、专业、年级、学制、预计毕业日期）: set-based, every previous value kept (N19).
+
+    ``placements`` maps a student id to the attributes it gets (``PLACEMENT_ATTRIBUTES``).
+    Runs inside the caller's transaction, which records the audit event of the
+    decision it applies (a status change's approval carries before and after).
+    A student without a history row gets one of its current values first, so
+    that the value before stays readable; then one UPDATE per field and one
+    history row per student, ``reason`` as its change reason.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("student_place_many must run inside the decision's transaction")
+    unknown = {name for values in placements.values() for name in values} - set(PLACEMENT_ATTRIBUTES)
+    if unknown:
+        raise ValueError(f"not placement attributes: {sorted(unknown)}")
+    students = list(Student.objects.select_for_update().filter(pk__in=list(placements)).order_by("pk"))
+    with_history = set(
+        Student.history.filter(id__in=[s.pk for s in students]).values_list("id", flat=True).distinct()
+    )
+    first = [s for s in students if s.pk not in with_history]
+    if first:
+        Student.history.bulk_history_create(first, default_user=actor, default_change_reason="初始记录")
+    fields: set[str] = set()
+    for student in students:
+        for name, value in placements[student.pk].items():
+            setattr(student, name, value)
+            fields.add(name)
+    if fields:
+        Student.objects.bulk_update(students, sorted(fields), batch_size=2000)
+        Student.history.bulk_history_create(
+            students, update=True, default_user=actor, default_change_reason=reason[:100]
+        )
+    return students

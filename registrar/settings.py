@@ -206,6 +206,8 @@ SPECTACULAR_SETTINGS = {
         "PunishmentKindEnum": "annual_registration.models.records.PunishmentKind",
         "CertificateKindEnum": "annual_registration.models.records.CertificateKind",
         "RefusalGroundEnum": "annual_registration.models.identity.RefusalGround",
+        "StatusChangeKindEnum": "registrar.codes.StatusChangeKind",
+        "ListedKindEnum": "annual_registration.services.change_lists.ListedKind",
     },
 }
 
@@ -223,6 +225,11 @@ INSTALLED_APPS.append("drf_spectacular_sidecar")
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
     "registrar.query_guard.NulQueryMiddleware",
+)
+# ANN-11 (registrar/archive_access.py): a student whose 学籍 was deregistered reads their archive only.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "registrar.archive_access.ArchiveOnlyMiddleware",
 )
 SPECTACULAR_SETTINGS.update(
     {
@@ -253,6 +260,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "expire-deferrals": {
         "task": "enrollment.tasks.expire_deferrals",
         "schedule": crontab(hour=DEADLINE_SCAN_HOUR, minute=0),
+    },
+    # A 休学 or 保留学籍 past its end without 复学 becomes a case for the registrar (issue 11, item 4).
+    "lapse-status-change-periods": {
+        "task": "annual_registration.tasks.lapse_status_change_periods",
+        "schedule": crontab(hour=DEADLINE_SCAN_HOUR, minute=5),
     },
     "scan-deadlines": {
         "task": "deadlines.tasks.scan_deadlines",

@@ -3,6 +3,12 @@
 One module per concern; every model is importable from ``annual_registration.models``.
 """
 
+from annual_registration.models.changes import (
+    ChangeKindSetting,
+    ChangeList,
+    ChangeState,
+    StatusChange,
+)
 from annual_registration.models.identity import (
     IdentityChangeRequest,
     IdentityChangeSettings,
@@ -35,6 +41,9 @@ __all__ = [
     "AnnualState",
     "Award",
     "CertificateCounter",
+    "ChangeKindSetting",
+    "ChangeList",
+    "ChangeState",
     "DeferralReason",
     "FeeImport",
     "FeeRecord",
@@ -45,4 +54,5 @@ __all__ = [
     "IssuedCertificate",
     "Punishment",
     "StatisticsReport",
+    "StatusChange",
 ]

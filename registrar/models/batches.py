@@ -24,6 +24,7 @@ class BatchKind(models.TextChoices):
 
     FRESHMAN_REVIEW = "freshman_review", _("新生入学资格审查名单")
     ANNUAL_REGISTRATION = "annual_registration", _("学年注册名单")
+    STATUS_CHANGE = "status_change", _("学籍异动名单")
     DIPLOMA = "diploma", _("学历注册名单")
 
 

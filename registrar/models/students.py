@@ -67,6 +67,10 @@ class Student(FSMModelMixin, models.Model):
     class_name = models.CharField(_("班级"), max_length=50, blank=True)
     entry_date = models.DateField(_("入学日期"))
     expected_graduation_date = models.DateField(_("预计毕业日期"), null=True, blank=True)
+    # 年级 moves with 留级, 降级, 跳级 (ANN-4); empty while it is the year of entry.
+    grade_year = models.PositiveSmallIntegerField(
+        _("年级"), null=True, blank=True, help_text=_("留级、降级、跳级后所在年级；空表示入学年份")
+    )
     # Status
     student_status = FSMField(
         _("学籍状态"),
@@ -113,8 +117,8 @@ class Student(FSMModelMixin, models.Model):
 
     @property
     def grade(self) -> int:
-        """年级: the year of entry."""
-        return self.entry_date.year
+        """年级: the year of entry, or the grade a 留级, 降级 or 跳级 moved the student to."""
+        return self.grade_year or self.entry_date.year
 
     # 学籍状态 transitions. Services call them (``registrar.services``); each holds only its guard.
     # Their labels are the plain msgids the status pages already translate.

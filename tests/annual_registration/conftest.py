@@ -8,6 +8,13 @@ from enrollment.services import (
     review_items_save,
 )
 from tests.annual_registration.builders import second_year, students_of
+from tests.annual_registration.change_builders import (  # noqa: F401  (status changes' fixtures)
+    clock,
+    other_major_a,
+    roll_2026,
+    second_year_b,
+    second_years,
+)
 
 
 @pytest.fixture

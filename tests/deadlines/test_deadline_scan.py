@@ -227,8 +227,9 @@ def test_a_rule_whose_clock_its_kind_does_not_offer_is_refused(make_rule):
 
 def test_a_rule_whose_kind_is_not_registered_is_skipped_and_named(db):
     result = deadline_scan(as_of=D(2026, 12, 8))
-    assert "annual_registration" in result.skipped
     assert "diploma_registration" in result.skipped
+    # Annual registration registers its kinds (ANN-2): monitored, not skipped.
+    assert "annual_registration" not in result.skipped
 
 
 # The command and the beat task

@@ -20,13 +20,17 @@ from annual_registration.models import (
     AnnualList,
     AnnualRegistration,
     Award,
+    ChangeList,
     IdentityChangeRequest,
     IdentityProof,
     IssuedCertificate,
     Punishment,
     StatisticsReport,
+    StatusChange,
 )
 from annual_registration.services import annual_roll_open
+from annual_registration.services.change_rules import ChangeInput
+from annual_registration.services.changes import status_change_file
 from annual_registration.services.identity import identity_change_file
 from annual_registration.services.records import (
     AwardInput,
@@ -121,6 +125,10 @@ def build_world() -> World:
         actor=staff_b, record_id=records_b[1].pk, requested={"name": "乙改名"}, reason="姓名录错"
     )
     report = admission_report_error(user=student_b_user, description="乙的出生日期有误")
+    change = status_change_file(
+        actor=staff_b, student_id=student_b.pk, given=ChangeInput(kind="31", reason="乙申请退学")
+    )
+    change_list_b = batch_create(actor=staff_b, kind=BatchKind.STATUS_CHANGE, college=college_b, term=term)
 
     # Annual registration of 2027: student B on the roll and on college B's draft list.
     year = second_year(registrar)
@@ -209,6 +217,8 @@ def build_world() -> World:
         StatisticsReport: statistics_report,
         CorrectionRequest: correction,
         DataReport: report,
+        StatusChange: change,
+        ChangeList: ChangeList.objects.get(pk=change_list_b.pk),
         AuditEvent: AuditEvent.objects.filter(college=college_b).latest("pk"),
         DeadlineViolation: violation,
         DeadlineNotice: notice,
