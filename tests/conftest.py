@@ -4,17 +4,16 @@ alice-style naming: ``college_a_staff`` sees college A only, ``college_b_staff``
 must see none of it; ``student_a`` sees only themself.
 """
 
+import functools
 import os
 
 import pytest
 from django.db import connection
 
-from enrollment.imports import parse_admissions
 from enrollment.models import AdmissionRecord
-from enrollment.services import admission_import
 from registrar.roles import Role
 from registrar.services import user_create
-from tests.enrollment.builders import admission_row, admission_sheet
+from tests.enrollment.builders import admission_row, import_admissions
 from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, StudentFactory, TermFactory
 from tests.users import PASSWORD
 
@@ -175,13 +174,7 @@ def broker_down():
 def import_rows(registrar, term):
     """Import these rows as the registrar and return the result."""
 
-    def do(rows: list[dict], *, year: int = 2026, dry_run: bool = False, name: str = "lq.xlsx"):
-        content = admission_sheet(rows)
-        return admission_import(
-            actor=registrar, year=year, sheet=parse_admissions(content, name), file_name=name, dry_run=dry_run
-        )
-
-    return do
+    return functools.partial(import_admissions, actor=registrar)
 
 
 @pytest.fixture

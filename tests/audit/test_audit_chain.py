@@ -73,6 +73,7 @@ def test_audit_verify_reports_an_intact_chain(capsys):
 def test_the_database_refuses_to_update_or_delete_an_event():
     record(1)
     event = AuditEvent.objects.get()
+    # Around the services on purpose: the database's own refusal.
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(reason="改过")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():

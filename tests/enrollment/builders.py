@@ -10,15 +10,18 @@ import io
 
 from openpyxl import Workbook
 
+from enrollment.imports import parse_admissions
 from enrollment.models import AdmissionRecord
 from enrollment.services import (
     ItemInput,
+    admission_import,
     review_batch_approve,
     review_batch_create,
     review_batch_submit,
     review_items_save,
 )
 from registrar.idcard import make_id_number
+from tests.factories import TermFactory
 
 HEADER = [
     "KSH",
@@ -75,6 +78,31 @@ def xlsx_bytes(rows: list[list]) -> bytes:
 
 def admission_sheet(rows: list[dict], header: list[str] = HEADER) -> bytes:
     return xlsx_bytes([header, *[[r.get(h, "") for h in header] for r in rows]])
+
+
+def import_admissions(
+    rows: list[dict], *, actor, year: int = 2026, dry_run: bool = False, name: str = "lq.xlsx"
+):
+    """These rows imported as a sheet through the parser and the import service (ENR-1); the result."""
+    sheet = parse_admissions(admission_sheet(rows), name)
+    return admission_import(actor=actor, year=year, sheet=sheet, file_name=name, dry_run=dry_run)
+
+
+def imported_flagged(major, numbers: list[int], *, actor, year: int = 2026) -> list[AdmissionRecord]:
+    """Freshmen imported flagged 重名重号 the way an import flags them (ENR-9): the year before's
+    admission data, imported first, holds their id numbers under other exam numbers."""
+    earlier = year - 1
+    TermFactory(academic_year__start_year=earlier, start_date=datetime.date(earlier, 9, 7))
+    TermFactory(academic_year__start_year=year, start_date=datetime.date(year, 9, 7))
+    rows = [
+        admission_row(n, major, KSH=f"{earlier % 100}110101{n:06d}", RXRQ=f"{earlier}0907") for n in numbers
+    ]
+    assert import_admissions(rows, actor=actor, year=earlier).ok
+    result = import_admissions([admission_row(n, major) for n in numbers], actor=actor, year=year)
+    assert result.ok and len(result.flagged) == len(numbers), (result.errors, result.flagged)
+    return list(
+        AdmissionRecord.objects.filter(year=year, exam_number__in=result.flagged).order_by("exam_number")
+    )
 
 
 def account_of(record: AdmissionRecord):

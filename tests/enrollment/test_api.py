@@ -1,8 +1,13 @@
 import pytest
 
-from enrollment.models import AdmissionRecord
 from enrollment.services import ItemInput, review_batch_create, review_batch_submit, review_items_save
-from tests.enrollment.builders import account_of, admission_row, admission_sheet, registered_through_a_list
+from tests.enrollment.builders import (
+    account_of,
+    admission_row,
+    admission_sheet,
+    imported_flagged,
+    registered_through_a_list,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,11 +80,13 @@ def test_a_student_sees_only_their_own_record(
     assert [r["id"] for r in data["results"]] == [freshmen_a[0].pk]
 
 
-def test_submit_with_problems_lists_them_all(client_for, college_a_staff, college_a, term, freshmen_a):
-    AdmissionRecord.objects.filter(pk__in=[r.pk for r in freshmen_a[:2]]).update(identity_conflict=True)
+def test_submit_with_problems_lists_them_all(
+    client_for, college_a_staff, college_a, term, registrar, major_a
+):
+    flagged = imported_flagged(major_a, [1, 2], actor=registrar)
     client = client_for(college_a_staff)
     batch = client.post("/api/enrollment/batches/", {"college": college_a.pk, "term": term.pk}).json()
-    items = [{"exam_number": r.exam_number, "outcome": "passed"} for r in freshmen_a[:2]]
+    items = [{"exam_number": r.exam_number, "outcome": "passed"} for r in flagged]
     assert (
         client.post(
             f"/api/enrollment/batches/{batch['id']}/items/", {"items": items}, content_type="application/json"

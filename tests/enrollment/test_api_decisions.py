@@ -26,7 +26,7 @@ from enrollment.services.corrections import CORRECTABLE
 from registrar import codes
 from registrar.idcard import make_id_number
 from registrar.models import Student
-from tests.enrollment.builders import account_of, registered_through_a_list
+from tests.enrollment.builders import account_of, imported_flagged, registered_through_a_list
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,13 @@ def later(days: int = 200) -> datetime.date:
 @pytest.fixture
 def record(freshmen_a) -> AdmissionRecord:
     return freshmen_a[0]
+
+
+@pytest.fixture
+def flagged(freshmen_a, registrar, major_a) -> AdmissionRecord:
+    """A freshman of college A imported flagged 重名重号 (ENR-9), beside ``record`` and ``registered``."""
+    [record] = imported_flagged(major_a, [6], actor=registrar)
+    return record
 
 
 @pytest.fixture
@@ -186,15 +193,14 @@ def test_rereview_failed_cancels_the_status(client_for, registrar, registered):
     assert events(student, "enrollment.rereview.status_cancelled").exists()
 
 
-def test_clearing_an_identity_conflict(client_for, registrar, record):
+def test_clearing_an_identity_conflict(client_for, registrar, flagged):
     # rule ENR-9
-    AdmissionRecord.objects.filter(pk=record.pk).update(identity_conflict=True)
     response = post(
-        client_for(registrar), f"{RECORDS}/{record.pk}/clear-conflict/", {"reason": "对方学校复函"}
+        client_for(registrar), f"{RECORDS}/{flagged.pk}/clear-conflict/", {"reason": "对方学校复函"}
     )
     assert response.status_code == 200 and response.json()["identity_conflict"] is False
-    assert snapshot(record)[3] is False
-    event = events(record, "enrollment.admission.clear_conflict").get()
+    assert snapshot(flagged)[3] is False
+    event = events(flagged, "enrollment.admission.clear_conflict").get()
     assert (event.reason, event.after) == ("对方学校复函", {"identity_conflict": False})
 
 
@@ -216,15 +222,18 @@ def test_college_b_staff_get_404_on_college_a_records(client_for, college_b_staf
 
 
 @pytest.mark.parametrize(("name", "body"), RECORD_ACTIONS)
-def test_only_the_registrar_decides(client_for, college_a_staff, auditor, student_a, registered, name, body):
-    # rule SEC-1: college staff, the auditor and students get 403 and change nothing
-    AdmissionRecord.objects.filter(pk=registered.pk).update(identity_conflict=True)
-    before, count = snapshot(registered), AuditEvent.objects.count()
+def test_only_the_registrar_decides(
+    client_for, college_a_staff, auditor, student_a, registered, flagged, name, body
+):
+    # rule SEC-1: college staff, the auditor and students get 403 and change nothing,
+    # each on a record the action fits (a 重名重号 flag is cleared before registration, ENR-9)
+    record = flagged if name == "clear-conflict" else registered
+    before, count = snapshot(record), AuditEvent.objects.count()
     for user in (college_a_staff, auditor, student_a):
-        response = post(client_for(user), f"{RECORDS}/{registered.pk}/{name}/", body)
+        response = post(client_for(user), f"{RECORDS}/{record.pk}/{name}/", body)
         assert response.status_code == 403, (user, response.content)
         assert response.json()["detail"]
-    assert (snapshot(registered), AuditEvent.objects.count()) == (before, count)
+    assert (snapshot(record), AuditEvent.objects.count()) == (before, count)
 
 
 def test_a_student_cannot_decide_on_their_own_record(client_for, registered):
@@ -312,16 +321,15 @@ def test_the_rereview_needs_a_registered_record_and_a_failure_needs_reason_and_n
     assert ((snapshot(record), snapshot(registered)), AuditEvent.objects.count()) == (before, count)
 
 
-def test_clearing_needs_a_flag_and_a_reason(client_for, registrar, record):
+def test_clearing_needs_a_flag_and_a_reason(client_for, registrar, record, flagged):
     # rule ENR-9
     client = client_for(registrar)
     count = AuditEvent.objects.count()
     response = post(client, f"{RECORDS}/{record.pk}/clear-conflict/", {"reason": "已核清"})
     assert response.status_code == 400 and response.json()["detail"] == "该记录没有重名重号标记"
-    AdmissionRecord.objects.filter(pk=record.pk).update(identity_conflict=True)
-    response = post(client, f"{RECORDS}/{record.pk}/clear-conflict/", {})
+    response = post(client, f"{RECORDS}/{flagged.pk}/clear-conflict/", {})
     assert response.status_code == 400 and response.json()["errors"] == {"reason": ["请填写核清情况"]}
-    assert snapshot(record)[3] is True and AuditEvent.objects.count() == count
+    assert snapshot(flagged)[3] is True and AuditEvent.objects.count() == count
 
 
 @pytest.mark.parametrize("pk", ["999999", "abc", str(10**30)])

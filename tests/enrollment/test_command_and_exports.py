@@ -76,6 +76,7 @@ def registered(freshmen_a, college_a_staff, registrar, college_a, term):
     review_items_save(actor=college_a_staff, batch_id=batch.pk, items=items)
     review_batch_submit(actor=college_a_staff, batch_id=batch.pk)
     review_batch_approve(actor=registrar, batch_id=batch.pk)
+    # Around the services on purpose: a hostile value no import lets in, to prove the export escapes it.
     AdmissionRecord.objects.filter(pk=freshmen_a[0].pk).update(remark='=HYPERLINK("x")')
     return batch
 

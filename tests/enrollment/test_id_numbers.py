@@ -76,6 +76,7 @@ def test_the_database_refuses_a_lower_case_check_character_on_a_student(major_a)
     student = StudentFactory(
         major=major_a, id_number="11010519491231002X", birth_date="1949-12-31", gender="2"
     )
+    # Around the services on purpose: the constraint's own test.
     with pytest.raises(IntegrityError), transaction.atomic():
         type(student).objects.filter(pk=student.pk).update(id_number="11010519491231002x")
 
@@ -113,7 +114,7 @@ def test_the_migration_lists_existing_offenders_and_changes_nothing(freshmen_a):
     with connection.cursor() as cursor:  # the test's transaction rolls this back
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("ALTER TABLE enrollment_admissionrecord DROP CONSTRAINT admission_id_number_ascii")
-    AdmissionRecord.objects.filter(pk=record.pk).update(id_number=bad)
+    AdmissionRecord.objects.filter(pk=record.pk).update(id_number=bad)  # a row from before the constraint
     with pytest.raises(IdNumberOffenders, match=f"#{record.pk}（{record.exam_number}") as caught:
         refuse_offenders(AdmissionRecord, "exam_number")
     assert bad not in str(caught.value) and AdmissionRecord.objects.get(pk=record.pk).id_number == bad

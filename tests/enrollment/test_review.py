@@ -28,7 +28,7 @@ from enrollment.services import (
 from registrar.batches import BatchConflict, BatchInvalid, batch_actions
 from registrar.models import Batch, Student, User
 from registrar.services import DomainError
-from tests.enrollment.builders import xlsx_bytes
+from tests.enrollment.builders import imported_flagged, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -82,11 +82,11 @@ def test_registered_student_gets_an_account_without_a_password_from_the_id_numbe
     assert password not in freshmen_a[0].id_number and freshmen_a[0].id_number[-6:] not in password
 
 
-def test_submission_lists_every_problem(batch_a, college_a_staff, registrar, freshmen_a):
+def test_submission_lists_every_problem(batch_a, college_a_staff, registrar, freshmen_a, major_a):
     # rule ENR-9
-    AdmissionRecord.objects.filter(pk=freshmen_a[0].pk).update(identity_conflict=True)
+    flagged = imported_flagged(major_a, [6], actor=registrar)
     admission_transition(actor=registrar, record_id=freshmen_a[1].pk, transition="forfeit", reason="未报到")
-    review_items_save(actor=college_a_staff, batch_id=batch_a.pk, items=items_for(freshmen_a[:1], ["passed"]))
+    review_items_save(actor=college_a_staff, batch_id=batch_a.pk, items=items_for(flagged, ["passed"]))
     with pytest.raises(BatchInvalid) as refused:
         review_batch_submit(actor=college_a_staff, batch_id=batch_a.pk)
     assert any("重名重号" in p for p in refused.value.problems)

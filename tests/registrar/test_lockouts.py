@@ -124,6 +124,7 @@ def test_failure_records_older_than_the_keeping_time_are_forgotten_and_the_count
     settings.SIGN_IN_FAILURES_KEEP_DAYS = 30
     sign_in(client, "ghost-old", "wrong")
     sign_in(client, "ghost-new", "wrong")
+    # Around the services on purpose: a month passes (attempt_time is the sign-in's own clock).
     SignInLockout.objects.filter(username="ghost-old").update(
         attempt_time=timezone.now() - datetime.timedelta(days=31)
     )

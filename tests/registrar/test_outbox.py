@@ -92,6 +92,7 @@ def test_the_drain_is_due_every_minute_for_beat_and_run_schedule():
 @pytest.mark.django_db
 def test_the_drain_deletes_messages_sent_more_than_a_week_ago_and_keeps_waiting_ones():
     old = OutboxMessage.objects.create(task="audit.tasks.verify_audit_chain", sent_at=timezone.now())
+    # Around the services on purpose: a week passes (sent_at is the drain's own clock).
     OutboxMessage.objects.filter(pk=old.pk).update(sent_at=timezone.now() - datetime.timedelta(days=8))
     recent = OutboxMessage.objects.create(task="audit.tasks.verify_audit_chain", sent_at=timezone.now())
     outbox_drain()
