@@ -6,4 +6,4 @@ class AuditConfig(AppConfig):
     verbose_name = "审计"
 
     def ready(self) -> None:
-        from audit import action_labels, checks  # noqa: F401  (audit labels, deploy checks of the chain key)
+        from audit import checks  # noqa: F401  (registers the deploy checks of the chain key)

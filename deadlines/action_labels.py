@@ -1,4 +1,4 @@
-"""The Chinese names of the audit actions of the deadline scan (SEC-3); imported by ``AuditConfig.ready()``."""
+"""The Chinese names of the audit actions of the deadline scan (SEC-3); imported by ``DeadlinesConfig.ready()``."""
 
 from django.utils.translation import gettext_lazy as _
 
