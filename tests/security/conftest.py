@@ -3,8 +3,8 @@
 from collections.abc import Iterator
 
 import pytest
-from django.db import transaction
 
+from tests.scopes import rolled_back_at_the_end
 from tests.security.world import World, build_world
 
 
@@ -14,6 +14,5 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
 
     The tests that use it change nothing they do not roll back, so each role meets the same world.
     """
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_at_the_end(django_db_blocker):
         yield build_world()
-        transaction.set_rollback(True)
