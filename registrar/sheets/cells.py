@@ -62,9 +62,20 @@ def text_problem(text: str, *, multiline: bool = False, garbled: bool = True) ->
         if text.isprintable():
             return None
         return _control_problem(text, multiline)
+    if _passes(text, multiline, garbled):
+        return None
     # Garbled first: UTF-8 read as Latin-1 is full of C1 controls, and the original is the better hint.
     problem = _garbled_problem(text) if garbled else None
     return problem or (None if text.isprintable() else _control_problem(text, multiline))
+
+
+@functools.lru_cache(maxsize=4096)
+def _passes(text: str, multiline: bool, garbled: bool) -> bool:
+    """Whether non-ASCII text has none of the problems above. Only this verdict is cached (a sheet
+    repeats its majors and colleges on every row), never a reason: those are in the active language."""
+    if garbled and ("\ufffd" in text or mojibake_original(text) is not None):
+        return False
+    return text.isprintable() or _control_problem(text, multiline) is None
 
 
 def _control_problem(text: str, multiline: bool) -> str | None:
@@ -124,7 +135,6 @@ def _common_chinese(text: str) -> bool:
 MIXUPS = (("utf-8", "gbk"), ("utf-8", "latin-1"), ("utf-8", "cp1252"), ("gbk", "latin-1"), ("gbk", "cp1252"))
 
 
-@functools.lru_cache(maxsize=4096)
 def mojibake_original(text: str) -> str | None:
     """The Chinese text this looks like mojibake of, or None.
 
@@ -171,6 +181,8 @@ def parse_date(value: Any, *, month_ok: bool = False) -> datetime.date:
 
     Dates outside 1900-2100 are refused, whatever their form.
     """
+    if value.__class__ is str:  # the usual cell: straight to the (cached) text parse
+        return _date_from_text(value.strip(), month_ok)
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date):
