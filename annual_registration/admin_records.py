@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from annual_registration.exports import statistics_xlsx
-from annual_registration.models import Award, IssuedCertificate, Punishment, StatisticsReport
+from annual_registration.models import Award, IssuedCertificate, Punishment, StatisticsReport, StudentArchive
 from annual_registration.models.records import PunishmentState
 from annual_registration.reports import Statistics, annual_statistics, cells, header
 from annual_registration.services.records import (
@@ -37,9 +37,10 @@ from annual_registration.services.records import (
     punishment_record,
 )
 from annual_registration.services.reports import statistics_report_send
+from annual_registration.timeline import student_record
 from registrar.admin_base import ScopedAdmin
 from registrar.errors import REFUSALS, DomainError
-from registrar.models import AcademicYear
+from registrar.models import AcademicYear, Student
 from registrar.roles import SCHOOL_WIDE_ROLES, is_registrar, role_of
 from registrar.sheets.cells import parse_date
 from registrar.uploads import download
@@ -383,3 +384,32 @@ class StatisticsReportAdmin(ScopedAdmin):
             messages.error(request, str(exc))
         else:
             messages.success(request, _("已登记报送"))
+
+
+# ---------------------------------------------------------------- QRY-1, ANN-11: the student's archive
+
+
+@admin.register(StudentArchive)
+class StudentArchiveAdmin(ScopedAdmin):
+    """学籍档案: a student's whole record as they see it, for the staff of their college and the registrar office."""
+
+    editable = False
+    list_display = ["student_number", "name", "college", "major", "student_status"]
+    list_filter = ["student_status", "college", "level"]
+    search_fields = ["student_number", "name"]
+    list_select_related = ["college", "major"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not (str(object_id).isascii() and str(object_id).isdigit() and len(str(object_id)) < 19):
+            raise Http404
+        try:
+            record = student_record(request.user, int(object_id))
+        except Student.DoesNotExist as exc:
+            raise Http404 from exc
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("%(name)s的学籍档案") % {"name": record.student.name},
+            "record": record,
+        }
+        return TemplateResponse(request, "annual_registration/admin/archive.html", context)

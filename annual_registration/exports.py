@@ -1,20 +1,19 @@
-"""Files out (ANN-12, item 8): the statistics table, and the national platform's annual-registration file.
+"""Files out (ANN-12, item 8): the statistics table, and the national platform's annual files.
 
 The statistics table is a report for people: a frozen header, a filter on every
 column, widths that fit, and the school total in bold below the rows. The
-platform's file follows enrollment's registration file (``enrollment.exports``):
-the platform's column names, coded values by their Chinese names, xlsx (UTF-8)
-or DBF (GBK, a character GBK lacks replaced or its row held back as the
-registrar chooses), streamed from one query, id numbers full for the registrar only.
-
-The platform's status-change file (学籍异动) waits for the status-change cases
-(``annual_registration.models.changes``), which another part of issue 11 builds.
+platform's files (学年注册, 学籍异动) follow enrollment's registration file
+(``enrollment.exports``): the platform's column names, coded values by their
+Chinese names, xlsx (UTF-8) or DBF (GBK, a character GBK lacks replaced or its row
+held back as the registrar chooses), streamed from one query, id numbers full for
+the registrar only. ``PlatformFile`` is what the two files share.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from annual_registration.reports import COLUMN_WIDTHS, Statistics, cells, header
 from enrollment.exports import GbkProblem, RareCharacters, _dbf_values, gbk_missing
 from registrar import codes
 from registrar.idcard import mask
+from registrar.models import College, Major
 from registrar.sheets.writers import dbf_write, xlsx
 
 
@@ -152,38 +152,163 @@ def annual_rows(registrations: QuerySet, *, full_id_number: bool = True) -> Iter
         ]
 
 
-def annual_xlsx(registrations: QuerySet, *, full_id_number: bool = True) -> bytes:
-    """学年注册上报文件 (xlsx): the platform's column names as the header; UTF-8 keeps every character."""
-    return xlsx(
-        [name for name, _label, _width in ANNUAL_LAYOUT],
-        annual_rows(registrations, full_id_number=full_id_number),
-        "学年注册",
-    )
+@dataclass(frozen=True)
+class PlatformFile:
+    """One of the platform's files: its layout (column name, Chinese header, DBF width) and its rows.
+
+    ``rows(queryset, full_id_number=...)`` streams lists of text in the layout's order;
+    ``number`` and ``name`` are the places of the 学号 (or 考生号) and the name, which
+    the registrar's list of rare characters shows.
+    """
+
+    layout: tuple[tuple[str, str, int], ...]
+    title: str
+    rows: Callable[..., Iterator[list[str]]]
+    number: int = 1
+    name: int = 2
+
+    def xlsx(self, queryset: QuerySet, *, full_id_number: bool = True) -> bytes:
+        """The file as xlsx: the platform's column names as the header; UTF-8 keeps every character."""
+        return xlsx(
+            [n for n, _label, _width in self.layout],
+            self.rows(queryset, full_id_number=full_id_number),
+            self.title,
+        )
+
+    def gbk_problems(self, queryset: QuerySet) -> list[GbkProblem]:
+        """Every value GBK cannot hold, by student and column: what the registrar chooses about (DBF)."""
+        problems = []
+        for row in self.rows(queryset, full_id_number=False):
+            for value, (_name, label, _width) in zip(row, self.layout, strict=True):
+                missing = gbk_missing(value)
+                if missing:
+                    problems.append(GbkProblem(row[self.number] or row[0], row[self.name], label, missing))
+        return problems
+
+    def dbf(
+        self,
+        queryset: QuerySet,
+        *,
+        rare: RareCharacters = RareCharacters.REPLACE,
+        full_id_number: bool = True,
+    ) -> bytes:
+        """The file as DBF (GBK): fixed column names and widths; never fails on a character."""
+        rows = (_dbf_values(row, rare) for row in self.rows(queryset, full_id_number=full_id_number))
+        out = io.BytesIO()
+        dbf_write(
+            out, [(n, width) for n, _label, width in self.layout], (row for row in rows if row is not None)
+        )
+        return out.getvalue()
 
 
-def annual_gbk_problems(registrations: QuerySet) -> list[GbkProblem]:
-    """Every value of the annual file that GBK cannot hold, by student and column (the DBF file's choice)."""
-    problems = []
-    for row in annual_rows(registrations, full_id_number=False):
-        for value, (_name, label, _width) in zip(row, ANNUAL_LAYOUT, strict=True):
-            missing = gbk_missing(value)
-            if missing:
-                problems.append(GbkProblem(row[1] or row[0], row[2], label, missing))
-    return problems
+ANNUAL_FILE = PlatformFile(ANNUAL_LAYOUT, "学年注册", annual_rows)
 
 
-def annual_dbf(
-    registrations: QuerySet,
-    *,
-    rare: RareCharacters = RareCharacters.REPLACE,
-    full_id_number: bool = True,
-) -> bytes:
-    """学年注册上报文件 (DBF, GBK): fixed column names and widths; never fails on a character."""
-    rows = (_dbf_values(row, rare) for row in annual_rows(registrations, full_id_number=full_id_number))
-    out = io.BytesIO()
-    dbf_write(
-        out,
-        [(name, width) for name, _label, width in ANNUAL_LAYOUT],
-        (row for row in rows if row is not None),
-    )
-    return out.getvalue()
+# ---------------------------------------------------------------- the platform's status-change file (学籍异动)
+
+# Who, which change (the sector's code and name, ANN-4), its decision, and each placement field before and
+# after where the change moved it (left empty where it did not).
+CHANGE_LAYOUT = (
+    ("KSH", "考生号", 20),
+    ("XH", "学号", 20),
+    ("XM", "姓名", 50),
+    ("ZJHM", "证件号码", 30),
+    ("YDLBDM", "异动类别代码", 2),
+    ("YDLB", "异动类别", 20),
+    ("YDRQ", "学籍处理日期", 8),
+    ("WH", "文号", 100),
+    ("FWRQ", "发文日期", 8),
+    ("YDYY", "异动原因", 200),
+    ("QSRQ", "起始日期", 8),
+    ("JZRQ", "截止日期", 8),
+    ("DFXX", "转入（转出）学校", 100),
+    ("YDQFY", "异动前院系", 60),
+    ("YDHFY", "异动后院系", 60),
+    ("YDQZYDM", "异动前专业代码", 20),
+    ("YDHZYDM", "异动后专业代码", 20),
+    ("YDQZYMC", "异动前专业名称", 60),
+    ("YDHZYMC", "异动后专业名称", 60),
+    ("YDQNJ", "异动前年级", 4),
+    ("YDHNJ", "异动后年级", 4),
+    ("YDQXZ", "异动前学制", 4),
+    ("YDHXZ", "异动后学制", 4),
+    ("YDQBYRQ", "异动前预计毕业日期", 8),
+    ("YDHBYRQ", "异动后预计毕业日期", 8),
+    ("YDQXJZT", "异动前学籍状态", 20),
+    ("YDHXJZT", "异动后学籍状态", 20),
+)
+CHANGE_VALUES = (
+    "student__exam_number",
+    "student__student_number",
+    "student__name",
+    "student__id_number",
+    "kind",
+    "decision_date",
+    "document_number",
+    "document_date",
+    "reason",
+    "period_start",
+    "period_end",
+    "other_school",
+    "values_before",
+    "values_after",
+)
+
+
+def _iso_day(value) -> str:
+    """An ISO date (as the cases keep placement dates) as the platform's YYYYMMDD."""
+    return str(value).replace("-", "") if value else ""
+
+
+def change_rows(changes: QuerySet, *, full_id_number: bool = True) -> Iterator[list[str]]:
+    """Decided status changes in the platform's layout, streamed; college and major by code and name."""
+    kinds, statuses = codes.chinese_names(codes.StatusChangeKind), codes.chinese_names(codes.StudentStatus)
+    colleges = dict(College.objects.values_list("pk", "name"))
+    majors = {pk: (code, name) for pk, code, name in Major.objects.values_list("pk", "code", "name")}
+
+    def pair(before: dict, after: dict, key: str, show: Callable[[object], str]) -> list[str]:
+        if key not in after:
+            return ["", ""]
+        return [show(before.get(key)), show(after.get(key))]
+
+    def text(value) -> str:
+        return "" if value is None else str(value)
+
+    values = changes.order_by("decision_date", "pk").values_list(*CHANGE_VALUES)
+    for (
+        exam_number, student_number, name, id_number, kind, decided, document_number, document_date, reason,
+        period_start, period_end, other_school, before, after,
+    ) in values.iterator(chunk_size=5000):  # fmt: skip
+        before, after = before or {}, after or {}
+        major_before, major_after = (
+            majors.get(before.get("major"), ("", "")),
+            majors.get(after.get("major"), ("", "")),
+        )
+        moved_major = "major" in after
+        yield [
+            exam_number or "",
+            student_number or "",
+            name,
+            id_number if full_id_number else mask(id_number),
+            kind,
+            kinds.get(kind, kind),
+            _day(decided),
+            document_number or "",
+            _day(document_date),
+            reason or "",
+            _day(period_start),
+            _day(period_end),
+            other_school or "",
+            *pair(before, after, "college", lambda v: colleges.get(v, text(v))),
+            major_before[0] if moved_major else "",
+            major_after[0] if moved_major else "",
+            major_before[1] if moved_major else "",
+            major_after[1] if moved_major else "",
+            *pair(before, after, "grade", text),
+            *pair(before, after, "program_years", text),
+            *pair(before, after, "expected_graduation_date", _iso_day),
+            *pair(before, after, "student_status", lambda v: statuses.get(v, text(v))),
+        ]
+
+
+CHANGE_FILE = PlatformFile(CHANGE_LAYOUT, "学籍异动", change_rows)

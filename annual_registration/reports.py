@@ -1,5 +1,7 @@
 """学年电子注册情况统计表 (ANN-12): one academic year by college × grade × level × registration state.
 
+The grade is the student's 年级: the year of entry, or where a 留级, 降级 or 跳级 moved them.
+
 One GROUP BY over the year's registrations, whatever their number. Only a
 registered student counts as in school (ANN-9): 在校生数 is those registered
 (注册学籍) who still hold their 学籍 in school. Reads are scoped: college staff
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
 from annual_registration.models import AnnualRegistration, AnnualState
@@ -135,7 +137,7 @@ def annual_statistics(user: Any, academic_year: AcademicYear) -> Statistics:
         .filter(academic_year=academic_year)
         .values("college__code", "college__name", "student__level")
         .annotate(
-            grade=ExtractYear("student__entry_date"),
+            grade=Coalesce("student__grade_year", ExtractYear("student__entry_date")),
             on_roll=Count("pk"),
             in_school=Count(
                 "pk",

@@ -15,7 +15,6 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,8 +28,11 @@ from annual_registration.models import (
     IdentityChangeRequest,
     IssuedCertificate,
     Punishment,
+    StatusChange,
 )
+from annual_registration.models.changes import DECIDED_STATES
 from annual_registration.models.identity import IdentityField
+from annual_registration.selectors_changes import shown_values
 from annual_registration.services.identity import shown_changes, shown_value
 from annual_registration.services.roll import year_start
 from deadlines.clocks import add_months
@@ -122,33 +124,23 @@ def _registrations(student: Student) -> list[TimelineEntry]:
     return entries
 
 
-def _status_changes(student: Student, full_id_number: bool) -> list[TimelineEntry]:
-    """学籍异动 and 学籍注销 once decided: the status-change cases, when that part of the app is installed."""
-    try:
-        model = apps.get_model("annual_registration", "StatusChange")
-    except LookupError:
-        return []
-    entries = []
-    for change in model.objects.filter(student=student, decision_date__isnull=False).order_by(
-        "decision_date", "pk"
-    ):
-        before, after = change.values_before or {}, change.values_after or {}
-        changes = [
-            (str(key), str(before.get(key, "")), str(after.get(key, "")))
-            for key in dict.fromkeys([*before, *after])
-            if before.get(key) != after.get(key)
-        ]
-        entries.append(
-            TimelineEntry(
-                change.decision_date,
-                "change",
-                _("学籍异动：%(kind)s") % {"kind": change.get_kind_display()},
-                change.reason,
-                change.document_number,
-                changes,
-            )
+def _status_changes(student: Student) -> list[TimelineEntry]:
+    """学籍异动 and 学籍注销 once decided: kind, decision date, reason, 文号 and each field before → after."""
+    changes = list(
+        StatusChange.objects.filter(student=student, state__in=DECIDED_STATES).order_by("decision_date", "pk")
+    )
+    values = shown_values(changes)
+    return [
+        TimelineEntry(
+            change.decision_date or timezone.localdate(change.decided_at),
+            "change",
+            _("学籍异动：%(kind)s") % {"kind": change.get_kind_display()},
+            change.reason,
+            change.document_number,
+            [(v.label, v.before, v.after) for v in values[change.pk]],
         )
-    return entries
+        for change in changes
+    ]
 
 
 def _records(student: Student) -> list[TimelineEntry]:
@@ -259,7 +251,7 @@ def student_timeline(reader: Any, student: Student) -> list[TimelineEntry]:
     entries = [
         *_admission(student),
         *_registrations(student),
-        *_status_changes(student, full),
+        *_status_changes(student),
         *_records(student),
         *_identity_changes(student, full),
     ]

@@ -10,5 +10,6 @@ urlpatterns = [
     path("me/", views.my_record, name="me"),
     path("me/identity-change/", views.file_identity_change, name="identity-change"),
     path("exports/annual-registration.<str:fmt>", views.annual_file, name="annual-file"),
+    path("exports/status-changes.<str:fmt>", views.change_file, name="change-file"),
     path("exports/statistics.xlsx", views.statistics_file, name="statistics-file"),
 ]

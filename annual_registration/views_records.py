@@ -9,16 +9,20 @@ Proof files and the statistics table as sent download from the staff pages
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from annual_registration import exports
-from annual_registration.models import AnnualRegistration
+from annual_registration.models import AnnualRegistration, StatusChange
+from annual_registration.models.changes import DECIDED_STATES
 from annual_registration.models.identity import IdentityField
 from annual_registration.proofs import ACCEPT_ATTRIBUTE
 from annual_registration.reports import annual_statistics
@@ -101,10 +105,12 @@ def _staff_only(request: HttpRequest) -> None:
         raise PermissionDenied(_("只有教职工可以下载"))
 
 
-def _year(request: HttpRequest) -> AcademicYear:
-    """The ``?year=2027`` academic year, or the newest with a roll; 404 when there is none."""
+def _year(request: HttpRequest, *, with_roll: bool = True) -> AcademicYear:
+    """The ``?year=2027`` academic year, or the newest (with a roll, unless ``with_roll`` is False); else 404."""
     text = request.GET.get("year", "")
-    years = AcademicYear.objects.filter(annual_registrations__isnull=False).distinct()
+    years = AcademicYear.objects.all()
+    if with_roll:
+        years = years.filter(annual_registrations__isnull=False).distinct()
     if text.isascii() and text.isdigit() and len(text) == 4:
         years = years.filter(start_year=int(text))
     year = years.order_by("-start_year").first()
@@ -113,27 +119,52 @@ def _year(request: HttpRequest) -> AcademicYear:
     return year
 
 
+def _platform_download(
+    request: HttpRequest, file: exports.PlatformFile, queryset: QuerySet, name: str, fmt: str
+) -> HttpResponse:
+    """A platform file as xlsx, or as DBF once the registrar chose what to do with characters GBK lacks."""
+    full = sees_full_id_numbers(request.user)
+    if fmt == "xlsx":
+        return download(file.xlsx(queryset, full_id_number=full), f"{name}.xlsx")
+    if fmt != "dbf":
+        raise Http404
+    rare = request.GET.get("rare", "")
+    if rare not in RareCharacters.values:
+        problems = file.gbk_problems(queryset)
+        if problems:
+            context = {
+                "problems": problems,
+                "title": file.title,
+                "query": request.GET.get("year", ""),
+                "xlsx_url": f"{request.path.rsplit('.', 1)[0]}.xlsx",
+                "choices": RareCharacters.choices,
+            }
+            return render(request, "annual_registration/gbk_problems.html", context)
+        rare = RareCharacters.REPLACE
+    content = file.dbf(queryset, rare=RareCharacters(rare), full_id_number=full)
+    return download(content, f"{name}.dbf", "application/x-dbf")
+
+
 @login_required
 def annual_file(request: HttpRequest, fmt: str) -> HttpResponse:
     """学年注册上报文件 (xlsx or DBF) for the national platform, scoped; full id numbers for the registrar only."""
     _staff_only(request)
-    if fmt not in ("xlsx", "dbf"):
-        raise Http404
     year = _year(request)
     registrations = AnnualRegistration.objects.for_user(request.user).filter(academic_year=year)
-    full = sees_full_id_numbers(request.user)
-    name = f"xnzc_{year.start_year}"
-    if fmt == "xlsx":
-        return download(exports.annual_xlsx(registrations, full_id_number=full), f"{name}.xlsx")
-    rare = request.GET.get("rare", "")
-    if rare not in RareCharacters.values:
-        problems = exports.annual_gbk_problems(registrations)
-        if problems:
-            context = {"problems": problems, "year": year, "choices": RareCharacters.choices}
-            return render(request, "annual_registration/gbk_problems.html", context)
-        rare = RareCharacters.REPLACE
-    content = exports.annual_dbf(registrations, rare=RareCharacters(rare), full_id_number=full)
-    return download(content, f"{name}.dbf", "application/x-dbf")
+    return _platform_download(request, exports.ANNUAL_FILE, registrations, f"xnzc_{year.start_year}", fmt)
+
+
+@login_required
+def change_file(request: HttpRequest, fmt: str) -> HttpResponse:
+    """学籍异动上报文件 (xlsx or DBF): the changes decided in the academic year (1 September to 31 August)."""
+    _staff_only(request)
+    year = _year(request, with_roll=False)
+    changes = StatusChange.objects.for_user(request.user).filter(
+        state__in=DECIDED_STATES,
+        decision_date__gte=datetime.date(year.start_year, 9, 1),
+        decision_date__lt=datetime.date(year.start_year + 1, 9, 1),
+    )
+    return _platform_download(request, exports.CHANGE_FILE, changes, f"xjyd_{year.start_year}", fmt)
 
 
 @login_required

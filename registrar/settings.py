@@ -366,6 +366,7 @@ RATE_LIMITED_EXPORTS = [
     "batch-template",
     "deadlines:violations-export",
     "annual_records:annual-file",
+    "annual_records:change-file",
     "annual_records:statistics-file",
     "admin:annual_registration_statisticsreport_file",
 ]

@@ -3,6 +3,7 @@
 One module per concern; every model is importable from ``annual_registration.models``.
 """
 
+from annual_registration.models.archive import StudentArchive
 from annual_registration.models.changes import (
     ChangeKindSetting,
     ChangeList,
@@ -55,4 +56,5 @@ __all__ = [
     "Punishment",
     "StatisticsReport",
     "StatusChange",
+    "StudentArchive",
 ]

@@ -147,3 +147,17 @@ def test_the_registrar_sets_the_approval_chain(school, registrar, client_for):
     client_for(registrar).post(reverse("admin:annual_registration_identitychangesettings_add"), data)
     assert IdentityChangeSettings.objects.get().chain == "school_province"
     assert AuditEvent.objects.filter(action="annual_registration.identity_settings.update").count() == 1
+
+
+@pytest.mark.rule("QRY-1")
+@pytest.mark.rule("SEC-2")
+def test_staff_read_a_students_archive_of_their_colleges_only(
+    students_a, students_b, registrar, college_a_staff, client_for
+):
+    punished(registrar, students_a[0], months=6)
+    client = client_for(college_a_staff)
+    url = reverse("admin:annual_registration_studentarchive_change", args=[students_a[0].pk])
+    page = client.get(url).content.decode()
+    assert "处分：警告" in page and 'id="timeline"' in page
+    other = reverse("admin:annual_registration_studentarchive_change", args=[students_b[0].pk])
+    assert client.get(other).status_code == 404

@@ -27,6 +27,7 @@ from annual_registration.models import (
     Punishment,
     StatisticsReport,
     StatusChange,
+    StudentArchive,
 )
 from annual_registration.services import annual_roll_open
 from annual_registration.services.change_rules import ChangeInput
@@ -215,6 +216,7 @@ def build_world() -> World:
         IdentityChangeRequest: identity_change,
         IdentityProof: identity_change.proofs.get(),
         StatisticsReport: statistics_report,
+        StudentArchive: StudentArchive.objects.get(pk=student_b.pk),
         CorrectionRequest: correction,
         DataReport: report,
         StatusChange: change,
