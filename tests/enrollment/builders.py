@@ -6,6 +6,7 @@ Plain functions in a module, imported by the tests that need them; the fixtures 
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 
 from openpyxl import Workbook
@@ -67,10 +68,19 @@ def admission_row(n: int, major, *, gender: str = "1", birth=datetime.date(2007,
 
 
 def xlsx_bytes(rows: list[list]) -> bytes:
+    """The rows as an xlsx file; the same rows give the same bytes (most tests import the same five)."""
+    try:
+        return _xlsx_of(tuple(map(tuple, rows)))
+    except TypeError:  # a cell value that cannot be a cache key
+        return _xlsx_of.__wrapped__(rows)
+
+
+@functools.lru_cache(maxsize=64)
+def _xlsx_of(rows) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
