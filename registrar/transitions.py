@@ -197,11 +197,13 @@ class Move:
 # --- The engine ----------------------------------------------------------------------------------
 
 
+@collector_paused()
 def lock_rows(machine: Machine, ids: Iterable[int], *, full: bool = False) -> dict[int, Any]:
     """The rows, locked in primary-key order until the transaction ends; pk → row.
 
     ``machine.row_class`` records (one statement per chunk, the ids as one
-    array on PostgreSQL), or model instances when ``full``.
+    array on PostgreSQL), or model instances when ``full``. Thousands of records
+    are made at once: the cyclic collector waits (``apply_moves`` does the same).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("lock_rows must run inside a transaction")

@@ -22,8 +22,8 @@ from enrollment.models import AdmissionRecord, AdmissionState, ReviewOutcome
 from enrollment.services.registration import create_students
 from enrollment.services.students import students_reregister
 from registrar.models import User
+from registrar.sql import collector_paused
 from registrar.transitions import (
-    CHUNK,  # noqa: F401 (the imports' chunk size too)
     Hook,
     Machine,
     Move,
@@ -125,6 +125,7 @@ class Step:
     entered_on: datetime.date | None = None  # a readmission: the start of the term they enter (ENR-4)
 
 
+@collector_paused()
 def admission_apply_steps(
     *,
     actor: User | None,
