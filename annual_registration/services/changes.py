@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from annual_registration.change_kinds import DEFAULT_KIND_SETTINGS
 from annual_registration.models import ChangeKindSetting, ChangeState, StatusChange
 from annual_registration.models.changes import DECIDED_STATES
 from annual_registration.services.change_rules import (
@@ -32,7 +33,7 @@ from annual_registration.services.change_rules import (
     placement_of,
     student_label,
 )
-from audit.services import audit_record
+from audit.services import EventSpec, audit_record, audit_record_many
 from registrar.errors import DomainError
 from registrar.models import School, Student, User
 from registrar.roles import can_write
@@ -247,6 +248,34 @@ def status_change_extend_period(
         document_number=document_number,
     )
     return change
+
+
+# ---------------------------------------------------------------- what each kind does
+
+
+@transaction.atomic
+def kind_settings_seed(*, actor: User | None = None) -> list[ChangeKindSetting]:
+    """异动类别设置初始化 (ANN-4, ANN-5): the missing kinds with their defaults; edited rows stay as they are.
+
+    The data migration seeded them; this puts back what a database emptied since lacks.
+    """
+    existing = set(ChangeKindSetting.objects.values_list("kind", flat=True))
+    created = ChangeKindSetting.objects.bulk_create(
+        ChangeKindSetting(**values) for values in DEFAULT_KIND_SETTINGS if values["kind"] not in existing
+    )
+    audit_record_many(
+        [
+            EventSpec(
+                action=f"{ChangeKindSetting._meta.label_lower}.create",
+                subject=setting,
+                actor=actor,
+                after={"kind": setting.kind, "transition": setting.transition, "enabled": setting.enabled},
+                reason="初始化异动类别设置",
+            )
+            for setting in created
+        ]
+    )
+    return created
 
 
 # ---------------------------------------------------------------- periods that end (issue 11, item 4)

@@ -12,7 +12,7 @@ from annual_registration.models import AnnualRegistration, StatusChange
 from annual_registration.proofs import ProofFile
 from annual_registration.services.change_approval import status_change_approve
 from annual_registration.services.change_rules import ChangeInput
-from annual_registration.services.changes import status_change_file, status_change_submit
+from annual_registration.services.changes import kind_settings_seed, status_change_file, status_change_submit
 from annual_registration.services.roll import annual_roll_open
 from registrar.models import AcademicYear, Student
 from tests.factories import AcademicYearFactory, MajorFactory, StudentFactory, TermFactory
@@ -43,7 +43,13 @@ def clock(monkeypatch) -> Clock:
 
 
 @pytest.fixture
-def second_years(school, major_a, term) -> list[Student]:
+def kind_settings(db) -> None:
+    """What each kind does, as the data migration seeded it: put back if a transactional test emptied it."""
+    kind_settings_seed()
+
+
+@pytest.fixture
+def second_years(school, major_a, term, kind_settings) -> list[Student]:
     """Five students of college A who entered in 2025: on the 2026-2027 roll (ANN-1)."""
     return StudentFactory.create_batch(5, major=major_a, entry_date=datetime.date(2025, 9, 8))
 

@@ -10,6 +10,7 @@ from enrollment.services import (
 from tests.annual_registration.builders import second_year, students_of
 from tests.annual_registration.change_builders import (  # noqa: F401  (status changes' fixtures)
     clock,
+    kind_settings,
     other_major_a,
     roll_2026,
     second_year_b,

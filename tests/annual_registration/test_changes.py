@@ -18,6 +18,7 @@ from annual_registration.models import (
 from annual_registration.services.change_approval import status_change_approve
 from annual_registration.services.change_rules import kinds_available
 from annual_registration.services.changes import (
+    kind_settings_seed,
     status_change_return,
     status_change_submit,
     status_change_withdraw,
@@ -110,7 +111,9 @@ def test_a_period_kind_needs_its_dates(college_a_staff, second_years, clock):
 
 
 @pytest.mark.rule("ANN-4")
-def test_a_credit_system_school_does_not_see_repeat_demotion_and_skip_unless_switched_on(school):
+def test_a_credit_system_school_does_not_see_repeat_demotion_and_skip_unless_switched_on(
+    school, kind_settings
+):
     school.credit_system = True
     school.save()
     hidden = {Kind.REPEAT_YEAR, Kind.DEMOTION, Kind.GRADE_SKIP}
@@ -261,3 +264,11 @@ def test_an_open_change_blocks_this_years_registration_until_it_is_decided(
     status_change_withdraw(actor=college_a_staff, change_id=change.pk)
     registration = with_blockers(AnnualRegistration.objects.filter(student=second_years[0])).get()
     assert "open_change" not in {b.code for b in blockers_of(registration)}
+
+
+@pytest.mark.rule("ANN-4")
+def test_seeding_the_kinds_puts_back_what_is_missing_and_leaves_edited_rows(kind_settings):
+    ChangeKindSetting.objects.filter(kind=Kind.OTHER).delete()
+    ChangeKindSetting.objects.filter(kind=Kind.REPEAT_YEAR).update(hidden_under_credit_system=False)
+    assert [s.kind for s in kind_settings_seed()] == [Kind.OTHER]
+    assert not ChangeKindSetting.objects.get(kind=Kind.REPEAT_YEAR).hidden_under_credit_system

@@ -154,7 +154,7 @@ KINDS = "/api/annual/change-kinds/"
 
 
 @pytest.mark.rule("ANN-4")
-def test_the_registrar_switches_repeat_year_on_for_a_credit_system_school(api, registrar):
+def test_the_registrar_switches_repeat_year_on_for_a_credit_system_school(api, registrar, kind_settings):
     setting = ChangeKindSetting.objects.get(kind=Kind.REPEAT_YEAR)
     response = api(registrar).patch(
         f"{KINDS}{setting.pk}/", {"hidden_under_credit_system": False}, format="json"
@@ -164,14 +164,14 @@ def test_the_registrar_switches_repeat_year_on_for_a_credit_system_school(api, r
 
 
 @pytest.mark.rule("ANN-5")
-def test_a_deregistration_kind_must_deregister(api, registrar):
+def test_a_deregistration_kind_must_deregister(api, registrar, kind_settings):
     setting = ChangeKindSetting.objects.get(kind=Kind.WITHDRAWAL)
     response = api(registrar).patch(f"{KINDS}{setting.pk}/", {"transition": "suspend"}, format="json")
     assert response.status_code == 400
     assert "学籍注销" in response.data["detail"]
 
 
-def test_college_staff_read_the_kinds_but_do_not_change_them(api, college_a_staff):
+def test_college_staff_read_the_kinds_but_do_not_change_them(api, college_a_staff, kind_settings):
     setting = ChangeKindSetting.objects.get(kind=Kind.REPEAT_YEAR)
     client = api(college_a_staff)
     assert client.get(KINDS).status_code == 200
@@ -216,3 +216,22 @@ def test_another_colleges_staff_cannot_see_a_change_list(
 ):
     batch = api(college_a_staff).post(LISTS, {"college": college_a.pk, "term": term.pk}, format="json").data
     assert api(college_b_staff).get(f"{LISTS}{batch['id']}/items/").status_code == 404
+
+
+def test_a_returned_change_is_revised_and_submitted_again_through_the_api(
+    api, college_a_staff, registrar, second_years, clock
+):
+    period = {"period_start": datetime.date(2026, 10, 12), "period_end": datetime.date(2027, 3, 1)}
+    change = submitted(college_a_staff, second_years[0], Kind.SUSPENSION, reason="病休", **period)
+    api(registrar).post(
+        f"{CHANGES}{change.pk}/return/", {"comment": "休学期限请按诊断证明填写"}, format="json"
+    )
+    staff = api(college_a_staff)
+    body = {
+        "kind": Kind.SUSPENSION,
+        "reason": "病休",
+        "period_start": "2026-10-12",
+        "period_end": "2027-07-15",
+    }
+    assert staff.post(f"{CHANGES}{change.pk}/revise/", body, format="json").data["period_end"] == "2027-07-15"
+    assert staff.post(f"{CHANGES}{change.pk}/submit/").data["state"] == ChangeState.SUBMITTED

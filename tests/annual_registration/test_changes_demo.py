@@ -11,7 +11,9 @@ Kind = codes.StatusChangeKind
 
 
 @pytest.mark.rule("ANN-5")
-def test_the_demo_holds_a_suspension_a_major_change_list_and_a_withdrawal_not_yet_marked(capsys):
+def test_the_demo_holds_a_suspension_a_major_change_list_and_a_withdrawal_not_yet_marked(
+    capsys, kind_settings
+):
     call_command("load_demo", students=500)
     decided = dict(
         StatusChange.objects.filter(state__in=[ChangeState.APPROVED, ChangeState.REPORTED])

@@ -20,7 +20,7 @@ HEADER = ["学号", "姓名", "异动类别", "转入专业代码", "异动原�
 
 
 @pytest.fixture
-def class_a(school, major_a, term) -> list[Student]:
+def class_a(school, major_a, term, kind_settings) -> list[Student]:
     """A class of 50 in-school students of college A."""
     return StudentFactory.create_batch(
         50, major=major_a, entry_date=datetime.date(2025, 9, 8), class_name="计科2501班"

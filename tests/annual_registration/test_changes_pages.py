@@ -104,7 +104,7 @@ def test_the_college_cannot_approve_by_posting_the_form(client_for, college_a_st
 
 
 def test_the_registrar_changes_what_a_kind_does_and_the_college_cannot(
-    client_for, registrar, college_a_staff
+    client_for, registrar, college_a_staff, kind_settings
 ):
     setting = ChangeKindSetting.objects.get(kind=Kind.REPEAT_YEAR)
     url = f"/admin/annual_registration/changekindsetting/{setting.pk}/change/"
@@ -124,7 +124,7 @@ def test_the_registrar_changes_what_a_kind_does_and_the_college_cannot(
 
 
 @pytest.fixture
-def withdrawn_student_a(college_a_staff, registrar, student_a, clock):
+def withdrawn_student_a(college_a_staff, registrar, student_a, clock, kind_settings):
     approved(college_a_staff, registrar, student_a.student, Kind.WITHDRAWAL, reason="本人申请退学")
     return student_a
 

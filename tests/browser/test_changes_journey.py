@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from annual_registration.models import ChangeState, StatusChange
+from annual_registration.services.changes import kind_settings_seed
 from tests.annual_registration.change_builders import PDF
 from tests.users import PASSWORD
 
@@ -16,6 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_suspension_from_filing_to_the_students_page(
     page, sign_in, live_server, college_a_staff, registrar, student_a, school, tmp_path, screenshot_dir
 ):
+    kind_settings_seed()  # a transactional test before this one may have emptied the seeded kinds
     today = timezone.localdate()
     student = student_a.student
     sign_in("college_a_staff", PASSWORD)

@@ -31,7 +31,7 @@ from annual_registration.models import (
 )
 from annual_registration.services import annual_roll_open
 from annual_registration.services.change_rules import ChangeInput
-from annual_registration.services.changes import status_change_file
+from annual_registration.services.changes import kind_settings_seed, status_change_file
 from annual_registration.services.identity import identity_change_file
 from annual_registration.services.records import (
     AwardInput,
@@ -126,6 +126,7 @@ def build_world() -> World:
         actor=staff_b, record_id=records_b[1].pk, requested={"name": "乙改名"}, reason="姓名录错"
     )
     report = admission_report_error(user=student_b_user, description="乙的出生日期有误")
+    kind_settings_seed()  # seeded by a migration; a transactional test before may have emptied it
     change = status_change_file(
         actor=staff_b, student_id=student_b.pk, given=ChangeInput(kind="31", reason="乙申请退学")
     )
