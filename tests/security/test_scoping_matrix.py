@@ -96,7 +96,12 @@ def fill(world: World, route: str, name: str, callback) -> Probe:
             obj = object_for(world, model, route)
             values[param], scoped = str(obj.pk), obj if is_scoped(type(obj)) else None
         elif param in ("batch_id", "record_id", "change_id", "id"):
-            by_param = {"batch_id": Batch, "record_id": AdmissionRecord, "change_id": StatusChange, "id": User}
+            by_param = {
+                "batch_id": Batch,
+                "record_id": AdmissionRecord,
+                "change_id": StatusChange,
+                "id": User,
+            }
             obj = world.objects[by_param[param]]
             values[param], scoped = str(obj.pk), obj
         elif name == "admin:view_on_site" and param in ("content_type_id", "object_id"):
