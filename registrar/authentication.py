@@ -15,6 +15,9 @@ from rest_framework.exceptions import AuthenticationFailed
 
 class LockoutBasicAuthentication(BasicAuthentication):
     def authenticate_credentials(self, userid, password, request=None):
+        if "\x00" in userid or "\x00" in password:
+            # No account holds a NUL, and PostgreSQL refuses one in a query (it was a 500, SEC-1).
+            raise AuthenticationFailed()
         try:
             return super().authenticate_credentials(userid, password, request)
         except AuthenticationFailed:
