@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from annual_registration.models import IdentityChangeRequest, IdentityProof
+from annual_registration.models import IdentityChangeRequest, IdentityChangeSettings, IdentityProof
 from annual_registration.models.identity import IdentityState
 from annual_registration.services.identity import (
     identity_change_decide,
@@ -75,6 +75,7 @@ def test_proof_files_are_stored_under_media_root_with_a_name_of_their_own(studen
 
 
 @pytest.mark.rule("ANN-8")
+@pytest.mark.rule("ANN-14")
 def test_where_the_province_approves_the_school_alone_cannot_apply_the_change(students_a, registrar):
     identity_settings_save(actor=registrar, chain="school_province", field_groups=[])
     student = students_a[0]
@@ -253,3 +254,14 @@ def test_too_many_proof_files_are_refused(students_a, registrar, settings):
     settings.IDENTITY_PROOF_MAX_FILES = 2
     with pytest.raises(DomainError, match="最多2个文件"):
         filed(registrar, students_a[0], proofs=[proof(), proof(), proof("三.pdf", PDF)])
+
+
+@pytest.mark.rule("ANN-8")
+@pytest.mark.parametrize(
+    ("policy", "chain"),
+    [("national", "school"), ("dl", "school"), ("jl", "school_province"), ("sh", "admissions_office")],
+)
+def test_until_the_registrar_sets_it_the_chain_follows_the_schools_text(school, policy, chain):
+    school.deadline_policy = policy
+    school.save()
+    assert IdentityChangeSettings.for_school(school).chain == chain
