@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 
 from annual_registration.models import AnnualState, DeferralReason
 from annual_registration.reports import COLUMN_WIDTHS, Statistics, cells, header
-from enrollment.exports import GbkProblem, RareCharacters, _dbf_values, gbk_missing
 from registrar import codes
 from registrar.idcard import mask
 from registrar.models import College, Major
+from registrar.sheets.platform import GbkProblem, RareCharacters, dbf_values, gbk_missing
 from registrar.sheets.writers import dbf_write, xlsx
 
 
@@ -193,7 +193,7 @@ class PlatformFile:
         full_id_number: bool = True,
     ) -> bytes:
         """The file as DBF (GBK): fixed column names and widths; never fails on a character."""
-        rows = (_dbf_values(row, rare) for row in self.rows(queryset, full_id_number=full_id_number))
+        rows = (dbf_values(row, rare) for row in self.rows(queryset, full_id_number=full_id_number))
         out = io.BytesIO()
         dbf_write(
             out, [(n, width) for n, _label, width in self.layout], (row for row in rows if row is not None)

@@ -28,12 +28,12 @@ from annual_registration.proofs import ACCEPT_ATTRIBUTE
 from annual_registration.reports import annual_statistics
 from annual_registration.services.identity import identity_change_file, settings_for_school
 from annual_registration.timeline import student_record
-from enrollment.exports import RareCharacters
 from registrar import codes
 from registrar.errors import REFUSALS, DomainError
 from registrar.idcard import sees_full_id_numbers
 from registrar.models import AcademicYear, Student
 from registrar.roles import STAFF_ROLES, Role, role_of
+from registrar.sheets.platform import RareCharacters
 from registrar.uploads import download
 
 
@@ -135,11 +135,12 @@ def _platform_download(
             context = {
                 "problems": problems,
                 "title": file.title,
-                "query": request.GET.get("year", ""),
+                "key_label": _("学号"),
+                "year": request.GET.get("year", ""),
                 "xlsx_url": f"{request.path.rsplit('.', 1)[0]}.xlsx",
                 "choices": RareCharacters.choices,
             }
-            return render(request, "annual_registration/gbk_problems.html", context)
+            return render(request, "registrar/gbk_problems.html", context)
         rare = RareCharacters.REPLACE
     content = file.dbf(queryset, rare=RareCharacters(rare), full_id_number=full)
     return download(content, f"{name}.dbf", "application/x-dbf")

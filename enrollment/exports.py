@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from enrollment.imports import ADMISSION_COLUMNS, REVIEW_COLUMNS
 from registrar import codes
 from registrar.idcard import mask
-from registrar.sheets.writers import dbf_write, escape, xlsx
+from registrar.sheets.platform import GbkProblem, RareCharacters, dbf_values, gbk_missing
+from registrar.sheets.writers import dbf_write, xlsx
+
+__all__ = ["GbkProblem", "RareCharacters"]  # the platform file's choices, as the views read them
 
 # The platform's registration file: column name, Chinese header, DBF width.
 REGISTRATION_LAYOUT = (
@@ -135,51 +135,9 @@ def registration_xlsx(records: QuerySet, *, full_id_number: bool = True) -> byte
 
 # ---------------------------------------------------------------- GBK: rare characters in the DBF file
 
+
 # The DBF file is GBK (cp936); a character it lacks (such as 𠮷 in 王𠮷) is either replaced by
 # GBK_REPLACEMENT or its row held back. The registrar chooses; the file is never refused for it.
-GBK_REPLACEMENT = "?"
-
-
-class RareCharacters(models.TextChoices):
-    """What the DBF file does with a row holding characters GBK lacks (the registrar's choice)."""
-
-    REPLACE = "replace", gettext_lazy("以“?”代替这些字符，照常导出")
-    HOLD = "hold", gettext_lazy("暂不导出这些学生，其余照常导出")
-
-
-@dataclass(frozen=True)
-class GbkProblem:
-    """One value of the registration file that GBK cannot hold: whose, which column, which characters."""
-
-    exam_number: str
-    name: str
-    column: str
-    characters: str
-
-    @property
-    def code_points(self) -> str:
-        """The characters by their Unicode code points, for a screen whose font lacks them."""
-        return " ".join(f"U+{ord(char):04X}" for char in self.characters)
-
-
-def gbk_missing(text: str) -> str:
-    """The characters of ``text`` that GBK cannot encode, each once, in order."""
-    try:
-        text.encode("gbk")
-    except UnicodeEncodeError:
-        pass
-    else:
-        return ""
-    missing = ""
-    for char in text:
-        if char not in missing:
-            try:
-                char.encode("gbk")
-            except UnicodeEncodeError:
-                missing += char
-    return missing
-
-
 def _row_problems(row: Sequence[str]) -> list[GbkProblem]:
     problems = []
     for value, (_name, label, _width) in zip(row, REGISTRATION_LAYOUT, strict=True):
@@ -194,20 +152,6 @@ def gbk_problems(records: QuerySet) -> list[GbkProblem]:
     return [problem for row in registration_rows(records) for problem in _row_problems(row)]
 
 
-def _dbf_values(row: list[str], rare: RareCharacters) -> list[str] | None:
-    """A row's values as the DBF file holds them, or ``None`` when the registrar holds such rows back."""
-    values = [escape(value) for value in row]
-    try:
-        "".join(values).encode("gbk")
-    except UnicodeEncodeError:
-        if rare == RareCharacters.HOLD:
-            return None
-        for index, value in enumerate(values):
-            for char in gbk_missing(value):
-                values[index] = values[index].replace(char, GBK_REPLACEMENT)
-    return values
-
-
 def registration_dbf(
     records: QuerySet, *, rare: RareCharacters = RareCharacters.REPLACE, full_id_number: bool = True
 ) -> bytes:
@@ -217,7 +161,7 @@ def registration_dbf(
     left out (``RareCharacters.HOLD``); ``gbk_problems`` names those rows for the registrar.
     Values longer than their column are cut at a character boundary.
     """
-    rows = (_dbf_values(row, rare) for row in registration_rows(records, full_id_number=full_id_number))
+    rows = (dbf_values(row, rare) for row in registration_rows(records, full_id_number=full_id_number))
     out = io.BytesIO()
     dbf_write(
         out,

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -85,8 +86,11 @@ def registration_file(request: HttpRequest, fmt: str) -> HttpResponse:
                     "problems": problems,
                     "year": year or "",
                     "choices": exports.RareCharacters.choices,
+                    "title": _("学籍注册"),
+                    "key_label": _("考生号"),
+                    "xlsx_url": reverse("enrollment:registration-file", args=["xlsx"]),
                 }
-                return render(request, "enrollment/gbk_problems.html", context)
+                return render(request, "registrar/gbk_problems.html", context)
             rare = exports.RareCharacters.REPLACE
         content = exports.registration_dbf(
             records, rare=exports.RareCharacters(rare), full_id_number=full_id_number
