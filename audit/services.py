@@ -20,7 +20,7 @@ from audit.models import GENESIS_HASH, AuditEvent
 from audit.tasks import checkpoint_audit_chain
 from registrar.celery import app as celery_app
 from registrar.scoping import placement_of
-from registrar.sql import advisory_lock, collector_paused
+from registrar.sql import advisory_lock, collector_paused, copy_in
 
 logger = logging.getLogger(__name__)
 
@@ -278,32 +278,9 @@ def audit_record(
     return _insert_events(*_hashed_rows(_Events([spec]), prev, key), prev, key_id)[0]
 
 
-class _Parts:
-    """A file that COPY reads: each ``read`` is the next part, the empty string at the end."""
-
-    def __init__(self, parts: Iterable[str]) -> None:
-        self._parts = iter(parts)
-        self.error: Exception | None = None  # what made a part fail, which COPY reports only as text
-
-    def read(self, size: int = -1) -> str:
-        try:
-            return next(self._parts, "")
-        except Exception as error:
-            self.error = error
-            raise
-
-
 def _copy_events(parts: Iterable[str]) -> None:
     """PostgreSQL COPY of many events (``copy_text``'s lines): rows keep their order, ids follow the chain.
 
     If encoding a part fails, COPY fails (the transaction with it) and the encoding's error is raised.
     """
-    table = AuditEvent._meta.db_table
-    reader = _Parts(parts)
-    with connection.cursor() as cursor:
-        try:
-            cursor.cursor.copy_expert(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN", reader)
-        except Exception:
-            if reader.error is not None:
-                raise reader.error from None
-            raise
+    copy_in(f"COPY {AuditEvent._meta.db_table} ({', '.join(COPY_COLUMNS)}) FROM STDIN", parts)

@@ -107,6 +107,9 @@ def clean_id_number(id_type: str, id_number: str) -> str:
     number = normalize(id_number)
     if not number:
         raise IdNumberError(_("证件号码不能为空"))
+    if id_type == "1" and ID_PATTERN.fullmatch(number):
+        _check_digit_and_birth(number)  # the usual case: 18 ASCII characters, nothing foreign
+        return number
     foreign = _foreign_character(number)
     if foreign:
         raise IdNumberError(_("证件号码只能由半角数字0-9和字母组成：%(detail)s") % {"detail": foreign})
@@ -132,12 +135,17 @@ def parse_id_number(id_number: str) -> IdNumberFacts:
                 _("身份证号应为18位，前17位为数字，末位为数字或X：%(detail)s") % {"detail": foreign}
             )
         raise IdNumberError(_("身份证号应为18位，前17位为数字，末位为数字或X"))
+    return IdNumberFacts(_check_digit_and_birth(number), "1" if number[16] in "13579" else "2")
+
+
+def _check_digit_and_birth(number: str) -> datetime.date:
+    """The birth date of a number of ``ID_PATTERN``'s shape whose check digit is right, or ``IdNumberError``."""
     if check_digit(number[:17]) != number[17]:
         raise IdNumberError(_("身份证号校验位错误"))
     birth = _encoded_birth_date(number[6:14])
     if birth is None:
         raise IdNumberError(_("身份证号中的出生日期无效"))
-    return IdNumberFacts(birth, "1" if number[16] in "13579" else "2")
+    return birth
 
 
 @functools.lru_cache(maxsize=4096)

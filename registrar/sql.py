@@ -9,7 +9,7 @@ has just added thousands of rows and no ANALYZE has run yet).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from django.db import connection
@@ -63,6 +63,38 @@ def advisory_lock(key: int, sub_key: int | None = None) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
         else:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [key, sub_key])
+
+
+class _Parts:
+    """A file that COPY reads: each ``read`` is the next part, the empty string at the end."""
+
+    def __init__(self, parts: Iterable[str]) -> None:
+        self._parts = iter(parts)
+        self.error: Exception | None = None  # what made a part fail, which COPY reports only as text
+
+    def read(self, size: int = -1) -> str:
+        try:
+            return next(self._parts, "")
+        except Exception as error:
+            self.error = error
+            raise
+
+
+def copy_in(statement: str, parts: Iterable[str]) -> None:
+    """Run PostgreSQL's ``COPY … FROM STDIN`` on text made part by part, as COPY reads it.
+
+    The server stores each part while the next one is made (two processes, two cores), so
+    a bulk write costs about the longer of the two instead of their sum. If making a part
+    fails, COPY fails (and the transaction with it) and that error is raised.
+    """
+    reader = _Parts(parts)
+    with connection.cursor() as cursor:
+        try:
+            cursor.cursor.copy_expert(statement, reader)
+        except Exception:
+            if reader.error is not None:
+                raise reader.error from None
+            raise
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from enrollment.imports import ParsedSheet
 from enrollment.models import AdmissionImport, AdmissionRecord
 from enrollment.services.admission_import.classify import DATA_FIELDS, ImportPlan, data_values
 from registrar.models import Term, User
+from registrar.sql import copy_in
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,9 @@ def _import_run(upload: Upload, plan: ImportPlan) -> AdmissionImport:
     )
 
 
+# Records per part of the COPY: small enough for the server to start early, large enough to
+# cost few calls.
+COPY_PART = 2000
 INSERT_COLUMNS = (
     "year",
     *DATA_FIELDS,
@@ -116,30 +121,35 @@ def _insert(rows: list[dict], *, year: int, term: Term, run: AdmissionImport) ->
 
 
 def _copy_records(rows: list[dict], *, year: int, term: Term, run: AdmissionImport) -> None:
-    """COPY the new records in: one CSV line each, in ``INSERT_COLUMNS``' order (dates as ISO text)."""
+    """COPY the new records in, one CSV line each in ``INSERT_COLUMNS``' order; PostgreSQL stores
+    each part of the lines while the next is written."""
+    columns = ", ".join(INSERT_COLUMNS)
+    copy_in(
+        f"COPY {AdmissionRecord._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (remark))",
+        _csv_parts(rows, year=year, term=term, run=run),
+    )
+
+
+def _csv_parts(rows: list[dict], *, year: int, term: Term, run: AdmissionImport) -> Iterator[str]:
+    """The records as CSV lines (dates as ISO text), ``COPY_PART`` at a time."""
     state = AdmissionRecord._meta.get_field("state").get_default()
     now = timezone.now().isoformat()
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(
-        (
-            year,
-            *data_values(v),
-            term.pk,
-            state,
-            "t" if v["identity_conflict"] else "f",
-            v["source_hash"],
-            run.pk,
-            now,
+    for start in range(0, len(rows), COPY_PART):
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(
+            (
+                year,
+                *data_values(v),
+                term.pk,
+                state,
+                "t" if v["identity_conflict"] else "f",
+                v["source_hash"],
+                run.pk,
+                now,
+            )
+            for v in rows[start : start + COPY_PART]
         )
-        for v in rows
-    )
-    buffer.seek(0)
-    columns = ", ".join(INSERT_COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY {AdmissionRecord._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (remark))",
-            buffer,
-        )
+        yield buffer.getvalue()
 
 
 def _update(rows: list[dict], *, actor: User | None, run: AdmissionImport) -> None:
