@@ -70,9 +70,14 @@ class ParsedSheet:
 
 # ---------------------------------------------------------------- one row's cells
 
-Check = Callable[[str, Any], Any]  # (the cell as text, the cell as read) → the value, or ValueError(reason)
+# (the cell as text, the cell as read) → the value, or ValueError(reason). A pure function of the
+# cell, returning an immutable value: a row checker remembers what it gave for a text it saw before.
+Check = Callable[[str, Any], Any]
 RowCheck = Callable[[dict[str, Any], int], tuple[dict[str, Any], list[RowError]]]
 SUSPICIOUS_STARTS = frozenset("=+@-\t\r")
+# Texts per column whose checked value a row checker remembers: a sheet repeats its codes, dates,
+# majors and colleges on every row, while names and numbers fill this and are then looked up only.
+REMEMBERED = 1024
 
 
 def row_checker(
@@ -87,6 +92,9 @@ def row_checker(
 
     ``multiline`` keys may hold line breaks; ``free_text`` keys are stored as they are and so are
     checked for mojibake too (every other column has a strict check that garbled text cannot pass).
+    A text cell that passed every check before, in the same column, gets the value it got then
+    (each column remembers up to ``REMEMBERED`` texts); a refused cell is checked again, so its
+    reason is always in the active language.
     """
     plan = tuple(
         (
@@ -97,6 +105,7 @@ def row_checker(
             checks.get(c.key, plain),
             c.key in multiline,
             c.key in free_text,
+            {},  # text → the value it passed with
         )
         for c in columns
     )
@@ -113,9 +122,12 @@ def row_checker(
 def _cell_errors(plan: tuple[tuple, ...], raw: dict, number: int, values: dict, errors: list) -> None:
     """Check each cell of one row in turn; the first problem of a cell is its error."""
     get = raw.get
-    for key, label, required, max_length, check, multiline, free_text in plan:
+    for key, label, required, max_length, check, multiline, free_text, passed in plan:
         value = get(key)
         if value.__class__ is str:
+            if value in passed:
+                values[key] = passed[value]
+                continue
             text = value.strip()
             if not (text.isascii() and text.isprintable()):
                 problem = text_problem(text, multiline=multiline, garbled=free_text)
@@ -140,9 +152,13 @@ def _cell_errors(plan: tuple[tuple, ...], raw: dict, number: int, values: dict, 
             errors.append(RowError(number, label, _("不能以 = + - @ 开头（疑似公式）")))
             continue
         try:
-            values[key] = check(text, value)
+            checked = check(text, value)
         except ValueError as exc:
             errors.append(RowError(number, label, str(exc)))
+            continue
+        values[key] = checked
+        if value.__class__ is str and len(passed) < REMEMBERED:
+            passed[value] = checked
 
 
 # ---------------------------------------------------------------- whole sheets
