@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl import load_workbook
@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 from annual_registration.models import StatusChange
 from enrollment.models import AdmissionRecord
 from registrar.models import Batch, Student, User
-from tests.security.world import TOKEN, World, build_world
+from tests.security.world import TOKEN, World
 
 PROBES = ("anonymous", "student_a", "college_a_staff")
 ROLES = (*PROBES, "auditor", "registrar", "admin")
@@ -133,14 +133,6 @@ def body_text(response) -> str:
         sheets = load_workbook(io.BytesIO(content), read_only=True).worksheets
         return " ".join(str(c) for s in sheets for row in s.iter_rows(values_only=True) for c in row if c)
     return content.decode("utf-8", "ignore")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    """Built once for every role; rolled back at the end. Each test runs in its own savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_world()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")
