@@ -254,18 +254,23 @@ def certificate_number(school: School, year: int, kind: str, sequence: int) -> s
 
 
 def clean_certificate(
-    student: Student, kind: str, issued_on: datetime.date | None, note: str = ""
+    student: Student, kind: str, issued_on: datetime.date | None, note: str = "", *, attended: bool = False
 ) -> tuple[str, datetime.date, str]:
     """A certificate's kind, date and note as stored, or ``DomainError`` (ANN-7).
 
     A 肄业证书 is for a student whose 学籍 has ended (退学 after a year or more of
-    study); a 学习证明 for any student.
+    study), or whose graduation outcome the registrar approved as 肄业 (``attended``,
+    DIP-1: 肄业 is not diploma-registered); a 学习证明 for any student.
     """
     if kind not in CertificateKind.values:
         raise DomainError(_("请选择证书种类"))
     issued_on = _past_date(issued_on, _("发证日期"))
     note = _text(note, _("说明"), 200, required=False)
-    if kind == CertificateKind.ATTENDANCE and student.student_status != codes.StudentStatus.DEREGISTERED:
+    if (
+        kind == CertificateKind.ATTENDANCE
+        and not attended
+        and student.student_status != codes.StudentStatus.DEREGISTERED
+    ):
         raise DomainError(
             _("%(name)s的学籍状态为“%(status)s”，肄业证书只发给已退学（学籍注销）的学生")
             % {"name": student.name, "status": student.get_student_status_display()}
@@ -275,12 +280,21 @@ def clean_certificate(
 
 @transaction.atomic
 def certificate_issue(
-    *, actor: User, student_id: int, kind: str, issued_on: datetime.date | None, note: str = ""
+    *,
+    actor: User,
+    student_id: int,
+    kind: str,
+    issued_on: datetime.date | None,
+    note: str = "",
+    attended: bool = False,
 ) -> IssuedCertificate:
-    """发放肄业证书或学习证明 (ANN-7), numbered per school, year and kind without gaps or repeats."""
+    """发放肄业证书或学习证明 (ANN-7), numbered per school, year and kind without gaps or repeats.
+
+    ``attended``: a 肄业证书 for an approved 肄业 graduation outcome (DIP-1), whatever the 学籍状态.
+    """
     _registrar_only(actor)
     student = _student(actor, student_id)
-    kind, issued_on, note = clean_certificate(student, kind, issued_on, note)
+    kind, issued_on, note = clean_certificate(student, kind, issued_on, note, attended=attended)
     school = School.current()
     if school is None:
         raise DomainError(_("请先登记学校信息（学校代码）"))

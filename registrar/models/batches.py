@@ -26,6 +26,7 @@ class BatchKind(models.TextChoices):
     ANNUAL_REGISTRATION = "annual_registration", _("学年注册名单")
     STATUS_CHANGE = "status_change", _("学籍异动名单")
     DIPLOMA = "diploma", _("学历注册名单")
+    GRADUATION_OUTCOME = "graduation_outcome", _("毕业结论名单")
 
 
 class BatchState(models.TextChoices):

@@ -1,0 +1,225 @@
+"""学历证书: drafted and pre-checked (预审) set-based, then registered with their numbers (DIP-1 to DIP-6, DIP-10).
+
+Every move runs on the core's engine (``registrar.transitions``): the rows are
+locked in primary-key order, one conditional UPDATE per group, one audit event
+per certificate. The certificate's fields are copied from the student when it
+is pre-checked, so that what registration freezes is what the pre-check saw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from diploma.models import (
+    CERTIFIED_OUTCOMES,
+    Certificate,
+    CertificateKind,
+    CertificateState,
+    ExpectedGraduate,
+    GraduationOutcome,
+)
+from registrar.errors import DomainError
+from registrar.models import Major, School, Student, User
+from registrar.roles import is_registrar
+from registrar.sql import analyze, id_in
+from registrar.transitions import Hook, Machine, Move, apply_moves, lock_rows
+
+
+class CertificateHook(Hook):
+    """Registration writes each row's own number, sequence and 发证日期 with its state (DIP-5)."""
+
+    def row_columns(self, source: str, target: str) -> tuple[str, ...]:
+        if target == CertificateState.REGISTERED:
+            return ("certificate_number", "sequence", "issued_on")
+        return ()
+
+    def event_after(self, row: Any, after: dict[str, Any]) -> dict[str, Any]:
+        if after.get("state") == CertificateState.REGISTERED:
+            return {
+                **after,
+                "certificate_number": row.certificate_number,
+                "issued_on": row.issued_on.isoformat(),
+                "kind": row.kind,
+            }
+        return after
+
+
+CERTIFICATES = Machine(
+    model=Certificate,
+    field="state",
+    columns=(
+        "student_id",
+        "college_id",
+        "graduate_id",
+        "kind",
+        "name",
+        "student_number",
+        "school_id",
+        "school_type",
+        "graduation_year",
+        "graduation_date",
+        "level",
+        "certificate_number",
+        "sequence",
+        "issued_on",
+    ),
+    describe=lambda row: (
+        _("%(name)s（%(number)s）的学历证书") % {"name": row.name, "number": row.student_number}
+    ),
+    action_prefix="diploma.certificate",
+    quiet=("prechecked_at", "registered_at", "registered_by_id", "superseded_at"),
+    conflict=gettext_lazy("部分学历证书已被他人处理，请刷新后重试"),
+    hook=CertificateHook(),
+)
+
+# The kind of certificate each outcome gets (DIP-1).
+KIND_OF_OUTCOME = {
+    GraduationOutcome.GRADUATED: CertificateKind.GRADUATION,
+    GraduationOutcome.COMPLETED: CertificateKind.COMPLETION,
+}
+OPEN_STATES = (CertificateState.DRAFT, CertificateState.PRECHECKED)
+
+
+def registrar_only(actor: User, what: str) -> None:
+    """Diploma registration is the registrar office's (SEC-1)."""
+    if not is_registrar(actor):
+        raise PermissionDenied(_("只有教务处可以%(what)s") % {"what": what})
+
+
+def current_school() -> School:
+    school = School.current()
+    if school is None:
+        raise DomainError(_("请先登记学校信息（学校代码）"))
+    return school
+
+
+# ---------------------------------------------------------------- the certificate's fields, from the student
+
+# Certificate column → the SQL that gives it, from the graduate (g), student (s) and major (m).
+SNAPSHOT = {
+    "student_id": "s.id",
+    "college_id": "s.college_id",
+    "major_id": "s.major_id",
+    "name": "s.name",
+    "gender": "s.gender",
+    "birth_date": "s.birth_date",
+    "ethnicity": "s.ethnicity",
+    "political_status": "s.political_status",
+    "id_type": "s.id_type",
+    "id_number": "s.id_number",
+    "exam_number": "s.exam_number",
+    "student_number": "COALESCE(s.student_number, '')",
+    "major_code": "m.code",
+    "major_name": "m.name",
+    "level": "s.level",
+    "program_years": "s.program_years",
+    "study_mode": "s.study_mode",
+    "entry_date": "s.entry_date",
+    "graduation_date": "g.graduation_date",
+    "graduation_year": "g.graduation_year",
+    "kind": "CASE g.outcome WHEN 'graduated' THEN 'graduation' ELSE 'completion' END",
+}
+# … and from the school, the same for every row.
+SCHOOL_COLUMNS = ("school_id", "school_name", "president_name", "school_type")
+
+
+def _school_values(school: School) -> list[Any]:
+    return [school.pk, school.name, school.president_name, school.school_type]
+
+
+def _tables() -> dict[str, str]:
+    return {
+        "c": Certificate._meta.db_table,
+        "g": ExpectedGraduate._meta.db_table,
+        "s": Student._meta.db_table,
+        "m": Major._meta.db_table,
+    }
+
+
+def _draft_missing(graduate_ids: Sequence[int], school: School) -> int:
+    """INSERT … SELECT a draft for each graduate with 毕业 or 结业 and no certificate yet (open or registered)."""
+    t = _tables()
+    where, params = id_in(graduate_ids)
+    columns = [*SNAPSHOT, *SCHOOL_COLUMNS, "graduate_id", "state", "version", "certificate_number"]
+    columns += ["revocation_reason", "revocation_document_number", "created_at"]
+    selects = [*SNAPSHOT.values(), "%s", "%s", "%s", "%s", "g.id", "'draft'", "1", "''", "''", "''", "%s"]
+    sql = (
+        f"INSERT INTO {t['c']} ({', '.join(columns)}) SELECT {', '.join(selects)} "
+        f"FROM {t['g']} g JOIN {t['s']} s ON s.id = g.student_id JOIN {t['m']} m ON m.id = s.major_id "
+        f"WHERE g.id {where} AND g.outcome IN ('graduated', 'completed') AND NOT EXISTS ("
+        f"SELECT 1 FROM {t['c']} c WHERE c.graduate_id = g.id AND c.state IN ('draft', 'prechecked', 'registered'))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*_school_values(school), timezone.now(), *params])
+        return cursor.rowcount
+
+
+def _refresh_drafts(certificate_ids: Sequence[int], school: School) -> None:
+    """Copy the student's current data into drafts about to be pre-checked (one UPDATE … FROM)."""
+    if not certificate_ids:
+        return
+    t = _tables()
+    where, params = id_in(certificate_ids)
+    sets = ", ".join(f"{column} = {value}" for column, value in SNAPSHOT.items())
+    school_sets = ", ".join(f"{column} = %s" for column in SCHOOL_COLUMNS)
+    sql = (
+        f"UPDATE {t['c']} SET {sets}, {school_sets} FROM {t['g']} g, {t['s']} s, {t['m']} m "
+        f"WHERE g.id = {t['c']}.graduate_id AND s.id = g.student_id AND m.id = s.major_id "
+        f"AND {t['c']}.state = 'draft' AND {t['c']}.id {where}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*_school_values(school), *params])
+
+
+# ---------------------------------------------------------------- pre-check
+
+
+def _uncertified(graduates: Iterable[ExpectedGraduate]) -> list[str]:
+    return [
+        _("%(name)s：毕(结)业结论为“%(outcome)s”，不注册学历证书")
+        % {"name": g.student.name, "outcome": g.get_outcome_display()}
+        for g in graduates
+        if g.outcome not in CERTIFIED_OUTCOMES
+    ]
+
+
+@transaction.atomic
+def certificates_precheck(actor: User, graduate_ids: Iterable[int]) -> int:
+    """预审通过 (DIP-10): draft the missing certificates of these graduates and move every draft to prechecked.
+
+    Called with the graduates the pre-check report found nothing wrong with. A
+    graduate whose outcome is not 毕业 or 结业 refuses the whole call (DIP-1);
+    one whose certificate is already pre-checked or registered is left as it is.
+    Set-based: one INSERT … SELECT, one UPDATE … FROM, then the engine's moves,
+    one audit event per certificate. Returns how many certificates were pre-checked.
+    """
+    registrar_only(actor, _("预审学历证书"))
+    ids = sorted(set(graduate_ids))
+    if not ids:
+        return 0
+    graduates = ExpectedGraduate.objects.for_user(actor).filter(pk__in=ids)
+    if graduates.count() != len(ids):
+        raise ExpectedGraduate.DoesNotExist(_("预计毕业生不存在"))
+    refused = _uncertified(graduates.exclude(outcome__in=CERTIFIED_OUTCOMES).select_related("student"))
+    if refused:
+        raise DomainError("；".join(refused[:20]))
+    school = current_school()
+    created = _draft_missing(ids, school)
+    drafts = list(
+        Certificate.objects.filter(graduate_id__in=ids, state=CertificateState.DRAFT).values_list(
+            "pk", flat=True
+        )
+    )
+    rows = lock_rows(CERTIFICATES, drafts)
+    _refresh_drafts(list(rows), school)
+    moved = apply_moves(CERTIFICATES, [Move(rows[pk], "precheck") for pk in sorted(rows)], actor=actor)
+    if created > 1000:
+        analyze(Certificate)
+    return len(moved)
