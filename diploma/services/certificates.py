@@ -25,8 +25,11 @@ from diploma.models import (
     ExpectedGraduate,
     GraduationOutcome,
 )
+from diploma.services.numbers import NumberOrder, certificate_number, sequence_take
+from registrar import codes
 from registrar.errors import DomainError
 from registrar.models import Major, School, Student, User
+from registrar.services import STUDENT_STATUS
 from registrar.roles import is_registrar
 from registrar.sql import analyze, id_in
 from registrar.transitions import Hook, Machine, Move, apply_moves, lock_rows
@@ -223,3 +226,108 @@ def certificates_precheck(actor: User, graduate_ids: Iterable[int]) -> int:
     if created > 1000:
         analyze(Certificate)
     return len(moved)
+
+
+# ---------------------------------------------------------------- registration
+
+
+def _order_keys(ids: Sequence[int], order: str) -> dict[int, tuple]:
+    """Each certificate's place in the numbering order (college, major, 学号)."""
+    fields = {
+        NumberOrder.COLLEGE: ("college__code", "major_code", "student_number"),
+        NumberOrder.MAJOR: ("major_code", "student_number"),
+        NumberOrder.STUDENT_NUMBER: ("student_number",),
+    }[NumberOrder(order)]
+    found = Certificate.objects.filter(pk__in=ids).values_list("pk", *fields)
+    return {pk: (*rest, pk) for pk, *rest in found}
+
+
+def _not_registrable(rows: Iterable[Any], today) -> list[str]:
+    """Rows that registration refuses: not pre-checked (DIP-10), or graduating after today (DIP-5)."""
+    labels = dict(CertificateState.choices)
+    problems = []
+    for row in rows:
+        who = {"who": CERTIFICATES.describe(row)}
+        if row.state != CertificateState.PRECHECKED:
+            problems.append(
+                _("%(who)s当前为“%(state)s”，只有预审通过的证书才能注册")
+                % {**who, "state": labels[row.state]}
+            )
+        elif row.graduation_date > today:
+            problems.append(
+                _("%(who)s的毕业日期为%(date)s，毕业日期前不能注册（发证日期即毕业日期）")
+                % {**who, "date": f"{row.graduation_date:%Y-%m-%d}"}
+            )
+    return problems
+
+
+@transaction.atomic
+def certificates_register(
+    *,
+    actor: User,
+    certificate_ids: Iterable[int] | None = None,
+    order: str = NumberOrder.COLLEGE,
+) -> int:
+    """学历证书电子注册 (DIP-5, DIP-10): number and register pre-checked certificates, set-based.
+
+    ``certificate_ids`` None registers every pre-checked certificate whose
+    graduation date has come. Numbers are given in ``order`` within each
+    (school, 办学类型, year, 层次) sequence, without gaps or repeats; 发证日期 is
+    the graduation date. One audit event per certificate, and one per student
+    whose 学籍状态 becomes 毕业 or 结业. Returns how many were registered.
+    """
+    registrar_only(actor, _("注册学历证书"))
+    today = timezone.localdate()
+    if certificate_ids is None:
+        ids = list(
+            Certificate.objects.filter(
+                state=CertificateState.PRECHECKED, graduation_date__lte=today
+            ).values_list("pk", flat=True)
+        )
+    else:
+        ids = sorted(set(certificate_ids))
+        if Certificate.objects.for_user(actor).filter(pk__in=ids).count() != len(ids):
+            raise Certificate.DoesNotExist(_("学历证书不存在"))
+    if not ids:
+        return 0
+    rows = lock_rows(CERTIFICATES, ids)
+    problems = _not_registrable(rows.values(), today)
+    if problems:
+        raise DomainError("；".join(problems[:20]) + ("……" if len(problems) > 20 else ""))
+    keys = _order_keys(ids, order)
+    groups: dict[tuple, list[Any]] = {}
+    for row in rows.values():
+        groups.setdefault((row.school_id, row.school_type, row.graduation_year, row.level), []).append(row)
+    codes_of = dict(School.objects.values_list("pk", "code"))
+    # Counters are taken in key order, so two registrations never wait on each other crosswise.
+    for key in sorted(groups):
+        school_id, school_type, year, level = key
+        members = sorted(groups[key], key=lambda row: keys[row.pk])
+        first = sequence_take(
+            school_id=school_id, school_type=school_type, year=year, level=level, count=len(members)
+        )
+        for offset, row in enumerate(members):
+            row.sequence = first + offset
+            row.certificate_number = certificate_number(
+                codes_of[school_id], school_type, year, level, row.sequence
+            )
+            row.issued_on = row.graduation_date
+    registered = apply_moves(CERTIFICATES, [Move(rows[pk], "register") for pk in sorted(rows)], actor=actor)
+    _students_leave(actor, registered)
+    return len(registered)
+
+
+# 学籍状态 a registered certificate gives its student (DIP-1).
+STATUS_TRANSITION = {CertificateKind.GRADUATION: "graduate", CertificateKind.COMPLETION: "complete"}
+
+
+def _students_leave(actor: User, rows: Sequence[Any]) -> None:
+    """The registered students' 学籍状态 becomes 毕业 or 结业, set-based on the engine (those still 在籍)."""
+    kind_of = {row.student_id: row.kind for row in rows}
+    students = lock_rows(STUDENT_STATUS, kind_of)
+    moves = [
+        Move(students[pk], STATUS_TRANSITION[kind_of[pk]], reason=_("学历证书注册"))
+        for pk in sorted(students)
+        if students[pk].student_status == codes.StudentStatus.IN_SCHOOL
+    ]
+    apply_moves(STUDENT_STATUS, moves, actor=actor)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,12 +36,13 @@ OUTCOME_TRANSITION = {
 }
 
 
+@transaction.atomic
 def graduate_outcomes_apply(
     *, actor: User, outcomes: Mapping[int, str], document_number: str = "", reason: str = ""
 ) -> int:
     """审批毕(结)业结论: each graduate's outcome through its declared transition, one event each (DIP-1).
 
-    Runs inside the caller's transaction (the list's approval). 肄业 graduates are
+    Runs in the caller's transaction when there is one (the list's approval). 肄业 graduates are
     issued a 肄业证书 record of 学籍记载, dated the graduation date (ANN-7).
     """
     rows = lock_rows(GRADUATES, outcomes)
