@@ -29,8 +29,8 @@ from diploma.services.numbers import NumberOrder, certificate_number, sequence_t
 from registrar import codes
 from registrar.errors import DomainError
 from registrar.models import Major, School, Student, User
-from registrar.services import STUDENT_STATUS
 from registrar.roles import is_registrar
+from registrar.services import STUDENT_STATUS
 from registrar.sql import analyze, id_in
 from registrar.transitions import Hook, Machine, Move, apply_moves, lock_rows
 

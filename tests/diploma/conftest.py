@@ -2,9 +2,8 @@ import datetime
 
 import pytest
 
-from tests.annual_registration.change_builders import Clock
-
 from diploma.services.certificates import certificates_precheck, certificates_register
+from tests.annual_registration.change_builders import Clock
 from tests.diploma.builders import cohort, graduating
 
 

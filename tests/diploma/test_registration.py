@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 
 from audit.models import AuditEvent
-from diploma.models import Certificate, CertificateState
+from diploma.models import Certificate
 from diploma.services.certificates import certificates_register
 from diploma.services.numbers import NumberOrder
 from registrar import codes
@@ -79,8 +79,8 @@ def test_a_rolled_back_registration_gives_its_numbers_back(registrar, prechecked
 
 @pytest.mark.rule("DIP-10")
 def test_only_prechecked_certificates_are_registered(registrar, school, major_a):
-    from tests.diploma.builders import cohort, graduating
     from diploma.services.certificates import _draft_missing
+    from tests.diploma.builders import cohort, graduating
 
     graduates = cohort(registrar, graduating(major_a, 1))
     _draft_missing([graduates[0].pk], school)
