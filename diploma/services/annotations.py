@@ -1,0 +1,156 @@
+"""What is said of a registered certificate later: 证明书 (DIP-7), 辅修 (DIP-8), 结业换毕业 (DIP-11)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+from diploma.models import (
+    AnnotationKind,
+    Certificate,
+    CertificateAnnotation,
+    CertificateKind,
+    ReplacementAttestation,
+)
+from diploma.services.certificates import registrar_only
+from diploma.services.corrections import _day, _text
+from diploma.services.outcomes import GRADUATES
+from diploma.services.versions import annotation_add, registered_for_update, version_supersede
+from registrar import codes
+from registrar.errors import DomainError
+from registrar.models import User
+from registrar.services import STUDENT_STATUS
+from registrar.transitions import Move, apply_moves, lock_rows
+
+
+@transaction.atomic
+def attestation_issue(
+    *,
+    actor: User,
+    certificate_id: int,
+    issued_on: datetime.date | None,
+    reason: str,
+    document_number: str = "",
+) -> ReplacementAttestation:
+    """出具证明书 for a lost certificate, annotated on its record (DIP-7).
+
+    Numbered after the certificate: its 18 digits, Z and the count of 证明书 issued for it.
+    """
+    registrar_only(actor, _("出具证明书"))
+    certificate = registered_for_update(actor, certificate_id)
+    issued_on = _day(issued_on, _("出具日期"))
+    reason = _text(reason, _("遗失说明"), 500)
+    document_number = _text(document_number, _("文号"), 100, required=False)
+    count = ReplacementAttestation.objects.filter(
+        certificate__certificate_number=certificate.certificate_number
+    ).count()
+    attestation = ReplacementAttestation.objects.create(
+        certificate=certificate,
+        number=f"{certificate.certificate_number}Z{count + 1:02d}",
+        issued_on=issued_on,
+        reason=reason,
+        document_number=document_number,
+        issued_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="diploma.attestation.issue",
+        subject=attestation,
+        after={
+            "certificate": certificate.pk,
+            "number": attestation.number,
+            "issued_on": issued_on.isoformat(),
+        },
+        reason=reason,
+        document_number=document_number,
+    )
+    annotation_add(
+        actor=actor,
+        certificate=certificate,
+        kind=AnnotationKind.LOST,
+        text=_("证书遗失，%(date)s出具证明书（编号%(number)s）")
+        % {"date": f"{issued_on:%Y-%m-%d}", "number": attestation.number},
+        document_number=document_number,
+        annotated_on=issued_on,
+    )
+    return attestation
+
+
+@transaction.atomic
+def minor_annotate(
+    *,
+    actor: User,
+    certificate_id: int,
+    minor_major: str,
+    annotated_on: datetime.date | None,
+    document_number: str = "",
+    note: str = "",
+) -> CertificateAnnotation:
+    """辅修: annotated on the main certificate's registration (DIP-8)."""
+    registrar_only(actor, _("登记辅修"))
+    certificate = registered_for_update(actor, certificate_id)
+    if certificate.kind != CertificateKind.GRADUATION:
+        raise DomainError(_("辅修只能备注在毕业证书上"))
+    minor_major = _text(minor_major, _("辅修专业"), 100)
+    note = _text(note, _("说明"), 200, required=False)
+    text = _("辅修%(major)s专业") % {"major": minor_major} + (f"（{note}）" if note else "")
+    return annotation_add(
+        actor=actor,
+        certificate=certificate,
+        kind=AnnotationKind.MINOR,
+        text=text,
+        document_number=_text(document_number, _("文号"), 100, required=False),
+        annotated_on=_day(annotated_on, _("备注日期")),
+    )
+
+
+@transaction.atomic
+def completion_exchange(
+    *,
+    actor: User,
+    certificate_id: int,
+    decided_on: datetime.date | None,
+    document_number: str,
+    reason: str = "",
+) -> Certificate:
+    """结业换发毕业证书 (DIP-11): a new 毕业 version with the same number, annotated; the outcome and 学籍状态 follow.
+
+    The new version's 毕业日期 and 发证日期 are the exchange's date (DIP-5); SH
+    registers exchanges at the end of October (the ``completion_exchange`` deadline).
+    """
+    registrar_only(actor, _("办理结业换发毕业证书"))
+    old = registered_for_update(actor, certificate_id)
+    if old.kind != CertificateKind.COMPLETION:
+        raise DomainError(_("只有结业证书可以换发毕业证书"))
+    decided_on = _day(decided_on, _("换发日期"))
+    document_number = _text(document_number, _("文号"), 100)
+    reason = _text(reason, _("说明"), 500, required=False) or _("结业后达到毕业要求")
+    graduate = lock_rows(GRADUATES, [old.graduate_id])[old.graduate_id]
+    apply_moves(
+        GRADUATES, [Move(graduate, "exchange", reason=reason)], actor=actor, document_number=document_number
+    )
+    new = version_supersede(
+        actor=actor,
+        old=old,
+        changes={"kind": CertificateKind.GRADUATION, "graduation_date": decided_on},
+        reason=reason,
+        document_number=document_number,
+        annotation=(
+            AnnotationKind.EXCHANGE,
+            _("%(date)s结业换发毕业证书，证书编号不变") % {"date": f"{decided_on:%Y-%m-%d}"},
+        ),
+        annotated_on=decided_on,
+    )
+    students = lock_rows(STUDENT_STATUS, [old.student_id])
+    student = students[old.student_id]
+    if student.student_status == codes.StudentStatus.COMPLETED:
+        apply_moves(
+            STUDENT_STATUS,
+            [Move(student, "exchange_completion", reason=reason)],
+            actor=actor,
+            document_number=document_number,
+        )
+    return new
