@@ -23,7 +23,7 @@ from annual_registration.reports import COLUMN_WIDTHS, Statistics, cells, header
 from registrar import codes
 from registrar.idcard import mask
 from registrar.models import College, Major
-from registrar.sheets.platform import GbkProblem, RareCharacters, dbf_values, gbk_missing
+from registrar.sheets.platform import GbkProblem, RareCharacters, dbf_values, expected_graduation, gbk_missing
 from registrar.sheets.writers import dbf_write, xlsx
 
 
@@ -143,7 +143,7 @@ def annual_rows(registrations: QuerySet, *, full_id_number: bool = True) -> Iter
             mode.get(mode_code, mode_code),
             f"{program_years.normalize():f}",
             _day(entry),
-            _day(graduation),
+            _day(graduation or expected_graduation(entry, program_years)),
             f"{start_year}-{start_year + 1}",
             state.get(state_code, state_code),
             _day(registered_on),

@@ -34,7 +34,7 @@ from registrar.idcard import sees_full_id_numbers
 from registrar.models import AcademicYear, Student
 from registrar.roles import STAFF_ROLES, Role, role_of
 from registrar.sheets.platform import RareCharacters
-from registrar.uploads import download
+from registrar.uploads import download, export_name
 
 
 def _student_only(request: HttpRequest) -> int:
@@ -125,7 +125,7 @@ def _platform_download(
     """A platform file as xlsx, or as DBF once the registrar chose what to do with characters GBK lacks."""
     full = sees_full_id_numbers(request.user)
     if fmt == "xlsx":
-        return download(file.xlsx(queryset, full_id_number=full), f"{name}.xlsx")
+        return download(file.xlsx(queryset, full_id_number=full), export_name(name, user=request.user))
     if fmt != "dbf":
         raise Http404
     rare = request.GET.get("rare", "")
@@ -143,7 +143,7 @@ def _platform_download(
             return render(request, "registrar/gbk_problems.html", context)
         rare = RareCharacters.REPLACE
     content = file.dbf(queryset, rare=RareCharacters(rare), full_id_number=full)
-    return download(content, f"{name}.dbf", "application/x-dbf")
+    return download(content, export_name(name, user=request.user, extension="dbf"), "application/x-dbf")
 
 
 @login_required
@@ -152,7 +152,13 @@ def annual_file(request: HttpRequest, fmt: str) -> HttpResponse:
     _staff_only(request)
     year = _year(request)
     registrations = AnnualRegistration.objects.for_user(request.user).filter(academic_year=year)
-    return _platform_download(request, exports.ANNUAL_FILE, registrations, f"xnzc_{year.start_year}", fmt)
+    return _platform_download(
+        request,
+        exports.ANNUAL_FILE,
+        registrations,
+        _("%(start)s-%(end)s学年注册数据") % {"start": year.start_year, "end": year.start_year + 1},
+        fmt,
+    )
 
 
 @login_required
@@ -165,7 +171,9 @@ def change_file(request: HttpRequest, fmt: str) -> HttpResponse:
         decision_date__gte=datetime.date(year.start_year, 9, 1),
         decision_date__lt=datetime.date(year.start_year + 1, 9, 1),
     )
-    return _platform_download(request, exports.CHANGE_FILE, changes, f"xjyd_{year.start_year}", fmt)
+    return _platform_download(
+        request, exports.CHANGE_FILE, changes, _("%(year)s学籍异动数据") % {"year": year}, fmt
+    )
 
 
 @login_required
@@ -175,5 +183,6 @@ def statistics_file(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     statistics = annual_statistics(request.user, year)
     return download(
-        exports.statistics_xlsx(statistics), _("%(year)s学年电子注册情况统计表.xlsx") % {"year": year}
+        exports.statistics_xlsx(statistics),
+        export_name(_("%(year)s学年电子注册情况统计表") % {"year": year}, user=request.user),
     )

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from deadlines.exports import violations_xlsx_write
@@ -18,6 +19,7 @@ from deadlines.forms import ViolationFilterForm
 from deadlines.models import DeadlineScan
 from deadlines.selectors import notices_for, subject_labels, violation_counts_by_college, violations_for
 from registrar.roles import STAFF_ROLES, role_of
+from registrar.uploads import export_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -68,5 +70,7 @@ def violations_export(request: HttpRequest) -> HttpResponse:
     out = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it once streamed)
     violations_xlsx_write(user=request.user, queryset=violations_for(request.user, form.filters()), out=out)
     out.seek(0)
-    name = f"逾期记录-{timezone.localdate():%Y%m%d}.xlsx"
+    name = export_name(
+        _("逾期记录（截至%(day)s）") % {"day": f"{timezone.localdate():%Y-%m-%d}"}, user=request.user
+    )
     return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from enrollment.imports import ADMISSION_COLUMNS, REVIEW_COLUMNS
 from registrar import codes
 from registrar.idcard import mask
-from registrar.sheets.platform import GbkProblem, RareCharacters, dbf_values, gbk_missing
+from registrar.sheets.platform import GbkProblem, RareCharacters, dbf_values, expected_graduation, gbk_missing
 from registrar.sheets.writers import dbf_write, xlsx
 
 __all__ = ["GbkProblem", "RareCharacters"]  # the platform file's choices, as the views read them
@@ -75,6 +75,10 @@ REGISTRATION_VALUES = (
 )
 
 
+def _day(value) -> str:
+    return f"{value:%Y%m%d}" if value else ""
+
+
 def registration_rows(records: QuerySet, *, full_id_number: bool = True) -> Iterator[list[str]]:
     """The records in the platform's layout, coded values by their Chinese names whatever the active language.
 
@@ -118,7 +122,7 @@ def registration_rows(records: QuerySet, *, full_id_number: bool = True) -> Iter
             mode.get(mode_code, mode_code),
             f"{program_years.normalize():f}",
             f"{entry:%Y%m%d}",
-            f"{graduation:%Y%m%d}" if graduation else "",
+            _day(graduation or expected_graduation(entry, program_years)),
             admission.get(admission_code, admission_code),
             remark,
         ]
@@ -171,8 +175,10 @@ def registration_dbf(
     return out.getvalue()
 
 
-def statistics_xlsx(rows: Iterable[Sequence[Any]], states: Sequence[tuple[str, str]]) -> bytes:
-    """新生注册情况统计表 (ENR-12): by college and major, a column per outcome."""
+def statistics_xlsx(
+    rows: Sequence[Sequence[Any]], states: Sequence[tuple[str, str]], *, total_label: str = ""
+) -> bytes:
+    """新生注册情况统计表 (ENR-12): by college and major, a column per outcome, then the total in bold."""
     header = [
         _("院系"),
         _("专业代码"),
@@ -181,11 +187,16 @@ def statistics_xlsx(rows: Iterable[Sequence[Any]], states: Sequence[tuple[str, s
         *[str(label) for _key, label in states],
         _("合计"),
     ]
-    return xlsx(header, rows, _("新生注册统计"))
+    sums = [sum(row[4 + i] for row in rows) for i in range(len(states) + 1)]
+    total = [total_label or _("全校合计"), "", "", "", *sums]
+    return xlsx(header, rows, _("新生注册统计"), footer=[total])
 
 
 def admission_template() -> bytes:
-    """录取数据导入模板: the platform's column names, with one example row."""
+    """录取数据导入模板: the platform's column names; the explanations and an example on a sheet of their own.
+
+    The upload reads the first sheet only, so nothing of the explanations is ever read as data.
+    """
     header = [c.platform for c in ADMISSION_COLUMNS]
     example = [
         "26110101000001",
@@ -207,10 +218,20 @@ def admission_template() -> bytes:
         "",
     ]
     notes = [
-        (_("（%(label)s，必填）") if c.required else _("（%(label)s）")) % {"label": c.label}
-        for c in ADMISSION_COLUMNS
+        _("录取数据导入模板：填写说明"),
+        _("第一张表为数据表：第一行是表头（学信网的列名，也可用中文列名），从第二行起每行一名新生。"),
+        _("本页的说明和示例不会被导入。各列如下："),
+        *(
+            (_("%(platform)s（%(label)s）：必填") if c.required else _("%(platform)s（%(label)s）：可空"))
+            % {"platform": c.platform, "label": c.label}
+            for c in ADMISSION_COLUMNS
+        ),
+        "",
+        _("示例（一行）："),
+        header,
+        example,
     ]
-    return xlsx(header, [notes, example], _("录取数据"))
+    return xlsx(header, [], _("录取数据"), notes=notes, notes_title=_("填写说明"))
 
 
 def review_template(records: Iterable = ()) -> bytes:

@@ -16,7 +16,7 @@ from enrollment.models import AdmissionRecord
 from registrar.idcard import sees_full_id_numbers
 from registrar.roles import STAFF_ROLES, Role, role_of
 from registrar.services import DomainError
-from registrar.uploads import download
+from registrar.uploads import download, export_name
 
 
 def staff_only(request: HttpRequest) -> None:
@@ -75,7 +75,7 @@ def registration_file(request: HttpRequest, fmt: str) -> HttpResponse:
     staff_only(request)
     year = _year(request)
     records = selectors.registration_records(request.user, year=year)
-    name = f"xjzc_{year or 'all'}"
+    name = _("%(year)s级新生学籍注册数据") % {"year": year} if year else _("各年级新生学籍注册数据")
     full_id_number = sees_full_id_numbers(request.user)
     if fmt == "dbf":
         rare = request.GET.get("rare", "")
@@ -95,19 +95,25 @@ def registration_file(request: HttpRequest, fmt: str) -> HttpResponse:
         content = exports.registration_dbf(
             records, rare=exports.RareCharacters(rare), full_id_number=full_id_number
         )
-        return download(content, f"{name}.dbf", "application/x-dbf")
-    return download(exports.registration_xlsx(records, full_id_number=full_id_number), f"{name}.xlsx")
+        return download(content, export_name(name, user=request.user, extension="dbf"), "application/x-dbf")
+    return download(
+        exports.registration_xlsx(records, full_id_number=full_id_number),
+        export_name(name, user=request.user),
+    )
 
 
 @login_required
 def statistics_file(request: HttpRequest) -> HttpResponse:
     """新生注册情况统计表 (ENR-12), scoped by role."""
     staff_only(request)
-    rows = selectors.registration_statistics(request.user, year=_year(request))
-    return download(exports.statistics_xlsx(rows, selectors.STAT_STATES), "xszc_tongji.xlsx")
+    year = _year(request)
+    rows = selectors.registration_statistics(request.user, year=year)
+    name = _("%(year)s级新生注册情况统计表") % {"year": year} if year else _("各年级新生注册情况统计表")
+    content = exports.statistics_xlsx(rows, selectors.STAT_STATES, total_label=_("合计"))
+    return download(content, export_name(name, user=request.user))
 
 
 @login_required
 def admission_template(request: HttpRequest) -> HttpResponse:
     staff_only(request)
-    return download(exports.admission_template(), "luqu_template.xlsx")
+    return download(exports.admission_template(), _("录取数据导入模板.xlsx"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -17,17 +18,45 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
+from registrar.models import College
+from registrar.roles import is_college_staff
 from registrar.sheets.tables import RowError, error_sheet, raw_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_KEPT_SECONDS = 3600
 
 
+def content_disposition(filename: str) -> str:
+    """``attachment`` under ``filename``: RFC 6266 with the RFC 5987 ``filename*`` for a Chinese name.
+
+    Browsers read ``filename*`` (UTF-8, percent-encoded); the plain ``filename`` is an ASCII
+    stand-in with the same extension for the few clients that do not.
+    """
+    if filename.isascii() and '"' not in filename and "\\" not in filename:
+        return f'attachment; filename="{filename}"'
+    suffix = PurePosixPath(filename).suffix
+    fallback = f"download{suffix}" if suffix.isascii() else "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def download(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
     """A file to save, under its (possibly Chinese) name."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition(filename)
     return response
+
+
+def scope_name(user) -> str:
+    """Whose data an export holds, for its file name: the staff member's college, or 全校 for the school."""
+    if not is_college_staff(user):
+        return _("全校")
+    names = list(College.objects.for_user(user).order_by("code").values_list("name", flat=True)[:4])
+    return "、".join(names[:3]) + ("等" if len(names) > 3 else "")
+
+
+def export_name(what: str, *, user, extension: str = "xlsx") -> str:
+    """An export's file name as people file it: what and which year, then whose (2026级新生学籍注册数据-计算机学院.xlsx)."""
+    return f"{what}-{scope_name(user)}.{extension}"
 
 
 def progress_key(user_id: int, token: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from enrollment import exports, services
 from enrollment.models import ReviewBatch
@@ -23,4 +24,4 @@ class ReviewBatchAdmin(BatchAdmin):
     def _passwords(self, request: HttpRequest, batch: Batch, context: dict) -> HttpResponse:
         """初始密码单 of an approved list: new random passwords for those who never signed in (ENR-11)."""
         rows = services.student_passwords_issue(actor=request.user, batch_id=batch.pk)
-        return download(exports.password_sheet(rows), f"chushimima_{batch.pk}.xlsx")
+        return download(exports.password_sheet(rows), _("%(list)s-初始密码.xlsx") % {"list": batch})

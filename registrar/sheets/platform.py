@@ -7,7 +7,10 @@ registrar chose (``RareCharacters``): "?" in their place, or held back.
 
 from __future__ import annotations
 
+import datetime
+import functools
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy
@@ -15,6 +18,21 @@ from django.utils.translation import gettext_lazy
 from registrar.sheets.writers import escape
 
 GBK_REPLACEMENT = "?"
+
+
+@functools.lru_cache(maxsize=4096)  # a file repeats a few entry dates and programme lengths on every row
+def expected_graduation(entry: datetime.date | None, program_years: Decimal | None) -> datetime.date | None:
+    """预计毕业日期 (YJBYRQ) when the record has none: entry date plus 学制, at the end of that term.
+
+    A programme that ends in the autumn term (entry in September, whole years) ends on
+    30 June; one that ends in the spring (2.5 years from September, or whole years from
+    March) on 31 January; the same convention as the students' own dates (registrar.demo).
+    """
+    if entry is None or not program_years:
+        return None
+    months = entry.month + round(Decimal(program_years) * 12) - 1
+    year, month = entry.year + months // 12, months % 12 + 1
+    return datetime.date(year, 6, 30) if month >= 7 else datetime.date(year, 1, 31)
 
 
 class RareCharacters(models.TextChoices):

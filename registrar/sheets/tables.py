@@ -195,6 +195,15 @@ def _header_map(header: list[Any], columns: Iterable[Column]) -> tuple[dict[int,
     return mapping, errors
 
 
+def _explanation_row(cells: Iterable[Any]) -> bool:
+    """Whether every filled cell of a row is an explanation in full-width brackets: （姓名，必填）."""
+    texts = [cell.strip() if cell.__class__ is str else cell for cell in cells]
+    filled = [t for t in texts if t not in (None, "")]
+    return bool(filled) and all(
+        t.__class__ is str and t.startswith("（") and t.endswith("）") for t in filled
+    )
+
+
 def parse_table(
     rows: Iterator[list[Any]],
     *,
@@ -223,6 +232,8 @@ def parse_table(
         raw = {column.key: cells[index] for index, column in items if index < width}
         if not any(v is not None and (v.__class__ is not str or v.strip()) for v in raw.values()):
             continue  # empty rows are skipped
+        if number == 2 and _explanation_row(raw.values()):
+            continue  # an old template's explanation row (（考生号，必填）…) kept below the header
         if number in formulas:
             for col in sorted(formulas[number]):
                 if col in mapping:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
 import re
 import struct
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
 import xlsxwriter
@@ -45,6 +46,39 @@ def escape(value: Any) -> Any:
     return value
 
 
+# Rows read to size the columns when the caller gives no widths: enough to see a sheet's typical
+# values, few enough that a 100,000-row export pays nothing for it.
+WIDTH_SAMPLE_ROWS = 200
+WIDTH_MIN, WIDTH_MAX = 6, 50
+# Rows below the data that keep a drop-down, so that a college adding people to a template keeps it.
+VALIDATION_SPARE_ROWS = 1000
+
+
+def display_width(value: Any) -> int:
+    """How many narrow characters ``value`` takes in a cell: a Chinese character counts two."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime.datetime):
+        return 16
+    if isinstance(value, datetime.date):
+        return 10
+    text = value if isinstance(value, str) else str(value)
+    if text.isascii():
+        return max((len(line) for line in text.split("\n")), default=0)
+    return max((sum(2 if ord(c) >= 0x1100 else 1 for c in line) for line in text.split("\n")), default=0)
+
+
+def fitted_widths(header: Sequence[Any], sample: Sequence[Sequence[Any]]) -> list[int]:
+    """Column widths that fit the header and the sampled rows, between ``WIDTH_MIN`` and ``WIDTH_MAX``."""
+    widths = [display_width(h) for h in header]
+    for row in sample:
+        for column, value in enumerate(row[: len(widths)]):
+            width = display_width(value)
+            if width > widths[column]:
+                widths[column] = width
+    return [min(WIDTH_MAX, max(WIDTH_MIN, width + 2)) for width in widths]
+
+
 def xlsx_write(
     out: IO[bytes],
     header: Sequence[Any],
@@ -52,27 +86,31 @@ def xlsx_write(
     title: str = "Sheet1",
     widths: Sequence[int] = (),
     *,
-    frozen_header: bool = False,
-    autofilter: bool = False,
+    frozen_header: bool = True,
+    autofilter: bool = True,
     footer: Sequence[Sequence[Any]] = (),
+    choices: Mapping[int, Sequence[str]] | None = None,
+    notes: Sequence[str | Sequence[Any]] = (),
+    notes_title: str = "",
 ) -> int:
     """Stream ``header`` and ``rows`` as one escaped sheet into ``out``; returns the number of rows.
 
     XlsxWriter in constant-memory mode: each row is flushed to disk as it is written.
-    For a report people sort and filter: ``frozen_header`` keeps the header in view,
-    ``autofilter`` filters every column over the rows, and ``footer`` rows (a total)
-    follow in bold, outside the filter, so that sorting never moves them.
+    Every sheet is one people can use at once: the header stays in view (``frozen_header``),
+    every column has a filter over the rows (``autofilter``), and columns get ``widths``, or
+    widths that fit the header and the first rows. ``footer`` rows (a total) follow in bold,
+    outside the filter, so that sorting never moves them. For a sheet people fill in,
+    ``choices`` gives a column (by index) a drop-down of its allowed values, and ``notes``
+    go to a second sheet (``notes_title``, 填写说明), never among the rows an upload reads.
     """
     workbook = xlsxwriter.Workbook(out, XLSX_OPTIONS)
     sheet = workbook.add_worksheet(ILLEGAL_CHARACTERS_RE.sub("", title)[:31] or "Sheet1")
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    bold = workbook.add_format({"bold": True}) if footer else None
-    for column, width in enumerate(widths):
-        sheet.set_column(column, column, width)
+    bold = workbook.add_format({"bold": True})
     if frozen_header:
         sheet.freeze_panes(1, 0)
-    sheet.write_row(0, 0, [escape(h) for h in header])
+    sheet.write_row(0, 0, [escape(h) for h in header], bold)
 
     def write(index: int, row: Sequence[Any], cell_format: Any = None) -> None:
         for column, value in enumerate(row):
@@ -88,14 +126,41 @@ def xlsx_write(
             else:
                 sheet.write(index, column, value, cell_format)
 
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS)) if not widths else []
+    # Column widths are written when the workbook closes, so they may follow the sampled rows.
+    for column, width in enumerate(widths or fitted_widths(header, sample)):
+        sheet.set_column(column, column, width)
     count = 0
-    for count, row in enumerate(rows, start=1):
+    for count, row in enumerate(itertools.chain(sample, rows), start=1):
         write(count, row)
     if autofilter and header:
         # Kept by XlsxWriter and written when the workbook closes, once the streamed rows' count is known.
         sheet.autofilter(0, 0, count, len(header) - 1)
     for offset, row in enumerate(footer, start=1):
         write(count + offset, row, bold)
+    for column, values in (choices or {}).items():
+        sheet.data_validation(
+            1,
+            column,
+            count + VALIDATION_SPARE_ROWS,
+            column,
+            {
+                "validate": "list",
+                "source": [escape(str(v)) for v in values],
+                "error_type": "stop",
+                "error_title": str(header[column])[:32],
+                "error_message": ("、".join(str(v) for v in values))[:255],
+            },
+        )
+    if notes:
+        notes_sheet = workbook.add_worksheet(ILLEGAL_CHARACTERS_RE.sub("", notes_title)[:31] or "Notes")
+        notes_sheet.set_column(0, 0, 24 if any(not isinstance(n, str) for n in notes) else 100)
+        for index, line in enumerate(notes):
+            if isinstance(line, str):
+                notes_sheet.write_string(index, 0, escape(line), bold if index == 0 else None)
+            else:  # a row of cells: an example of the data sheet's rows
+                notes_sheet.write_row(index, 0, [escape(str(cell)) for cell in line])
     workbook.close()
     return count
 
@@ -107,7 +172,7 @@ def xlsx(
     widths: Sequence[int] = (),
     **report: Any,
 ) -> bytes:
-    """One escaped sheet as bytes; ``report`` takes ``xlsx_write``'s frozen_header, autofilter and footer."""
+    """One escaped sheet as bytes; ``report`` takes ``xlsx_write``'s keyword options."""
     buffer = io.BytesIO()
     xlsx_write(buffer, header, rows, title, widths, **report)
     return buffer.getvalue()
