@@ -7,3 +7,4 @@ class DiplomaConfig(AppConfig):
 
     def ready(self) -> None:
         from diploma import action_labels  # noqa: F401  (audit action names)
+        from diploma.services import outcome_lists  # noqa: F401  (the outcome lists' batch kind)
