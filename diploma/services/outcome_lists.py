@@ -221,7 +221,6 @@ def outcome_list_problems(batch: Batch) -> list[str]:
         .order_by("graduate__student__student_number")
         .values_list(
             "graduate_id",
-            "outcome",
             "graduate__outcome",
             "graduate__college_id",
             "graduate__graduation_year",
@@ -240,7 +239,7 @@ def outcome_list_problems(batch: Batch) -> list[str]:
     )
     labels = dict(GraduationOutcome.choices)
     problems = []
-    for pk, outcome, current, college_id, year, number, name in items:
+    for pk, current, college_id, year, number, name in items:
         who = {"who": f"{number} {name}"}
         if college_id != batch.college_id:
             problems.append(_("%(who)s：不属于本学院") % who)

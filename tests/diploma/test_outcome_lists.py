@@ -80,7 +80,7 @@ def test_a_sheet_with_an_unknown_student_or_outcome_writes_nothing_and_names_eac
 
 
 def test_fill_lists_every_pending_graduate_as_graduated(outcome_list, college_a_staff):
-    batch, students = outcome_list
+    batch, _students = outcome_list
     assert batches.batch_items_fill(actor=college_a_staff, batch_id=batch.pk, kind=KIND) == 3
 
 
