@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,8 @@ class TimelineEntry:
     detail: str = ""
     document_number: str = ""
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field, before, after)
+    link: str = ""  # a page of the student's own where they act on this entry (the photo check, say)
+    link_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,17 @@ KIND_ORDER = {
 }
 
 
+# Entries that apps above this one add (diploma: photo capture and check): (reader, student) → entries.
+EntrySource = Callable[[Any, Student], list[TimelineEntry]]
+_SOURCES: list[EntrySource] = []
+
+
+def register_entries(source: EntrySource) -> None:
+    """Add the entries ``source(reader, student)`` gives to every student's timeline; once, from ``ready()``."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
 def student_timeline(reader: Any, student: Student) -> list[TimelineEntry]:
     """学籍档案 (QRY-1, ANN-11): every entry, oldest first."""
     full = sees_full_id_numbers(reader)
@@ -254,6 +268,7 @@ def student_timeline(reader: Any, student: Student) -> list[TimelineEntry]:
         *_status_changes(student),
         *_records(student),
         *_identity_changes(student, full),
+        *(entry for source in _SOURCES for entry in source(reader, student)),
     ]
     return sorted(entries, key=lambda e: (e.day, KIND_ORDER.get(e.kind, 9)))
 

@@ -34,6 +34,7 @@ from registrar.idcard import sees_full_id_numbers
 from registrar.models import AcademicYear, Student
 from registrar.roles import STAFF_ROLES, Role, role_of
 from registrar.sheets.platform import RareCharacters
+from registrar.student_links import student_links
 from registrar.uploads import download, export_name
 
 
@@ -57,6 +58,7 @@ def my_record(request: HttpRequest) -> HttpResponse:
         "accept": ACCEPT_ATTRIBUTE,
         "may_file": not record.left and not any(r.state in _OPEN for r, _c in record.identity_requests),
         "rules": _rules_or_none(),
+        "links": student_links(record.student),
     }
     return render(request, "annual_registration/my_record.html", context)
 

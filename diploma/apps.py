@@ -6,5 +6,11 @@ class DiplomaConfig(AppConfig):
     verbose_name = "学历证书电子注册"
 
     def ready(self) -> None:
-        from diploma import action_labels  # noqa: F401  (audit action names)
+        from diploma import (  # noqa: F401  (audit action names; photos: the photo check's deadline kind, staff pages)
+            action_labels,
+            action_labels_photos,
+            admin_photos,
+            deadlines_photos,
+            student_pages_photos,
+        )
         from diploma.services import outcome_lists  # noqa: F401  (the outcome lists' batch kind)

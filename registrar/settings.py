@@ -179,6 +179,17 @@ SHEET_CHILD_MAX_CPU_SECONDS = int(os.environ.get("SHEET_CHILD_MAX_CPU_SECONDS", 
 # Proof files of an identity change (ANN-8): PDF, JPEG or PNG, each at most this size, a few per request.
 IDENTITY_PROOF_MAX_BYTES = int(os.environ.get("IDENTITY_PROOF_MAX_BYTES", str(5 * 1024 * 1024)))
 IDENTITY_PROOF_MAX_FILES = int(os.environ.get("IDENTITY_PROOF_MAX_FILES", "5"))
+# The agency's zip of graduates' photos (DIP-9): bounded before and while it is read. A photo is
+# the platform's 480×640 JPEG (width × height), a few dozen KB; a school's cohort in one zip.
+PHOTO_ARCHIVE_MAX_BYTES = int(os.environ.get("PHOTO_ARCHIVE_MAX_BYTES", str(300 * 1024 * 1024)))
+PHOTO_ARCHIVE_MAX_FILES = int(os.environ.get("PHOTO_ARCHIVE_MAX_FILES", "20000"))
+PHOTO_ARCHIVE_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("PHOTO_ARCHIVE_MAX_UNCOMPRESSED_BYTES", str(1024 * 1024 * 1024))
+)
+PHOTO_MIN_BYTES = int(os.environ.get("PHOTO_MIN_BYTES", "1024"))
+PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", str(2 * 1024 * 1024)))
+PHOTO_WIDTH = int(os.environ.get("PHOTO_WIDTH", "480"))
+PHOTO_HEIGHT = int(os.environ.get("PHOTO_HEIGHT", "640"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("uploads/errors/<slug:token>.xlsx", uploads.error_file, name="upload-errors"),
     path("enrollment/", include("enrollment.urls")),
     path("annual/", include("annual_registration.urls_records")),
+    path("diploma/", include("diploma.urls_photos")),
     path("audit/", include("deadlines.urls")),
     path("api/", include(router.urls)),
     path("api/enrollment/", include("enrollment.api.urls")),

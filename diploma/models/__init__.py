@@ -21,6 +21,14 @@ from diploma.models.graduates import (
     OutcomeItem,
     OutcomeList,
 )
+from diploma.models.photos import (
+    CheckState,
+    PhotoCapture,
+    PhotoImport,
+    PhotoImportKind,
+    PhotoRetake,
+    RetakeReason,
+)
 
 __all__ = [
     "CERTIFIED_OUTCOMES",
@@ -31,10 +39,16 @@ __all__ = [
     "CertificateKind",
     "CertificateSequence",
     "CertificateState",
+    "CheckState",
     "CorrectionState",
     "ExpectedGraduate",
     "GraduationOutcome",
     "OutcomeItem",
     "OutcomeList",
+    "PhotoCapture",
+    "PhotoImport",
+    "PhotoImportKind",
+    "PhotoRetake",
     "ReplacementAttestation",
+    "RetakeReason",
 ]

@@ -29,6 +29,8 @@ REASONS = {
     "uncompressed": _("文件解压后为%(size)s，超过上限%(limit)s；请删除多余内容或分批导入"),
     "size_mismatch": _("文件已损坏：压缩包内“%(name)s”的实际大小与声明不符"),
     "too_many_entries": _("文件已损坏：压缩包内有%(count)s个部件，超过上限%(limit)s"),
+    "too_many_files": _("压缩包内有%(count)s个文件，超过上限%(limit)s；请分批导入"),
+    "not_zip": _("无法读取该文件，请上传 zip 格式的压缩包"),
     "dimension": _("表格范围为%(ref)s，超过上限（最多%(rows)s行、%(columns)s列）；请删除多余的行列"),
     "cell_ref": _("单元格位置“%(ref)s”超出范围（最多%(rows)s行、%(columns)s列）"),
     "row_ref": _("行号%(row)s超出范围（最多%(rows)s行）"),

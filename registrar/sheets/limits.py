@@ -45,6 +45,13 @@ class SheetLimits:
         )
 
 
+def check_upload_size(upload: IO[bytes], limits: SheetLimits) -> None:
+    """Refuse an upload that reports a size above ``limits.upload_bytes``, before a byte is read."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > limits.upload_bytes:
+        raise too_large(size, limits)
+
+
 def read_upload(upload: IO[bytes], *, limits: SheetLimits | None = None) -> bytes:
     """The upload's bytes, refused with a reason when it is larger than ``UPLOAD_MAX_BYTES``.
 
@@ -52,9 +59,7 @@ def read_upload(upload: IO[bytes], *, limits: SheetLimits | None = None) -> byte
     against a file object that reports no size.
     """
     limits = limits or SheetLimits.from_settings()
-    size = getattr(upload, "size", None)
-    if size is not None and size > limits.upload_bytes:
-        raise too_large(size, limits)
+    check_upload_size(upload, limits)
     content = upload.read(limits.upload_bytes + 1)
     if len(content) > limits.upload_bytes:
         raise too_large(len(content), limits)
@@ -117,21 +122,27 @@ def precheck_xlsx(content: bytes, limits: SheetLimits) -> None:
     """The zip directory and each worksheet's declared dimension, before anything is parsed."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            entries = archive.infolist()
-            if len(entries) > limits.zip_entries:
-                raise Unreadable("too_many_entries", count=len(entries), limit=limits.zip_entries)
-            total = sum(entry.file_size for entry in entries)
-            if total > limits.uncompressed_bytes:
-                raise Unreadable(
-                    "uncompressed", size=megabytes(total), limit=megabytes(limits.uncompressed_bytes)
-                )
-            for entry in entries:
+            for entry in zip_directory(archive, limits):
                 if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
                     with archive.open(entry) as stream:
                         head = stream.read(16384)
                     _check_dimension(head, limits)
     except DAMAGED_ZIP:
         raise Unreadable("not_xlsx") from None
+
+
+def zip_directory(
+    archive: zipfile.ZipFile, limits: SheetLimits, *, too_many: str = "too_many_entries"
+) -> list[zipfile.ZipInfo]:
+    """The archive's members, refused when they are more than ``zip_entries`` (reason ``too_many``) or
+    declare more than ``uncompressed_bytes`` in all: read from the zip directory, before any member is inflated."""
+    entries = archive.infolist()
+    if len(entries) > limits.zip_entries:
+        raise Unreadable(too_many, count=len(entries), limit=limits.zip_entries)
+    total = sum(entry.file_size for entry in entries)
+    if total > limits.uncompressed_bytes:
+        raise Unreadable("uncompressed", size=megabytes(total), limit=megabytes(limits.uncompressed_bytes))
+    return entries
 
 
 def _check_dimension(head: bytes, limits: SheetLimits) -> None:

@@ -43,6 +43,8 @@ from annual_registration.services.records import (
 from annual_registration.services.reports import statistics_report_send
 from audit.models import AuditEvent
 from deadlines.models import DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation
+from diploma.models import PhotoCapture
+from diploma.services.photos import photo_retake_register
 from enrollment.imports import parse_admissions
 from enrollment.models import AdmissionRecord, CorrectionRequest, DataReport, ReviewBatch
 from enrollment.services import (
@@ -59,6 +61,7 @@ from registrar.roles import Role
 from registrar.services import user_create
 from registrar.uploads import errors_key, progress_key
 from tests.annual_registration.builders import second_year
+from tests.diploma.photo_builders import captured
 from tests.enrollment.builders import admission_row, admission_sheet, registered_through_a_list
 from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, TermFactory
 
@@ -167,6 +170,10 @@ def build_world() -> World:
             reason="户籍更名",
             proofs=[SimpleUploadedFile("乙的证明.pdf", b"%PDF-1.4 b")],
         )
+    # Diploma photos (DIP-9): student B on the agency's list, B's photo imported, a retake registered.
+    with override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="world-media-")):
+        photo_b = captured(registrar, [student_b])[0]
+    photo_retake_register(actor=staff_b, student_id=student_b.pk, reason="other", note="乙需补拍")
     statistics_report = statistics_report_send(
         actor=registrar, academic_year=year, sent_on=datetime.date(2026, 11, 30), recipient="省教育厅"
     )
@@ -224,6 +231,7 @@ def build_world() -> World:
         ChangeList: ChangeList.objects.get(pk=change_list_b.pk),
         AuditEvent: AuditEvent.objects.filter(college=college_b).latest("pk"),
         DeadlineViolation: violation,
+        PhotoCapture: photo_b,
         DeadlineNotice: notice,
         DeadlineRule: rule,
         DeadlineScan: scan,
