@@ -6,14 +6,12 @@ platform's files (学年注册, 学籍异动) follow enrollment's registration f
 (``enrollment.exports``): the platform's column names, coded values by their
 Chinese names, xlsx (UTF-8) or DBF (GBK, a character GBK lacks replaced or its row
 held back as the registrar chooses), streamed from one query, id numbers full for
-the registrar only. ``PlatformFile`` is what the two files share.
+the registrar only. ``registrar.sheets.platform.PlatformFile`` is what the files share.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -23,8 +21,8 @@ from annual_registration.reports import COLUMN_WIDTHS, Statistics, cells, header
 from registrar import codes
 from registrar.idcard import mask
 from registrar.models import College, Major
-from registrar.sheets.platform import GbkProblem, RareCharacters, dbf_values, expected_graduation, gbk_missing
-from registrar.sheets.writers import dbf_write, xlsx
+from registrar.sheets.platform import PlatformFile, expected_graduation
+from registrar.sheets.writers import xlsx
 
 
 def statistics_xlsx(statistics: Statistics) -> bytes:
@@ -150,55 +148,6 @@ def annual_rows(registrations: QuerySet, *, full_id_number: bool = True) -> Iter
             deferral.get(deferral_code, deferral_code) if deferral_code else "",
             reason or "",
         ]
-
-
-@dataclass(frozen=True)
-class PlatformFile:
-    """One of the platform's files: its layout (column name, Chinese header, DBF width) and its rows.
-
-    ``rows(queryset, full_id_number=...)`` streams lists of text in the layout's order;
-    ``number`` and ``name`` are the places of the 学号 (or 考生号) and the name, which
-    the registrar's list of rare characters shows.
-    """
-
-    layout: tuple[tuple[str, str, int], ...]
-    title: str
-    rows: Callable[..., Iterator[list[str]]]
-    number: int = 1
-    name: int = 2
-
-    def xlsx(self, queryset: QuerySet, *, full_id_number: bool = True) -> bytes:
-        """The file as xlsx: the platform's column names as the header; UTF-8 keeps every character."""
-        return xlsx(
-            [n for n, _label, _width in self.layout],
-            self.rows(queryset, full_id_number=full_id_number),
-            self.title,
-        )
-
-    def gbk_problems(self, queryset: QuerySet) -> list[GbkProblem]:
-        """Every value GBK cannot hold, by student and column: what the registrar chooses about (DBF)."""
-        problems = []
-        for row in self.rows(queryset, full_id_number=False):
-            for value, (_name, label, _width) in zip(row, self.layout, strict=True):
-                missing = gbk_missing(value)
-                if missing:
-                    problems.append(GbkProblem(row[self.number] or row[0], row[self.name], label, missing))
-        return problems
-
-    def dbf(
-        self,
-        queryset: QuerySet,
-        *,
-        rare: RareCharacters = RareCharacters.REPLACE,
-        full_id_number: bool = True,
-    ) -> bytes:
-        """The file as DBF (GBK): fixed column names and widths; never fails on a character."""
-        rows = (dbf_values(row, rare) for row in self.rows(queryset, full_id_number=full_id_number))
-        out = io.BytesIO()
-        dbf_write(
-            out, [(n, width) for n, _label, width in self.layout], (row for row in rows if row is not None)
-        )
-        return out.getvalue()
 
 
 ANNUAL_FILE = PlatformFile(ANNUAL_LAYOUT, "学年注册", annual_rows)

@@ -245,8 +245,8 @@ KIND_ORDER = {
     "punishment": 5,
     "lift": 6,
     "certificate": 7,
+    "diploma": 8,
 }
-
 
 # Entries that apps above this one add (diploma: photo capture and check): (reader, student) → entries.
 EntrySource = Callable[[Any, Student], list[TimelineEntry]]

@@ -14,7 +14,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -30,12 +29,10 @@ from annual_registration.services.identity import identity_change_file, settings
 from annual_registration.timeline import student_record
 from registrar import codes
 from registrar.errors import REFUSALS, DomainError
-from registrar.idcard import sees_full_id_numbers
 from registrar.models import AcademicYear, Student
 from registrar.roles import STAFF_ROLES, Role, role_of
-from registrar.sheets.platform import RareCharacters
 from registrar.student_links import student_links
-from registrar.uploads import download, export_name
+from registrar.uploads import download, export_name, platform_download
 
 
 def _student_only(request: HttpRequest) -> int:
@@ -121,40 +118,13 @@ def _year(request: HttpRequest, *, with_roll: bool = True) -> AcademicYear:
     return year
 
 
-def _platform_download(
-    request: HttpRequest, file: exports.PlatformFile, queryset: QuerySet, name: str, fmt: str
-) -> HttpResponse:
-    """A platform file as xlsx, or as DBF once the registrar chose what to do with characters GBK lacks."""
-    full = sees_full_id_numbers(request.user)
-    if fmt == "xlsx":
-        return download(file.xlsx(queryset, full_id_number=full), export_name(name, user=request.user))
-    if fmt != "dbf":
-        raise Http404
-    rare = request.GET.get("rare", "")
-    if rare not in RareCharacters.values:
-        problems = file.gbk_problems(queryset)
-        if problems:
-            context = {
-                "problems": problems,
-                "title": file.title,
-                "key_label": _("学号"),
-                "year": request.GET.get("year", ""),
-                "xlsx_url": f"{request.path.rsplit('.', 1)[0]}.xlsx",
-                "choices": RareCharacters.choices,
-            }
-            return render(request, "registrar/gbk_problems.html", context)
-        rare = RareCharacters.REPLACE
-    content = file.dbf(queryset, rare=RareCharacters(rare), full_id_number=full)
-    return download(content, export_name(name, user=request.user, extension="dbf"), "application/x-dbf")
-
-
 @login_required
 def annual_file(request: HttpRequest, fmt: str) -> HttpResponse:
     """学年注册上报文件 (xlsx or DBF) for the national platform, scoped; full id numbers for the registrar only."""
     _staff_only(request)
     year = _year(request)
     registrations = AnnualRegistration.objects.for_user(request.user).filter(academic_year=year)
-    return _platform_download(
+    return platform_download(
         request,
         exports.ANNUAL_FILE,
         registrations,
@@ -173,7 +143,7 @@ def change_file(request: HttpRequest, fmt: str) -> HttpResponse:
         decision_date__gte=datetime.date(year.start_year, 9, 1),
         decision_date__lt=datetime.date(year.start_year + 1, 9, 1),
     )
-    return _platform_download(
+    return platform_download(
         request, exports.CHANGE_FILE, changes, _("%(year)s学籍异动数据") % {"year": year}, fmt
     )
 

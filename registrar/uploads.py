@@ -15,11 +15,15 @@ from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from registrar.idcard import sees_full_id_numbers
 from registrar.models import College
 from registrar.roles import is_college_staff
+from registrar.sheets.platform import PlatformFile, RareCharacters
 from registrar.sheets.tables import RowError, error_sheet, raw_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,3 +123,33 @@ def error_file(request: HttpRequest, token: str) -> HttpResponse:
 def progress(request: HttpRequest, token: str) -> HttpResponse:
     """How far the server is with this user's upload ``token`` (the page's progress bar polls it)."""
     return JsonResponse(cache.get(progress_key(request.user.pk, token)) or {"phase": "", "percent": 0})
+
+
+def platform_download(
+    request: HttpRequest, file: PlatformFile, queryset: QuerySet, name: str, fmt: str
+) -> HttpResponse:
+    """A platform file as xlsx, or as DBF once the registrar chose what to do with characters GBK lacks.
+
+    Full id numbers for the registrar office only (SEC-2); ``name`` is what and which year (``export_name``).
+    """
+    full = sees_full_id_numbers(request.user)
+    if fmt == "xlsx":
+        return download(file.xlsx(queryset, full_id_number=full), export_name(name, user=request.user))
+    if fmt != "dbf":
+        raise Http404
+    rare = request.GET.get("rare", "")
+    if rare not in RareCharacters.values:
+        problems = file.gbk_problems(queryset)
+        if problems:
+            context = {
+                "problems": problems,
+                "title": file.title,
+                "key_label": _("学号"),
+                "year": request.GET.get("year", ""),
+                "xlsx_url": f"{request.path.rsplit('.', 1)[0]}.xlsx",
+                "choices": RareCharacters.choices,
+            }
+            return render(request, "registrar/gbk_problems.html", context)
+        rare = RareCharacters.REPLACE
+    content = file.dbf(queryset, rare=RareCharacters(rare), full_id_number=full)
+    return download(content, export_name(name, user=request.user, extension="dbf"), "application/x-dbf")

@@ -27,6 +27,7 @@ urlpatterns = [
     path("enrollment/", include("enrollment.urls")),
     path("annual/", include("annual_registration.urls_records")),
     path("diploma/", include("diploma.urls_photos")),
+    path("diploma/", include("diploma.urls")),
     path("audit/", include("deadlines.urls")),
     path("api/", include(router.urls)),
     path("api/enrollment/", include("enrollment.api.urls")),

@@ -13,6 +13,8 @@ from diploma.models import (
     Certificate,
     CertificateAnnotation,
     CertificateKind,
+    ExpectedGraduate,
+    GraduationOutcome,
     ReplacementAttestation,
 )
 from diploma.services.certificates import registrar_only
@@ -108,6 +110,24 @@ def minor_annotate(
 
 
 @transaction.atomic
+def exchange_approve(*, actor: User, graduate_id: int, document_number: str, reason: str = "") -> int:
+    """批准结业换毕业 (DIP-11): the 结业 graduate now meets the requirements; the 毕业 certificate follows.
+
+    SH registers it by the end of October (the ``completion_exchange`` deadline watches it).
+    """
+    registrar_only(actor, _("批准结业换发毕业证书"))
+    if not ExpectedGraduate.objects.for_user(actor).filter(pk=graduate_id).exists():
+        raise ExpectedGraduate.DoesNotExist(_("预计毕业生不存在"))
+    document_number = _text(document_number, _("文号"), 100)
+    reason = _text(reason, _("说明"), 500, required=False) or _("结业后达到毕业要求")
+    graduate = lock_rows(GRADUATES, [graduate_id])[graduate_id]
+    apply_moves(
+        GRADUATES, [Move(graduate, "exchange", reason=reason)], actor=actor, document_number=document_number
+    )
+    return graduate_id
+
+
+@transaction.atomic
 def completion_exchange(
     *,
     actor: User,
@@ -129,9 +149,13 @@ def completion_exchange(
     document_number = _text(document_number, _("文号"), 100)
     reason = _text(reason, _("说明"), 500, required=False) or _("结业后达到毕业要求")
     graduate = lock_rows(GRADUATES, [old.graduate_id])[old.graduate_id]
-    apply_moves(
-        GRADUATES, [Move(graduate, "exchange", reason=reason)], actor=actor, document_number=document_number
-    )
+    if graduate.outcome != GraduationOutcome.GRADUATED:  # approved here and now, unless approved before
+        apply_moves(
+            GRADUATES,
+            [Move(graduate, "exchange", reason=reason)],
+            actor=actor,
+            document_number=document_number,
+        )
     new = version_supersede(
         actor=actor,
         old=old,

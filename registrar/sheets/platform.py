@@ -3,19 +3,23 @@
 Every platform file (学籍注册, 学年注册, 学籍异动 …) names the rows that hold such
 characters before the registrar exports (``GbkProblem``), and writes them as the
 registrar chose (``RareCharacters``): "?" in their place, or held back.
+``PlatformFile`` is what every such file shares: its layout, xlsx and DBF.
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
+import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from registrar.sheets.writers import escape
+from registrar.sheets.writers import dbf_write, escape, xlsx
 
 GBK_REPLACEMENT = "?"
 
@@ -87,3 +91,52 @@ def dbf_values(row: list[str], rare: RareCharacters) -> list[str] | None:
             for char in gbk_missing(value):
                 values[index] = values[index].replace(char, GBK_REPLACEMENT)
     return values
+
+
+@dataclass(frozen=True)
+class PlatformFile:
+    """One of the platform's files: its layout (column name, Chinese header, DBF width) and its rows.
+
+    ``rows(queryset, full_id_number=...)`` streams lists of text in the layout's order;
+    ``number`` and ``name`` are the places of the 学号 (or 考生号) and the name, which
+    the registrar's list of rare characters shows.
+    """
+
+    layout: tuple[tuple[str, str, int], ...]
+    title: str
+    rows: Callable[..., Iterator[list[str]]]
+    number: int = 1
+    name: int = 2
+
+    def xlsx(self, queryset: QuerySet, *, full_id_number: bool = True) -> bytes:
+        """The file as xlsx: the platform's column names as the header; UTF-8 keeps every character."""
+        return xlsx(
+            [n for n, _label, _width in self.layout],
+            self.rows(queryset, full_id_number=full_id_number),
+            self.title,
+        )
+
+    def gbk_problems(self, queryset: QuerySet) -> list[GbkProblem]:
+        """Every value GBK cannot hold, by student and column: what the registrar chooses about (DBF)."""
+        problems = []
+        for row in self.rows(queryset, full_id_number=False):
+            for value, (_name, label, _width) in zip(row, self.layout, strict=True):
+                missing = gbk_missing(value)
+                if missing:
+                    problems.append(GbkProblem(row[self.number] or row[0], row[self.name], label, missing))
+        return problems
+
+    def dbf(
+        self,
+        queryset: QuerySet,
+        *,
+        rare: RareCharacters = RareCharacters.REPLACE,
+        full_id_number: bool = True,
+    ) -> bytes:
+        """The file as DBF (GBK): fixed column names and widths; never fails on a character."""
+        rows = (dbf_values(row, rare) for row in self.rows(queryset, full_id_number=full_id_number))
+        out = io.BytesIO()
+        dbf_write(
+            out, [(n, width) for n, _label, width in self.layout], (row for row in rows if row is not None)
+        )
+        return out.getvalue()
