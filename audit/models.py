@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.labels import action_label
 from registrar.scoping import scoped_queryset
 
 GENESIS_HASH = "0" * 64
@@ -75,4 +76,4 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.action} {self.subject_type}:{self.subject_id}"
+        return f"#{self.pk} {action_label(self.action)}"

@@ -90,8 +90,13 @@ def student_history(reader: Any, student: models.Model | int) -> list[HistoryEnt
 def _entries(
     events: models.QuerySet, reader: Any, names: dict[tuple[str, str], models.Model] | None = None
 ) -> list[HistoryEntry]:
-    rows = list(events.select_related("actor").order_by("id"))
-    full = sees_full_id_numbers(reader)
+    return _entries_of(list(events.select_related("actor").order_by("id")), reader, names)
+
+
+def _entries_of(
+    rows: list[AuditEvent], reader: Any, names: dict[tuple[str, str], models.Model] | None = None
+) -> list[HistoryEntry]:
+    full = reader is not None and sees_full_id_numbers(reader)
     names = {**_subjects((e.subject_type, e.subject_id) for e in rows), **(names or {})}
     values = _Values()
     entries = []
@@ -112,6 +117,27 @@ def _entries(
             )
         )
     return entries
+
+
+def event_entries(events: Iterable[AuditEvent], reader: Any = None) -> dict[int, HistoryEntry]:
+    """These events as people read them, by id: Chinese action, named subject, changed fields.
+
+    Id numbers are masked unless ``reader`` is the registrar office (SEC-2); without a reader, always.
+    """
+    return dict(zip((e.pk for e in events), _entries_of(list(events), reader), strict=True))
+
+
+def subject_type_label(subject_type: str) -> str:
+    """The kind of subject as people read it (录取数据, 学生, 批次), the code when no model has it."""
+    model = _model(subject_type)
+    return str(model._meta.verbose_name) if model is not None else subject_type
+
+
+def subject_labels(events: Iterable[AuditEvent]) -> dict[tuple[str, str], str]:
+    """Each event's subject named as people read it (录取数据 张三（26110101000001）), one query per type."""
+    events = list(events)
+    rows = _subjects((e.subject_type, e.subject_id) for e in events)
+    return {(e.subject_type, e.subject_id): _subject_name(e, _model(e.subject_type), rows) for e in events}
 
 
 def _model(subject_type: str) -> type[models.Model] | None:
@@ -168,7 +194,9 @@ class _Values:
                 continue
             field = _field(model, key)
             name = str(field.verbose_name) if field is not None else key
-            found.append(Change(name, self.text(field, old), self.text(field, new)))
+            old_text, new_text = self.text(field, old), self.text(field, new)
+            if old_text != new_text:  # a field recorded empty on both sides changed nothing
+                found.append(Change(name, old_text, new_text))
         return found
 
     def text(self, field: models.Field | None, value: Any) -> str:

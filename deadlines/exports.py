@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
+from audit.selectors import HistoryEntry, event_entries, subject_type_label
 from audit.subject_types import current_subject_type, subject_type_names
 from deadlines.models import DeadlineViolation
 from deadlines.selectors import subject_labels
@@ -57,16 +58,19 @@ def _evidence(user, violations: list[DeadlineViolation]) -> dict[tuple[str, str]
     for subject_type, ids in ids_by_type.items():
         condition |= Q(subject_type__in=subject_type_names(subject_type), subject_id__in=ids)
     events: dict[tuple[str, str], list[AuditEvent]] = defaultdict(list)
-    for event in AuditEvent.objects.for_user(user).filter(condition).order_by("id"):
+    for event in AuditEvent.objects.for_user(user).filter(condition).select_related("actor").order_by("id"):
         events[(current_subject_type(event.subject_type), event.subject_id)].append(event)
     return events
 
 
-def _event_text(event: AuditEvent) -> str:
+def _event_text(event: AuditEvent, entry: HistoryEntry) -> str:
+    """One event as people read it: when, what (in Chinese), who, 文号, and what changed, old → new."""
     when = timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M")
-    parts = [f"#{event.pk}", when, event.action, event.actor_name]
+    parts = [f"#{event.pk}", when, entry.label, entry.actor]
     if event.document_number:
         parts.append(_("文号%(number)s") % {"number": event.document_number})
+    if entry.changes:
+        parts.append("（" + "；".join(f"{c.field}：{c.before} → {c.after}" for c in entry.changes) + "）")
     return " ".join(parts)
 
 
@@ -87,6 +91,8 @@ def violation_rows(user, queryset: QuerySet[DeadlineViolation]) -> Iterable[list
     for chunk in _chunks(queryset.select_related("rule", "college")):
         labels = subject_labels(chunk)
         evidence = _evidence(user, chunk)
+        # As the auditor reads them: Chinese actions, readable changes, id numbers masked (SEC-2).
+        entries = event_entries([e for events in evidence.values() for e in events], user)
         for v in chunk:
             events = evidence.get((v.subject_type, str(v.subject_id)), []) + evidence.get(
                 (VIOLATION_SUBJECT, str(v.pk)), []
@@ -94,7 +100,7 @@ def violation_rows(user, queryset: QuerySet[DeadlineViolation]) -> Iterable[list
             yield [
                 v.rule.code,
                 v.rule.name,
-                v.subject_type,
+                subject_type_label(v.subject_type),
                 v.subject_id,
                 labels.get((v.subject_type, v.subject_id), ""),
                 v.college.name if v.college else "",
@@ -104,7 +110,7 @@ def violation_rows(user, queryset: QuerySet[DeadlineViolation]) -> Iterable[list
                 v.done_on,
                 v.days_late,
                 v.get_state_display(),
-                "\n".join(_event_text(event) for event in events),
+                "\n".join(_event_text(event, entries[event.pk]) for event in events),
             ]
 
 

@@ -78,7 +78,8 @@ def test_the_export_carries_the_evidence_of_each_violation(client_for, auditor, 
     assert len(rows) == 1
     row = dict(zip(header, rows[0], strict=True))
     assert (row["责任院系"], row["逾期天数"], row["状态"]) == ("计算机学院", 3, "逾期办结")
-    assert "deadline.violation.resolve_late" in row["审计事件"]
+    # Issue 10, item 4: the action by its Chinese name, not its code.
+    assert "逾期办结" in row["审计事件"] and "deadline.violation" not in row["审计事件"]
 
 
 def test_college_b_staff_export_none_of_college_as_rows(

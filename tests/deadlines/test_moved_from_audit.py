@@ -51,7 +51,7 @@ def test_the_export_shows_a_violations_events_from_before_the_move(
     )
     evidence = dict(zip(header, row, strict=True))["审计事件"]
     assert f"#{old.pk} " in evidence
-    assert evidence.count("deadline.violation.open") == 2
+    assert evidence.count("发现逾期未办") == 2
 
 
 def test_a_rules_history_shows_its_events_from_before_the_move(registrar, make_rule):
