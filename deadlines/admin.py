@@ -1,6 +1,8 @@
 """Deadline rules, violations, notices and scans: readable in scope; only the registrar edits the rules."""
 
+from django.apps import apps
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation
 from deadlines.registry import get_kind
@@ -11,9 +13,13 @@ from registrar.admin_base import ScopedAdmin
 class DeadlineRuleAdmin(ScopedAdmin):
     """时限规则: the registrar edits them (through ``reference_save``, audited); others read."""
 
-    list_display = ["code", "name", "policy", "school", "term_text", "clock", "enabled", "kind_available"]
+    list_display = ["code", "name", "policy", "school", "term", "clock", "enabled", "kind_available"]
     list_filter = ["policy", "enabled", "unit"]
     search_fields = ["code", "name"]
+
+    @admin.display(description=_("时限"))
+    def term(self, obj: DeadlineRule) -> str:
+        return obj.term_text
 
     @admin.display(description="对象种类已注册", boolean=True)
     def kind_available(self, obj: DeadlineRule) -> bool:
@@ -25,7 +31,7 @@ class DeadlineViolationAdmin(ScopedAdmin):
     editable = False
     list_display = [
         "rule",
-        "subject_type",
+        "subject_kind",
         "subject_id",
         "college",
         "clock_start",
@@ -39,6 +45,14 @@ class DeadlineViolationAdmin(ScopedAdmin):
     date_hierarchy = "due_date"
     list_select_related = ["rule", "college"]
     readonly_fields = [f.name for f in DeadlineViolation._meta.fields]
+
+    @admin.display(description=_("对象类型"), ordering="subject_type")
+    def subject_kind(self, obj: DeadlineViolation) -> str:
+        """What the subject is, in words (录取数据), not its table's name."""
+        try:
+            return str(apps.get_model(obj.subject_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return obj.subject_type
 
 
 @admin.register(DeadlineNotice)

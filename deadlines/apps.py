@@ -11,7 +11,10 @@ class DeadlinesConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.subject_types import subject_type_moved
-        from deadlines import action_labels  # noqa: F401  (names the scan's audit actions)
+        from deadlines import (  # noqa: F401  (the scan's audit action names, the home page's sections)
+            action_labels,
+            workbench,
+        )
 
         for model in MOVED_FROM_AUDIT:
             subject_type_moved(old=f"audit.{model}", new=f"{self.label}.{model}")

@@ -1,10 +1,13 @@
 """Staff pages for the core domain."""
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from registrar import admin_lockouts, admin_notices, admin_outbox  # noqa: F401 - 登录锁定, 通知, 待发任务
-from registrar.admin_base import ScopedAdmin, ScopedHistoryAdmin
+from registrar.admin_base import ScopedAdmin, ScopedHistoryAdmin, ThemedAdmin
 from registrar.admin_idnumbers import IdNumberHistoryMasking
 from registrar.idcard import mask
 from registrar.models import (
@@ -91,8 +94,12 @@ class StudentAdmin(IdNumberHistoryMasking, ScopedHistoryAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin, ThemedAdmin):
     """Accounts are managed by admins only."""
+
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
 
     list_display = ["username", "first_name", "role", "is_active"]
     list_filter = ["role", "is_active"]
@@ -116,3 +123,11 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin, ThemedAdmin):
+    """Django's groups, in the staff pages' theme; roles, not groups, decide what a user may do."""

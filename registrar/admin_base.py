@@ -1,8 +1,12 @@
-"""The base of every admin page: scoped reads, role-based rights, writes through services."""
+"""The base of every admin page: scoped reads, role-based rights, writes through services.
+
+Every page wears the staff pages' theme (django-unfold's ``ModelAdmin``, issue 10, item 1); the
+third-party pages registered here (django's groups) get it through ``ThemedAdmin`` as well.
+"""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -10,11 +14,12 @@ from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin as ThemedAdmin
 
 from registrar.roles import STAFF_ROLES, is_registrar, role_of
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class ScopedAdmin(ThemedAdmin):
     """Staff see what ``for_user`` gives them; only the registrar edits, and only through a service.
 
     Subclasses that hold workflow data set ``editable = False``: their rows
@@ -76,7 +81,7 @@ class ScopedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
-class RegistrarOnlyAdmin(admin.ModelAdmin):
+class RegistrarOnlyAdmin(ThemedAdmin):
     """A page of the registrar's own (sign-in lockouts, waiting tasks): read-only, nobody else sees it.
 
     ``deletable`` lets the registrar delete rows (lifting a lockout is deleting its record).

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from registrar.admin_base import ThemedAdmin
 from registrar.models import Notice
 from registrar.notices import notice_read
 from registrar.roles import STAFF_ROLES, role_of
@@ -26,7 +27,7 @@ class ReadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ThemedAdmin):
     list_display = ["title", "created_at", "read"]
     list_filter = [ReadFilter]
     ordering = ["-created_at"]

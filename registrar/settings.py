@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,6 +41,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if not DEBUG els
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    # The staff pages' theme (issue 10, item 1): before the admin, whose templates it replaces.
+    "unfold",
+    "unfold.contrib.simple_history",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -146,8 +150,13 @@ AXES_CLIENT_IP_CALLABLE = "registrar.client_ip.client_ip"
 SIGN_IN_FAILURES_KEEP_DAYS = int(os.environ.get("SIGN_IN_FAILURES_KEEP_DAYS", "30"))
 
 LANGUAGE_CODE = "zh-hans"
+# Dates in one format on every page (issue 10, item 1): 2026-09-07 and 2026-09-07 14:30, as the
+# templates and the sheets write them, instead of the locale's 2026年9月7日.
+FORMAT_MODULE_PATH = ["registrar.formats"]
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The English catalog first (makemessages writes there); then the theme's own strings in Chinese
+# (django-unfold ships no catalog; theme_locale holds no code, so makemessages leaves it alone).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "theme_locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -237,6 +246,12 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
     "registrar.query_guard.NulQueryMiddleware",
 )
+# Error pages in Chinese also with DEBUG on (issue 10, item 1; registrar/error_pages.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "registrar.error_pages.FriendlyErrorPagesMiddleware",
+)
+CSRF_FAILURE_VIEW = "registrar.error_pages.csrf_failure"
 # ANN-11 (registrar/archive_access.py): a student whose 学籍 was deregistered reads their archive only.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
@@ -361,6 +376,47 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+    },
+}
+# The staff pages' theme (django-unfold; registrar/workbench.py): sidebar per role, a home page per
+# role. Its scripts are this site's static files; Alpine.js is the CSP build (no eval), see
+# templates/unfold/layouts/skeleton.html and registrar/static/registrar/unfold_csp.js.
+UNFOLD = {
+    "SITE_TITLE": _("学籍学历电子注册"),
+    "SITE_HEADER": _("学籍学历电子注册管理系统"),
+    "SITE_SUBHEADER": _("教务处与二级学院工作台"),
+    "SITE_SYMBOL": "school",
+    "SITE_URL": "/",
+    "SITE_FAVICONS": [
+        {"rel": "icon", "type": "image/svg+xml", "href": lambda request: static("registrar/favicon.svg")}
+    ],
+    "THEME": "light",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "SHOW_LANGUAGES": False,
+    "BORDER_RADIUS": "6px",
+    "COLORS": {
+        "primary": {
+            "50": "#eef4fa",
+            "100": "#d9e6f2",
+            "200": "#b3cce5",
+            "300": "#85acd3",
+            "400": "#5788bd",
+            "500": "#356aa3",
+            "600": "#275689",
+            "700": "#1f4e79",
+            "800": "#1a3f61",
+            "900": "#15324d",
+            "950": "#0d2033",
+        },
+    },
+    "STYLES": [lambda request: static("registrar/staff.css")],
+    "DASHBOARD_CALLBACK": "registrar.workbench.dashboard_callback",
+    "SIDEBAR": {
+        "show_search": False,
+        "command_search": False,
+        "show_all_applications": False,
+        "navigation": "registrar.workbench.sidebar_navigation",
     },
 }
 # Idle session lifetime by role (registrar/session_lifetime.py): staff work on shared office computers.
