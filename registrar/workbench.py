@@ -94,6 +94,18 @@ SIDEBAR: tuple[Group, ...] = (
         ),
     ),
     Group(
+        gettext_lazy("学历证书电子注册"),
+        (
+            Link(gettext_lazy("预计毕业生"), "school", model="diploma.expectedgraduate"),
+            Link(gettext_lazy("毕业结论名单"), "checklist_rtl", model="diploma.outcomelist"),
+            Link(gettext_lazy("图像采集与校对"), "photo_camera", model="diploma.photocapture"),
+            Link(gettext_lazy("补拍登记"), "add_a_photo", model="diploma.photoretake"),
+            Link(gettext_lazy("学历证书"), "workspace_premium", model="diploma.certificate"),
+            Link(gettext_lazy("学历证书更正"), "edit_document", model="diploma.certificatecorrection"),
+            Link(gettext_lazy("证明书"), "description", model="diploma.replacementattestation"),
+        ),
+    ),
+    Group(
         gettext_lazy("时限与审计"),
         (
             Link(gettext_lazy("逾期情况"), "assignment_late", url="deadlines:dashboard", roles=STAFF),
@@ -158,9 +170,13 @@ def _link_target(request: HttpRequest, link: Link) -> str | None:
 
 
 def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
-    """unfold's ``SIDEBAR["navigation"]``: this user's groups of links, each only with what they may open."""
+    """unfold's ``SIDEBAR["navigation"]``: this user's groups of links, each only with what they may open.
+
+    A page an app registers without a place in ``SIDEBAR`` still appears, under "其他", so that no
+    page the user may use is out of reach.
+    """
     role = role_of(request.user)
-    groups = sorted(SIDEBAR, key=lambda group: role not in group.first_for)
+    groups = sorted((*SIDEBAR, _unlisted_pages()), key=lambda group: role not in group.first_for)
     navigation = []
     for group in groups:
         items = []
@@ -171,6 +187,16 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
         if items:
             navigation.append({"title": str(group.title), "separator": bool(navigation), "items": items})
     return navigation
+
+
+def _unlisted_pages() -> Group:
+    listed = {link.model for group in SIDEBAR for link in group.links if link.model}
+    links = [
+        Link(model._meta.verbose_name_plural, "article", model=model._meta.label_lower)
+        for model in admin.site._registry
+        if model._meta.label_lower not in listed
+    ]
+    return Group(gettext_lazy("其他"), sorted(links, key=lambda link: str(link.title)))
 
 
 # ---------------------------------------------------------------- the home page

@@ -36,8 +36,9 @@ def test_the_student_page_is_available_in_english(client_for, student_a):
 
 def test_the_workbench_links_each_role_to_its_daily_work(client_for, registrar, college_a_staff, auditor):
     registrar_page = client_for(registrar).get("/admin/").text
-    assert "导入录取数据" in registrar_page and "逾期情况与时限提醒" in registrar_page
+    overdue = '<a href="/audit/"'  # 逾期情况 in the sidebar (issue 10: the sidebar replaced the shortcuts)
+    assert "导入录取数据" in registrar_page and overdue in registrar_page
     staff_page = client_for(college_a_staff).get("/admin/").text
     assert "入学资格审查名单" in staff_page and "导入录取数据" not in staff_page
     auditor_page = client_for(auditor).get("/admin/").text
-    assert "逾期情况与时限提醒" in auditor_page and "导入录取数据" not in auditor_page
+    assert overdue in auditor_page and "导入录取数据" not in auditor_page
