@@ -436,4 +436,6 @@ RATE_LIMITED_EXPORTS = [
     "annual_records:change-file",
     "annual_records:statistics-file",
     "admin:annual_registration_statisticsreport_file",
+    "diploma_photos:precheck-file",
+    "admin:diploma_photo_retakes_file",
 ]
