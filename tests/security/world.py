@@ -43,7 +43,19 @@ from annual_registration.services.records import (
 from annual_registration.services.reports import statistics_report_send
 from audit.models import AuditEvent
 from deadlines.models import DeadlineNotice, DeadlineRule, DeadlineScan, DeadlineViolation
-from diploma.models import PhotoCapture
+from diploma.models import (
+    Certificate,
+    CertificateCorrection,
+    ExpectedGraduate,
+    OutcomeList,
+    PhotoCapture,
+    ReplacementAttestation,
+)
+from diploma.services.annotations import attestation_issue
+from diploma.services.certificates import certificates_precheck, certificates_register
+from diploma.services.corrections import CorrectionInput, correction_request
+from diploma.services.graduates import expected_graduates_build
+from diploma.services.outcomes import graduate_outcomes_apply
 from diploma.services.photos import photo_retake_register
 from enrollment.imports import parse_admissions
 from enrollment.models import AdmissionRecord, CorrectionRequest, DataReport, ReviewBatch
@@ -63,7 +75,14 @@ from registrar.uploads import errors_key, progress_key
 from tests.annual_registration.builders import second_year
 from tests.diploma.photo_builders import captured
 from tests.enrollment.builders import admission_row, admission_sheet, registered_through_a_list
-from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, TermFactory
+from tests.factories import (
+    AcademicYearFactory,
+    CollegeFactory,
+    MajorFactory,
+    SchoolFactory,
+    StudentFactory,
+    TermFactory,
+)
 
 PASSWORD = "Test-pass-2026!"
 TOKEN = "b-token-0001"
@@ -178,6 +197,39 @@ def build_world() -> World:
         actor=registrar, academic_year=year, sent_on=datetime.date(2026, 11, 30), recipient="省教育厅"
     )
 
+    # Diploma registration (issue 12): a graduate of college B on B's outcome list, registered, with a
+    # correction case and a 证明书.
+    graduate_b = StudentFactory(
+        name="丙毕业生", major=major_b, entry_date=datetime.date(2022, 9, 1),
+        expected_graduation_date=datetime.date(2026, 6, 30),
+    )  # fmt: skip
+    expected_graduates_build(actor=registrar, graduation_year=2026)
+    expected_b = ExpectedGraduate.objects.get(student=graduate_b)
+    spring = TermFactory(
+        academic_year=AcademicYearFactory(start_year=2025), number=2, start_date=datetime.date(2026, 2, 23)
+    )
+    outcome_list_b = batch_create(
+        actor=staff_b, kind=BatchKind.GRADUATION_OUTCOME, college=college_b, term=spring
+    )
+    batch_items_save(
+        actor=staff_b,
+        batch_id=outcome_list_b.pk,
+        kind=BatchKind.GRADUATION_OUTCOME,
+        items=[ItemInput(key=graduate_b.student_number, outcome="graduated")],
+    )
+    graduate_outcomes_apply(actor=registrar, outcomes={expected_b.pk: "graduated"})
+    certificates_precheck(registrar, [expected_b.pk])
+    certificates_register(actor=registrar)
+    diploma_b = Certificate.objects.get(student=graduate_b)
+    diploma_correction_b = correction_request(
+        actor=registrar,
+        certificate_id=diploma_b.pk,
+        data=CorrectionInput(changes={"name": "丙更正"}, reason="姓名有误", evidence_note="户口簿"),
+    )
+    attestation_b = attestation_issue(
+        actor=registrar, certificate_id=diploma_b.pk, issued_on=datetime.date(2026, 11, 1), reason="丙遗失"
+    )
+
     today = datetime.date(2026, 10, 1)
     rule = DeadlineRule.objects.create(
         code="matrix_rule",
@@ -232,6 +284,11 @@ def build_world() -> World:
         AuditEvent: AuditEvent.objects.filter(college=college_b).latest("pk"),
         DeadlineViolation: violation,
         PhotoCapture: photo_b,
+        ExpectedGraduate: expected_b,
+        OutcomeList: OutcomeList.objects.get(pk=outcome_list_b.pk),
+        Certificate: diploma_b,
+        CertificateCorrection: diploma_correction_b,
+        ReplacementAttestation: attestation_b,
         DeadlineNotice: notice,
         DeadlineRule: rule,
         DeadlineScan: scan,
@@ -243,6 +300,9 @@ def build_world() -> World:
         student_b.student_number,
         *(r.exam_number for r in records_b),
         records_b[1].name,
+        graduate_b.name,
+        graduate_b.student_number,
+        diploma_b.certificate_number,
     ]
     return World(
         users=users,
