@@ -13,7 +13,8 @@ from registrar.admin_base import ScopedAdmin
 class DeadlineRuleAdmin(ScopedAdmin):
     """时限规则: the registrar edits them (through ``reference_save``, audited); others read."""
 
-    list_display = ["code", "name", "policy", "school", "term", "clock", "enabled", "kind_available"]
+    # The rule's name is how people know it; its code (a slug the exports and links carry) is on its page.
+    list_display = ["name", "policy", "school", "term", "clock", "enabled", "kind_available"]
     list_filter = ["policy", "enabled", "unit"]
     search_fields = ["code", "name"]
 
@@ -41,7 +42,7 @@ class DeadlineViolationAdmin(ScopedAdmin):
         "days_late",
         "state",
     ]
-    list_filter = ["state", "rule__code", "college", "provisional"]
+    list_filter = ["state", "rule", "college", "provisional"]
     date_hierarchy = "due_date"
     list_select_related = ["rule", "college"]
     readonly_fields = [f.name for f in DeadlineViolation._meta.fields]
@@ -69,7 +70,7 @@ class DeadlineNoticeAdmin(ScopedAdmin):
         "provisional",
         "emailed_at",
     ]
-    list_filter = ["college", "rule__code"]
+    list_filter = ["college", "rule"]
     list_select_related = ["rule", "college"]
     readonly_fields = [f.name for f in DeadlineNotice._meta.fields]
 

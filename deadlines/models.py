@@ -91,9 +91,11 @@ class DeadlineRule(models.Model):
 
     @property
     def term_text(self) -> str:
-        """The deadline as people say it: “3个自然月”, “15个工作日”, “每年10-30前”."""
+        """The deadline as people say it: “3个自然月”, “15个工作日”, “每年10-30前”, “当日”."""
         if self.unit == DeadlineUnit.FIXED_DATE:
             return f"{self.fixed_day}前"
+        if self.length == 0:
+            return "当日"  # due on the clock's own date (a deferral's end)
         return f"{self.length}个{self.get_unit_display()}"
 
     def clean(self) -> None:
