@@ -42,6 +42,9 @@ from registrar.roles import SCHOOL_WIDE_ROLES, Role, role_of
 
 # Statuses that hold this school's 学籍 at the pre-check (DIP-2); 毕业 / 结业 once the outcome is applied.
 HOLDS_STATUS = (codes.StudentStatus.IN_SCHOOL, codes.StudentStatus.GRADUATED, codes.StudentStatus.COMPLETED)
+HOLDS = frozenset(status.value for status in HOLDS_STATUS)
+CERTIFIED = frozenset((GraduationOutcome.GRADUATED.value, GraduationOutcome.COMPLETED.value))
+CONFIRMED = CheckState.CONFIRMED.value
 # A year in these states needs no registration of its own (ANN-3: 休学, 保留学籍 follow the student).
 YEAR_COVERED = (AnnualState.REGISTERED, AnnualState.SUSPENDED, AnnualState.RETAINED)
 
@@ -297,7 +300,7 @@ def _problems(row: Sequence[Any], full_id_number: bool) -> list[Problem]:
     admission, student = row[12:17], row[17:21]
     has_photo, image, check_state, registered = row[21:25]
     problems: list[Problem] = []
-    if status not in HOLDS_STATUS:
+    if status not in HOLDS:
         shown = dict(codes.StudentStatus.choices).get(status, status)
         problems.append(Problem(ProblemKind.STATUS, _("学籍状态为“%(status)s”") % {"status": shown}))
     if years:
@@ -312,7 +315,7 @@ def _problems(row: Sequence[Any], full_id_number: bool) -> list[Problem]:
         problems.append(Problem(ProblemKind.PHOTO, photo))
     if registered:
         problems.append(Problem(ProblemKind.REGISTERED, _("该学生在此层次已有注册的学历证书")))
-    if outcome not in (GraduationOutcome.GRADUATED, GraduationOutcome.COMPLETED):
+    if outcome not in CERTIFIED:
         shown = dict(GraduationOutcome.choices).get(outcome, outcome)
         problems.append(Problem(ProblemKind.OUTCOME, _("毕(结)业结论为“%(outcome)s”") % {"outcome": shown}))
     return problems
@@ -323,6 +326,8 @@ def _admission_problems(
 ) -> list[Problem]:
     if not has_admission:
         return [Problem(ProblemKind.ADMISSION, _("没有录取数据，无法核对"))]
+    if tuple(admission) == tuple(student):  # the usual case, in one comparison
+        return []
     differences = tuple(
         (str(label), _shown(key, mine, full_id_number), _shown(key, theirs, full_id_number))
         for (key, label), mine, theirs in zip(ADMISSION_FIELDS, student, admission, strict=True)
@@ -338,6 +343,8 @@ def _admission_problems(
 
 
 def _photo_problem(has_photo: Any, image: str, check_state: str | None) -> str:
+    if check_state == CONFIRMED and image:  # the usual case
+        return ""
     if not has_photo:
         return _("没有图像采集记录，须登记补拍")
     if not image:
