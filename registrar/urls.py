@@ -34,6 +34,7 @@ urlpatterns = [
     path("api/annual/", include("annual_registration.api_urls")),
     path("api/annual/", include("annual_registration.api_changes_urls")),
     path("api/audit/", include("deadlines.api_urls")),
+    path("api/diploma/", include("diploma.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI from this server (sidecar), its start-up script a file of its own: no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
