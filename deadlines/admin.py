@@ -45,7 +45,10 @@ class DeadlineViolationAdmin(ScopedAdmin):
     list_filter = ["state", "rule", "college", "provisional"]
     date_hierarchy = "due_date"
     list_select_related = ["rule", "college"]
-    readonly_fields = [f.name for f in DeadlineViolation._meta.fields]
+    # The subject's type in words (录取数据), not its table's name.
+    fields = readonly_fields = [
+        "subject_kind" if f.name == "subject_type" else f.name for f in DeadlineViolation._meta.fields
+    ]
 
     @admin.display(description=_("对象类型"), ordering="subject_type")
     def subject_kind(self, obj: DeadlineViolation) -> str:

@@ -39,3 +39,7 @@ urlpatterns = [
     # Swagger UI from this server (sidecar), its start-up script a file of its own: no inline script.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+# Error pages in Chinese, in the staff pages' look for staff (registrar/error_pages.py, issue 10, item 1).
+handler403 = "registrar.error_pages.permission_denied"
+handler404 = "registrar.error_pages.page_not_found"
