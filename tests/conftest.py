@@ -13,6 +13,7 @@ from django.db import connection
 from enrollment.models import AdmissionRecord
 from registrar.roles import Role
 from registrar.services import user_create
+from tests.db_template import database_from_template, drop_database
 from tests.enrollment.builders import admission_row, import_admissions
 from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, StudentFactory, TermFactory
 from tests.users import PASSWORD
@@ -24,6 +25,32 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """On PostgreSQL each worker copies one migrated template (tests/db_template.py); elsewhere Django's setup."""
+    if connection.vendor != "postgresql":
+        yield from _django_db_setup_plain(request, django_db_blocker)
+        return
+    original = connection.settings_dict["NAME"]
+    with django_db_blocker.unblock():
+        worker = database_from_template()
+    yield
+    with django_db_blocker.unblock():
+        drop_database(worker, original)
+
+
+def _django_db_setup_plain(request, django_db_blocker):
+    from django.test.utils import setup_databases, teardown_databases
+
+    with django_db_blocker.unblock():
+        config = setup_databases(
+            verbosity=0, interactive=False, aliases={"default"}, serialized_aliases=set()
+        )
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)
 
 
 @pytest.fixture(autouse=True, scope="session")
