@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from enrollment.models import AdmissionImport, AdmissionRecord, AdmissionState, ReviewItem
 from registrar.models import BatchState
 from registrar.roles import Role, role_of
+from registrar.uploads import uploads_running
 from registrar.workbench import REGISTRAR_OFFICE, HomeSection, chart_options, home_section, percent
 
 # Records that still wait for an outcome in an approved list (ENR-2, ENR-3).
@@ -125,13 +126,18 @@ def _progress_row(name: str, row: dict) -> dict:
 
 @home_section(order=60)
 def recent_imports(request: HttpRequest) -> HomeSection | None:
-    """录取数据导入: the latest imports with what they changed, and the records flagged 重名重号 (ENR-9)."""
+    """导入与上传: the uploads running now (every page's, school-wide), and the latest admission imports
+    with what they changed and the records flagged 重名重号 (ENR-9)."""
     if role_of(request.user) not in REGISTRAR_OFFICE:
         return None
     imports = list(AdmissionImport.objects.for_user(request.user).select_related("actor")[:5])
     return HomeSection(
         "imports",
-        _("录取数据导入"),
+        _("导入与上传"),
         "admin/workbench/imports.html",
-        {"imports": imports, "import_url": reverse("admin:enrollment_admissionrecord_import")},
+        {
+            "running": uploads_running(),
+            "imports": imports,
+            "import_url": reverse("admin:enrollment_admissionrecord_import"),
+        },
     )

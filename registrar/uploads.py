@@ -9,6 +9,7 @@ Both are per user: nobody reads another's progress or errors.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 from urllib.parse import quote
@@ -28,6 +29,9 @@ from registrar.sheets.tables import RowError, error_sheet, raw_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_KEPT_SECONDS = 3600
+# Uploads being read or written now, school-wide, for the registrar's home page (issue 10, item 2).
+RUNNING_KEY = "uploads:running"
+RUNNING_FORGOTTEN_AFTER_SECONDS = 600
 
 
 def content_disposition(filename: str) -> str:
@@ -82,9 +86,17 @@ class UploadProgress:
     def __init__(self, request: HttpRequest) -> None:
         token = request.POST.get("token") or secrets.token_urlsafe(12)
         self.key = progress_key(request.user.pk, token)
+        self.who = request.user.get_full_name() or request.user.get_username()
+        self.page = request.path
+        self.started = time.time()
+        self.phase = ""
 
     def show(self, phase: str, percent: int) -> None:
         cache.set(self.key, {"phase": phase, "percent": percent}, 600)
+        if phase != self.phase or percent >= 100:  # the school-wide list changes with the phase only
+            self.phase = phase
+            entry = {"who": self.who, "page": self.page, "phase": phase, "percent": percent}
+            _running_update(self.key, None if percent >= 100 else {**entry, "started": self.started})
 
     def reading(self) -> None:
         self.show(_("读取与校验"), 10)
@@ -95,6 +107,35 @@ class UploadProgress:
     def service_report(self, done: int, total: int, phase: str) -> None:
         """A service's progress callback (done, total, phase): checking up to 60 %, writing up to 95 %."""
         self.show(phase, 60 + round(35 * done / total) if total else 60)
+
+
+def _running_update(key: str, entry: dict | None) -> None:
+    """Add, update or drop one upload in the school-wide list; entries of a worker that died fade out.
+
+    Read-modify-write on one cache key: two uploads changing phase at the same instant may hide
+    each other until their next phase. It is a view of the moment, not a record.
+    """
+    now = time.time()
+    running = {
+        k: v
+        for k, v in (cache.get(RUNNING_KEY) or {}).items()
+        if now - v["started"] < RUNNING_FORGOTTEN_AFTER_SECONDS
+    }
+    if entry is None:
+        running.pop(key, None)
+    else:
+        running[key] = entry
+    cache.set(RUNNING_KEY, running, RUNNING_FORGOTTEN_AFTER_SECONDS)
+
+
+def uploads_running() -> list[dict]:
+    """Uploads being read or written now (who, page, phase, percent), the oldest first."""
+    now = time.time()
+    running = (cache.get(RUNNING_KEY) or {}).values()
+    return sorted(
+        (v for v in running if now - v["started"] < RUNNING_FORGOTTEN_AFTER_SECONDS),
+        key=lambda v: v["started"],
+    )
 
 
 def remember_errors(request: HttpRequest, content: bytes, file_name: str, errors: Sequence[RowError]) -> str:

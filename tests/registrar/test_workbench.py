@@ -19,6 +19,7 @@ from enrollment.services import (
     review_items_save,
 )
 from registrar.models import Batch, Student
+from registrar.uploads import UploadProgress
 from registrar.workbench import sidebar_navigation
 from tests.factories import StudentFactory
 
@@ -196,3 +197,16 @@ def test_dates_read_the_same_on_every_page(
     submitted = timezone.localtime(Batch.objects.get(pk=batch.pk).submitted_at)
     assert f"{submitted:%Y-%m-%d %H:%M}" in text
     assert f"{submitted.year}年{submitted.month}月{submitted.day}日" not in text
+
+
+def test_the_registrar_sees_an_upload_while_it_runs_and_not_after(client_for, rf, registrar, college_a_staff):
+    request = rf.post("/admin/enrollment/reviewbatch/1/review/", {"token": "tok-1"})
+    request.user = college_a_staff
+    progress = UploadProgress(request)
+    progress.reading()
+    imports = next(s for s in _home(client_for, registrar).context["sections"] if s.key == "imports").context
+    here = {"who": "college_a_staff", "page": request.path, "phase": "读取与校验", "percent": 10}
+    assert here in [{k: u[k] for k in here} for u in imports["running"]]
+    progress.done()
+    imports = next(s for s in _home(client_for, registrar).context["sections"] if s.key == "imports").context
+    assert request.path not in [u["page"] for u in imports["running"]]
