@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diploma.cohort import cohort_students, graduation_years
+from diploma.cohort import chosen_year, cohort_students, graduation_years
 from diploma.models.photos import PhotoCapture, RetakeReason
 from diploma.photo_imports import parse_capture_list, read_photo_archive
 from diploma.selectors_photos import retake_list
@@ -208,12 +208,7 @@ class PhotoCaptureAdmin(ScopedAdmin):
     # ------------------------------------------------------------ retakes (colleges and the registrar)
 
     def _year(self, request: HttpRequest) -> int | None:
-        years = graduation_years()
-        try:
-            year = int(request.GET.get("year") or request.POST.get("year") or 0)
-        except ValueError:
-            year = 0
-        return year if year in years else (years[0] if years else None)
+        return chosen_year(request.GET.get("year") or request.POST.get("year"))
 
     def retakes_view(self, request: HttpRequest) -> HttpResponse:
         """补拍名单 (DIP-9, SH三(五)3(3)): who has no photo or must retake it; college staff register theirs."""

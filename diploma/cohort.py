@@ -24,3 +24,13 @@ def graduation_years() -> list[int]:
 def cohort_students(year: int) -> QuerySet[Student]:
     """预计毕业生 of ``year``, as students."""
     return Student.objects.filter(expected_graduations__graduation_year=year)
+
+
+def chosen_year(value: str | None) -> int | None:
+    """The graduation year a page asks for (``?year=``), or the newest one with a list; None when there is none."""
+    years = graduation_years()
+    try:
+        year = int(value or 0)
+    except ValueError:
+        year = 0
+    return year if year in years else (years[0] if years else None)

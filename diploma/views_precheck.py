@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from diploma.cohort import graduation_years
+from diploma.cohort import chosen_year, graduation_years
 from diploma.models import ExpectedGraduate
 from diploma.precheck import ProblemKind, precheck_report, precheck_rows
 from diploma.services.certificates import certificates_precheck
@@ -32,12 +32,7 @@ def _staff_only(request: HttpRequest) -> None:
 
 
 def _year(request: HttpRequest) -> int | None:
-    years = graduation_years()
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or 0)
-    except ValueError:
-        year = 0
-    return year if year in years else (years[0] if years else None)
+    return chosen_year(request.GET.get("year") or request.POST.get("year"))
 
 
 @login_required

@@ -15,6 +15,13 @@ def clock(monkeypatch) -> Clock:
     return frozen
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Photos and other uploads of a test go to its own MEDIA_ROOT, gone with it."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def prechecked(registrar, school):
     """Pre-checked certificates of ``n`` graduates of ``major`` with ``outcome``; their graduates."""

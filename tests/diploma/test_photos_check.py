@@ -1,7 +1,10 @@
 """The student's photo check (DIP-9, JL28(一)): opens on day 40, confirm or report, seen by their college only."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from audit.models import AuditEvent
 from deadlines.defaults import PHOTO_CHECK
@@ -18,11 +21,6 @@ from tests.diploma.photo_builders import captured, days_ago
 from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.rule("DIP-9")]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def account(student, username="grad"):
@@ -173,3 +171,28 @@ def test_the_photo_check_is_a_deadline_kind_the_scan_monitors(grad, school):
     photo_check_confirm(user=grad)
     deadline_scan()
     assert DeadlineViolation.objects.get(rule__kind=PHOTO_CHECK).state == "resolved"
+
+
+@pytest.mark.rule("SEC-2")
+def test_the_retake_sheet_and_pages_refuse_other_colleges_and_students(
+    client, registrar, major_a, major_b, college_a_staff, student_b
+):
+    a, b = graduating(major_a, 1)[0], graduating(major_b, 1)[0]
+    cohort(registrar, [a, b])
+    client.force_login(college_a_staff)
+    sheet = client.get(reverse("admin:diploma_photo_retakes_file"), {"year": 2026})
+    text = " ".join(
+        str(c)
+        for row in load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True)
+        for c in row
+    )
+    assert a.name in text and b.name not in text
+    client.post(reverse("admin:diploma_photo_retakes"), {"year": 2026, "student": b.pk, "reason": "missed"})
+    assert not PhotoRetake.objects.exists()
+    client.force_login(student_b)
+    for name in (
+        "admin:diploma_photo_retakes",
+        "admin:diploma_photo_retakes_file",
+        "admin:diploma_photocapture_changelist",
+    ):
+        assert client.get(reverse(name)).status_code == 302  # to the staff sign-in, nothing shown

@@ -12,11 +12,6 @@ from tests.diploma.builders import cohort, graduating
 pytestmark = [pytest.mark.django_db, pytest.mark.rule("DIP-9")]
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def test_the_demo_leaves_each_kind_of_photo_problem_once_or_twice(registrar, school, major_a):
     graduates = cohort(registrar, graduating(major_a, 10))
     demo_photos.load(SimpleNamespace(users={"registrar": registrar}), graduates)

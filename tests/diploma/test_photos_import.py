@@ -21,12 +21,6 @@ from tests.users import PASSWORD
 pytestmark = [pytest.mark.django_db, pytest.mark.rule("DIP-9")]
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def import_list(registrar, rows):
     sheet = parse_capture_list(capture_list(rows), "cj.xlsx")
     return photo_capture_list_import(actor=registrar, sheet=sheet, file_name="cj.xlsx")

@@ -32,11 +32,6 @@ from tests.users import PASSWORD
 pytestmark = [pytest.mark.django_db, pytest.mark.rule("DIP-10")]
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def graduates(registrar, college_a_staff, school, major_a):
     return clean_cohort(registrar, college_a_staff, major_a, 3)
