@@ -1,6 +1,5 @@
 """Deadline rules, violations, notices and scans: readable in scope; only the registrar edits the rules."""
 
-from django.apps import apps
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -52,11 +51,7 @@ class DeadlineViolationAdmin(ScopedAdmin):
 
     @admin.display(description=_("对象类型"), ordering="subject_type")
     def subject_kind(self, obj: DeadlineViolation) -> str:
-        """What the subject is, in words (录取数据), not its table's name."""
-        try:
-            return str(apps.get_model(obj.subject_type)._meta.verbose_name)
-        except (LookupError, ValueError):
-            return obj.subject_type
+        return obj.subject_type_label
 
 
 @admin.register(DeadlineNotice)

@@ -5,6 +5,7 @@ The tables keep the names they had while the engine lived in the audit app
 was locked or copied and the app's database role kept its grants.
 """
 
+from django.apps import apps
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -193,7 +194,15 @@ class DeadlineViolation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule.name} {self.subject_type}:{self.subject_id}"
+        return f"{self.rule.name} {self.subject_type_label}#{self.subject_id}"
+
+    @property
+    def subject_type_label(self) -> str:
+        """What the subject is, in words (录取数据), not its table's name."""
+        try:
+            return str(apps.get_model(self.subject_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.subject_type
 
 
 class DeadlineNotice(models.Model):

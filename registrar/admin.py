@@ -1,7 +1,6 @@
 """Staff pages for the core domain."""
 
 from django.contrib import admin
-from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
@@ -103,7 +102,15 @@ class UserAdmin(DjangoUserAdmin, ThemedAdmin):
 
     list_display = ["username", "first_name", "role", "is_active"]
     list_filter = ["role", "is_active"]
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("角色", {"fields": ("role", "colleges", "student")}))
+    # Roles, not Django's groups and permissions, decide what a user may do (registrar/roles.py): the
+    # permission pickers (English names of every model's rights) are left out.
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("first_name", "last_name", "email")}),
+        ("角色", {"fields": ("role", "colleges", "student")}),
+        ("账号状态", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("重要日期", {"fields": ("last_login", "date_joined")}),
+    )
     raw_id_fields = ["student"]
 
     def _is_admin(self, request) -> bool:
@@ -125,9 +132,6 @@ class UserAdmin(DjangoUserAdmin, ThemedAdmin):
         return False
 
 
+# Django's groups grant Django's permissions, which nothing here reads: roles decide (registrar/roles.py).
+# Their page would only offer English permission names that change nothing.
 admin.site.unregister(Group)
-
-
-@admin.register(Group)
-class GroupAdmin(DjangoGroupAdmin, ThemedAdmin):
-    """Django's groups, in the staff pages' theme; roles, not groups, decide what a user may do."""

@@ -141,7 +141,6 @@ SIDEBAR: tuple[Group, ...] = (
         gettext_lazy("系统"),
         (
             Link(gettext_lazy("用户"), "manage_accounts", model="registrar.user"),
-            Link(gettext_lazy("用户组"), "group", model="auth.group"),
             Link(gettext_lazy("登录锁定"), "lock_person", model="registrar.signinlockout"),
             Link(gettext_lazy("待发任务"), "outbox", model="registrar.outboxmessage"),
         ),
