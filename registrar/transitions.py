@@ -147,6 +147,11 @@ class Hook:
     def finish(self, moves: Sequence[Move], *, actor: Any) -> None:
         """Side effects after the UPDATEs, in the same transaction (e.g. a follow-up task through the outbox)."""
 
+    def colleges(self, rows: Sequence[Any]) -> dict[Any, int | None] | None:
+        """Each row's college for its audit event (pk → id), when the rows reach it only through another
+        table (a photo through its student); ``None`` (the default) reads ``Machine.college`` of each row."""
+        return None
+
 
 @dataclass(frozen=True)
 class Machine:
@@ -367,11 +372,15 @@ def apply_moves(
     student_attr, college_attr = machine.student, machine.college
     # The default hook adds nothing to ``after``: skip the call per row then.
     event_after = hook.event_after if type(hook).event_after is not Hook.event_after else None
+    colleges = hook.colleges([move.row for move in moves])
     events = []
     for move, plan in planned:
         row = move.row
         student_id = getattr(row, student_attr) if student_attr else None
-        college_id = getattr(row, college_attr) if college_attr else None
+        if colleges is not None:
+            college_id = colleges.get(row.pk)
+        else:
+            college_id = getattr(row, college_attr) if college_attr else None
         events.append(
             EventSpec(
                 action=plan.action,

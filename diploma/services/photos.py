@@ -37,7 +37,18 @@ from registrar.errors import DomainError
 from registrar.models import Student, User
 from registrar.roles import acts_for_college, is_registrar
 from registrar.sheets.tables import ParsedSheet, RowError
-from registrar.transitions import Machine, Move, apply_moves, lock_rows
+from registrar.transitions import Hook, Machine, Move, apply_moves, lock_rows
+
+
+class RecaptureHook(Hook):
+    """A photo's audit event belongs to its student's college (the capture reaches it through the student)."""
+
+    def colleges(self, rows: Sequence[Any]) -> dict[Any, int | None]:
+        found = PhotoCapture.objects.filter(pk__in=[row.pk for row in rows]).values_list(
+            "pk", "student__college_id"
+        )
+        return dict(found)
+
 
 RECAPTURE = Machine(
     model=PhotoCapture,
@@ -47,6 +58,7 @@ RECAPTURE = Machine(
     college=None,
     student="student_id",
     action_prefix="diploma.photo_capture",
+    hook=RecaptureHook(),
 )
 PROBLEM_LIMIT = 500
 

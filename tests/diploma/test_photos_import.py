@@ -135,7 +135,8 @@ def test_a_new_capture_sends_the_confirmed_check_back_to_unchecked(registrar, ma
     assert import_list(registrar, [capture_row(student, captured_on=days_ago(5))]).changed == 1
     capture = PhotoCapture.objects.get()
     assert capture.check_state == CheckState.UNCHECKED and not capture.image
-    assert AuditEvent.objects.filter(action="diploma.photo_capture.recapture").count() == 1
+    event = AuditEvent.objects.get(action="diploma.photo_capture.recapture")
+    assert (event.student_id, event.college_id) == (student.pk, student.college_id)
 
 
 def test_the_same_zip_twice_changes_nothing(registrar, major_a):
