@@ -45,6 +45,7 @@ from diploma.services.corrections import (
     correction_approve,
     correction_reject,
     correction_request,
+    shown_value,
 )
 from diploma.services.graduates import expected_graduates_build
 from diploma.services.numbers import NumberOrder
@@ -441,7 +442,7 @@ class CorrectionAdmin(ScopedAdmin):
                 return redirect("admin:diploma_certificatecorrection_changelist")
         labels = {k: str(label) for k, (label, _check) in CORRECTABLE.items()}
         changes = [
-            (labels.get(k, k), getattr(correction.certificate, k, ""), v)
+            (labels.get(k, k), shown_value(k, getattr(correction.certificate, k, "")), shown_value(k, v))
             for k, v in correction.changes.items()
         ]
         return _page(

@@ -61,13 +61,21 @@ class Certificate(FSMModelMixin, models.Model):
     graduate = models.ForeignKey(
         ExpectedGraduate, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("预计毕业生")
     )
+    # No index of its own on student, major, school, registered_by: lookups by student use the
+    # (student, state) index, and the others are never looked up by; each index costs every registration.
     student = models.ForeignKey(
-        Student, on_delete=models.PROTECT, related_name="diploma_certificates", verbose_name=_("学生")
+        Student,
+        on_delete=models.PROTECT,
+        related_name="diploma_certificates",
+        verbose_name=_("学生"),
+        db_index=False,
     )
     college = models.ForeignKey(
         College, on_delete=models.PROTECT, related_name="+", verbose_name=_("院系"), db_index=False
     )
-    major = models.ForeignKey(Major, on_delete=models.PROTECT, related_name="+", verbose_name=_("专业"))
+    major = models.ForeignKey(
+        Major, on_delete=models.PROTECT, related_name="+", verbose_name=_("专业"), db_index=False
+    )
     kind = models.CharField(_("证书种类"), max_length=16, choices=CertificateKind.choices)
     state = FSMField(
         _("状态"),
@@ -86,7 +94,9 @@ class Certificate(FSMModelMixin, models.Model):
         verbose_name=_("取代的版本"),
     )
     # The certificate's fields (DIP-3, N17, JL27, SH三(五)1(3)).
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+", verbose_name=_("学校"))
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="+", verbose_name=_("学校"), db_index=False
+    )
     school_name = models.CharField(_("学校名称"), max_length=100)
     president_name = models.CharField(_("校(院)长姓名"), max_length=50)
     school_type = models.CharField(_("办学类型"), max_length=1, choices=codes.SchoolType.choices)
@@ -120,6 +130,7 @@ class Certificate(FSMModelMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("注册人"),
+        db_index=False,
     )
     # 注销 (SEC-4) and superseding by a new version (DIP-6, DIP-11).
     revoked_on = models.DateField(_("注销日期"), null=True, blank=True)

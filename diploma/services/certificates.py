@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -88,6 +89,16 @@ KIND_OF_OUTCOME = {
     GraduationOutcome.COMPLETED: CertificateKind.COMPLETION,
 }
 OPEN_STATES = (CertificateState.DRAFT, CertificateState.PRECHECKED)
+
+
+def among(queryset: QuerySet, ids: Sequence[int], column: str = "id") -> QuerySet:
+    """``queryset`` limited to rows whose ``column`` is one of ``ids``: one array parameter on PostgreSQL.
+
+    ``pk__in`` of a Python list costs Django a resolve per element (0.2 s for 10,000 ids).
+    """
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    where, params = id_in(list(ids))
+    return queryset.extra(where=[f"{table}.{connection.ops.quote_name(column)} {where}"], params=params)
 
 
 def registrar_only(actor: User, what: str) -> None:
@@ -207,21 +218,23 @@ def certificates_precheck(actor: User, graduate_ids: Iterable[int]) -> int:
     ids = sorted(set(graduate_ids))
     if not ids:
         return 0
-    graduates = ExpectedGraduate.objects.for_user(actor).filter(pk__in=ids)
+    graduates = among(ExpectedGraduate.objects.for_user(actor), ids)
     if graduates.count() != len(ids):
         raise ExpectedGraduate.DoesNotExist(_("预计毕业生不存在"))
     refused = _uncertified(graduates.exclude(outcome__in=CERTIFIED_OUTCOMES).select_related("student"))
     if refused:
         raise DomainError("；".join(refused[:20]))
     school = current_school()
-    created = _draft_missing(ids, school)
-    drafts = list(
-        Certificate.objects.filter(graduate_id__in=ids, state=CertificateState.DRAFT).values_list(
+    waiting = list(
+        among(Certificate.objects.filter(state=CertificateState.DRAFT), ids, "graduate_id").values_list(
             "pk", flat=True
         )
     )
-    rows = lock_rows(CERTIFICATES, drafts)
-    _refresh_drafts(list(rows), school)
+    created = _draft_missing(ids, school)
+    # Drafts made before now take the student's data again; the new ones were just copied from it.
+    _refresh_drafts(waiting, school)
+    drafts = among(Certificate.objects.filter(state=CertificateState.DRAFT), ids, "graduate_id")
+    rows = lock_rows(CERTIFICATES, drafts.values_list("pk", flat=True))
     moved = apply_moves(CERTIFICATES, [Move(rows[pk], "precheck") for pk in sorted(rows)], actor=actor)
     if created > 1000:
         analyze(Certificate)
@@ -238,7 +251,7 @@ def _order_keys(ids: Sequence[int], order: str) -> dict[int, tuple]:
         NumberOrder.MAJOR: ("major_code", "student_number"),
         NumberOrder.STUDENT_NUMBER: ("student_number",),
     }[NumberOrder(order)]
-    found = Certificate.objects.filter(pk__in=ids).values_list("pk", *fields)
+    found = among(Certificate.objects.all(), ids).values_list("pk", *fields)
     return {pk: (*rest, pk) for pk, *rest in found}
 
 
@@ -274,7 +287,8 @@ def certificates_register(
     graduation date has come. Numbers are given in ``order`` within each
     (school, 办学类型, year, 层次) sequence, without gaps or repeats; 发证日期 is
     the graduation date. One audit event per certificate, and one per student
-    whose 学籍状态 becomes 毕业 or 结业. Returns how many were registered.
+    whose 学籍状态 becomes 毕业 or 结业 (on the graduation date, with the certificate).
+    Returns how many were registered.
     """
     registrar_only(actor, _("注册学历证书"))
     today = timezone.localdate()
@@ -286,7 +300,7 @@ def certificates_register(
         )
     else:
         ids = sorted(set(certificate_ids))
-        if Certificate.objects.for_user(actor).filter(pk__in=ids).count() != len(ids):
+        if among(Certificate.objects.for_user(actor), ids).count() != len(ids):
             raise Certificate.DoesNotExist(_("学历证书不存在"))
     if not ids:
         return 0
@@ -325,8 +339,9 @@ def _students_leave(actor: User, rows: Sequence[Any]) -> None:
     """The registered students' 学籍状态 becomes 毕业 or 结业, set-based on the engine (those still 在籍)."""
     kind_of = {row.student_id: row.kind for row in rows}
     students = lock_rows(STUDENT_STATUS, kind_of)
+    reason = _("学历证书注册")
     moves = [
-        Move(students[pk], STATUS_TRANSITION[kind_of[pk]], reason=_("学历证书注册"))
+        Move(students[pk], STATUS_TRANSITION[kind_of[pk]], reason=reason)
         for pk in sorted(students)
         if students[pk].student_status == codes.StudentStatus.IN_SCHOOL
     ]

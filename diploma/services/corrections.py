@@ -19,7 +19,7 @@ from diploma.services.certificates import CERTIFICATES, registrar_only
 from diploma.services.versions import registered_for_update, version_supersede
 from registrar import codes
 from registrar.errors import DomainError
-from registrar.idcard import IdNumberError, clean_id_number
+from registrar.idcard import IdNumberError, clean_id_number, mask
 from registrar.models import User
 from registrar.transitions import Move, apply_moves
 
@@ -127,6 +127,16 @@ def clean_changes(certificate: Certificate, changes: dict[str, Any]) -> dict[str
     return clean
 
 
+def shown_value(name: str, value: Any) -> str:
+    """A field's value as people read it: a code by its name (回族, not 03), a date as YYYY-MM-DD."""
+    field = Certificate._meta.get_field(name)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if name == "id_number":
+        return mask(str(value))
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
 @dataclass(frozen=True)
 class CorrectionInput:
     changes: dict[str, Any]
@@ -194,7 +204,10 @@ def correction_approve(
     old = registered_for_update(actor, correction.certificate_id)
     changes = clean_changes(old, correction.changes)
     values = {k: parse_date(v) if k in ("birth_date", "entry_date") else v for k, v in changes.items()}
-    described = "；".join(f"{CORRECTABLE[k][0]}：{getattr(old, k)} → {v}" for k, v in changes.items())
+    described = "；".join(
+        f"{CORRECTABLE[k][0]}：{shown_value(k, getattr(old, k))} → {shown_value(k, v)}"
+        for k, v in changes.items()
+    )
     new = version_supersede(
         actor=actor,
         old=old,
