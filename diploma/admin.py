@@ -30,6 +30,7 @@ from diploma.models import (
     Certificate,
     CertificateAnnotation,
     CertificateCorrection,
+    CertificateKind,
     CertificateState,
     CorrectionState,
     ExpectedGraduate,
@@ -49,11 +50,12 @@ from diploma.services.corrections import (
 )
 from diploma.services.graduates import expected_graduates_build
 from diploma.services.numbers import NumberOrder
+from registrar import codes
 from registrar.admin_base import ScopedAdmin
 from registrar.admin_batches import BatchAdmin
 from registrar.errors import REFUSALS
 from registrar.models import BatchKind
-from registrar.roles import is_registrar
+from registrar.roles import STAFF_ROLES, is_registrar, role_of
 from registrar.sheets.cells import parse_date
 
 
@@ -148,6 +150,9 @@ class AnnotationInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return role_of(request.user) in STAFF_ROLES
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
@@ -328,6 +333,7 @@ class CertificateAdmin(ScopedAdmin):
                 else:
                     messages.success(request, _("已注册%(n)d份学历证书") % {"n": count})
                     return redirect("admin:diploma_certificate_changelist")
+        levels, kinds = dict(codes.Level.choices), dict(CertificateKind.choices)
         waiting = (
             Certificate.objects.filter(state=CertificateState.PRECHECKED)
             .values("graduation_date", "level", "kind")
@@ -339,7 +345,10 @@ class CertificateAdmin(ScopedAdmin):
             request,
             "diploma/admin/register.html",
             title=_("学历证书电子注册"),
-            waiting=list(waiting),
+            waiting=[
+                {**w, "level": levels.get(w["level"], w["level"]), "kind": kinds.get(w["kind"], w["kind"])}
+                for w in waiting
+            ],
             today=timezone.localdate(),
             orders=NumberOrder.choices,
         )

@@ -80,7 +80,7 @@ class ExpectedGraduate(FSMModelMixin, models.Model):
         indexes = [models.Index(fields=["college", "graduation_year", "outcome"])]
 
     def __str__(self) -> str:
-        return f"{self.graduation_year}届 {self.student_id}"
+        return f"{self.graduation_year}届 {self.student}"
 
     G = GraduationOutcome
 

@@ -73,8 +73,7 @@ def attestation_issue(
         actor=actor,
         certificate=certificate,
         kind=AnnotationKind.LOST,
-        text=_("证书遗失，%(date)s出具证明书（编号%(number)s）")
-        % {"date": f"{issued_on:%Y-%m-%d}", "number": attestation.number},
+        text=_("证书遗失，出具证明书（编号%(number)s）") % {"number": attestation.number},
         document_number=document_number,
         annotated_on=issued_on,
     )
@@ -164,7 +163,7 @@ def completion_exchange(
         document_number=document_number,
         annotation=(
             AnnotationKind.EXCHANGE,
-            _("%(date)s结业换发毕业证书，证书编号不变") % {"date": f"{decided_on:%Y-%m-%d}"},
+            _("结业换发毕业证书，证书编号不变"),
         ),
         annotated_on=decided_on,
     )

@@ -83,3 +83,23 @@ def test_the_registrar_builds_the_list_and_staff_read_the_statistics(
         .status_code
         == 403
     )
+
+
+@pytest.mark.rule("DIP-7")
+def test_the_certificate_page_shows_its_notes_and_masks_the_id_number(
+    registrar, college_a_staff, registered_a, client_for
+):
+    import datetime
+
+    from diploma.services.annotations import attestation_issue
+
+    attestation_issue(
+        actor=registrar, certificate_id=registered_a.pk, issued_on=datetime.date(2026, 7, 5), reason="遗失"
+    )
+    page = (
+        client_for(college_a_staff)
+        .get(f"/admin/diploma/certificate/{registered_a.pk}/change/")
+        .content.decode()
+    )
+    assert f"{registered_a.certificate_number}Z01" in page
+    assert registered_a.id_number not in page
