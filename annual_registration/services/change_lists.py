@@ -36,7 +36,7 @@ from registrar import codes
 from registrar.batch_kinds import BatchItems, ItemColumn, ItemInput, ParsedItems, register
 from registrar.errors import DomainError
 from registrar.models import Batch, BatchKind, Major, School, Student, User
-from registrar.sheets.cells import code_table, parse_date
+from registrar.sheets.cells import code_table, parse_date, student_number
 from registrar.sheets.tables import Column, RowError, parse_sheet, row_checker
 from registrar.sheets.writers import xlsx
 from registrar.transitions import lock_rows
@@ -67,7 +67,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("program_years", "XZ", "学制", max_length=4),
     Column("reason", "YDYY", "异动原因", aliases=("原因",), required=True, max_length=200),
 )
-STUDENT_NUMBER = re.compile(r"^[0-9A-Za-z]{1,20}$")
 MAJOR_CODE = re.compile(r"^[0-9A-Za-z]{1,20}$")
 
 
@@ -97,7 +96,7 @@ def _years(text: str, value: Any) -> str:
 CHECK_ROW = row_checker(
     COLUMNS,
     {
-        "student_number": _pattern(STUDENT_NUMBER, gettext_lazy("学号应为不超过20位的数字或字母")),
+        "student_number": student_number,
         "kind": code_table(ListedKind, gettext_lazy("异动类别")),
         "major_code": _pattern(MAJOR_CODE, gettext_lazy("专业代码应为数字或字母")),
         "grade": _grade,

@@ -7,9 +7,7 @@ before and after, so "why was this student deferred" has an answer.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -21,7 +19,7 @@ from audit.services import EventSpec, audit_record, audit_record_many
 from registrar import codes
 from registrar.models import AcademicYear, Student, User
 from registrar.roles import is_registrar
-from registrar.sheets.cells import code_table
+from registrar.sheets.cells import code_table, student_number
 from registrar.sheets.tables import Column, ParsedSheet, RowError, parse_sheet, row_checker
 from registrar.sql import analyze
 
@@ -42,19 +40,12 @@ FEE_NAMES = {
 }
 # An import of more rows than this refreshes the table's statistics (registrar.sql.analyze).
 ANALYZE_AFTER = 1000
-STUDENT_NUMBER = re.compile(r"^[0-9A-Za-z]{1,20}$")
-
-
-def _student_number(text: str, value: Any) -> str:
-    if not STUDENT_NUMBER.match(text):
-        raise ValueError(_("学号应为不超过20位的数字或字母"))
-    return text
 
 
 CHECK_FEE_ROW = row_checker(
     FEE_COLUMNS,
     {
-        "student_number": _student_number,
+        "student_number": student_number,
         "status": code_table(FeeStatus, gettext_lazy("缴费情况"), names=FEE_NAMES),
     },
     multiline=frozenset({"note"}),

@@ -8,7 +8,6 @@ Approval moves them all set-based through ``registrar.transitions``.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.utils import translation
@@ -25,7 +24,7 @@ from annual_registration.models import (
 )
 from registrar.batch_kinds import BatchItems, ItemColumn, ItemInput, ParsedItems, register
 from registrar.models import Batch, BatchKind, BatchState, User
-from registrar.sheets.cells import code_table
+from registrar.sheets.cells import code_table, student_number
 from registrar.sheets.tables import Column, RowError, parse_sheet, row_checker
 from registrar.sheets.writers import xlsx
 from registrar.transitions import Hook, Machine, Move, apply_moves, lock_rows
@@ -48,19 +47,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("deferral_reason", "HZYY", "暂缓原因", max_length=10),
     Column("reason", "SM", "说明", aliases=("备注",), max_length=200),
 )
-STUDENT_NUMBER = re.compile(r"^[0-9A-Za-z]{1,20}$")
-
-
-def _student_number(text: str, value: Any) -> str:
-    if not STUDENT_NUMBER.match(text):
-        raise ValueError(_("学号应为不超过20位的数字或字母"))
-    return text
 
 
 CHECK_ROW = row_checker(
     COLUMNS,
     {
-        "student_number": _student_number,
+        "student_number": student_number,
         "outcome": code_table(
             AnnualOutcome, gettext_lazy("注册结论"), names={"注册": "register", "暂缓": "defer"}
         ),

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from annual_registration.models import Award, CertificateCounter, IssuedCertificate, Punishment
@@ -27,6 +26,8 @@ from annual_registration.services.decisions import fire
 from audit.services import audit_record
 from registrar import codes
 from registrar.errors import DomainError
+from registrar.inputs import clean_text as _text
+from registrar.inputs import past_date as _past_date
 from registrar.models import School, Student, User
 from registrar.roles import is_registrar
 
@@ -42,23 +43,6 @@ def _registrar_only(actor: User) -> None:
 def _student(actor: User, student_id: int) -> Student:
     """The student, if the actor may see them; another college's is ``DoesNotExist`` (404)."""
     return Student.objects.for_user(actor).get(pk=student_id)
-
-
-def _text(value: str, label: str, limit: int, *, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise DomainError(_("请填写%(field)s") % {"field": label})
-    if len(text) > limit:
-        raise DomainError(_("%(field)s不能超过%(limit)d个字符") % {"field": label, "limit": limit})
-    return text
-
-
-def _past_date(value: datetime.date | None, label: str) -> datetime.date:
-    if value is None:
-        raise DomainError(_("请填写%(field)s") % {"field": label})
-    if value > timezone.localdate():
-        raise DomainError(_("%(field)s不能晚于今天") % {"field": label})
-    return value
 
 
 def _during_studies(student: Student, day: datetime.date | None, label: str) -> datetime.date:

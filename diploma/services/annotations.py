@@ -18,11 +18,11 @@ from diploma.models import (
     ReplacementAttestation,
 )
 from diploma.services.certificates import registrar_only
-from diploma.services.corrections import _day, _text
 from diploma.services.outcomes import GRADUATES
 from diploma.services.versions import annotation_add, registered_for_update, version_supersede
 from registrar import codes
 from registrar.errors import DomainError
+from registrar.inputs import clean_text, past_date
 from registrar.models import User
 from registrar.services import STUDENT_STATUS
 from registrar.transitions import Move, apply_moves, lock_rows
@@ -43,9 +43,9 @@ def attestation_issue(
     """
     registrar_only(actor, _("出具证明书"))
     certificate = registered_for_update(actor, certificate_id)
-    issued_on = _day(issued_on, _("出具日期"))
-    reason = _text(reason, _("遗失说明"), 500)
-    document_number = _text(document_number, _("文号"), 100, required=False)
+    issued_on = past_date(issued_on, _("出具日期"))
+    reason = clean_text(reason, _("遗失说明"), 500)
+    document_number = clean_text(document_number, _("文号"), 100, required=False)
     count = ReplacementAttestation.objects.filter(
         certificate__certificate_number=certificate.certificate_number
     ).count()
@@ -95,16 +95,16 @@ def minor_annotate(
     certificate = registered_for_update(actor, certificate_id)
     if certificate.kind != CertificateKind.GRADUATION:
         raise DomainError(_("辅修只能备注在毕业证书上"))
-    minor_major = _text(minor_major, _("辅修专业"), 100)
-    note = _text(note, _("说明"), 200, required=False)
+    minor_major = clean_text(minor_major, _("辅修专业"), 100)
+    note = clean_text(note, _("说明"), 200, required=False)
     text = _("辅修%(major)s专业") % {"major": minor_major} + (f"（{note}）" if note else "")
     return annotation_add(
         actor=actor,
         certificate=certificate,
         kind=AnnotationKind.MINOR,
         text=text,
-        document_number=_text(document_number, _("文号"), 100, required=False),
-        annotated_on=_day(annotated_on, _("备注日期")),
+        document_number=clean_text(document_number, _("文号"), 100, required=False),
+        annotated_on=past_date(annotated_on, _("备注日期")),
     )
 
 
@@ -117,8 +117,8 @@ def exchange_approve(*, actor: User, graduate_id: int, document_number: str, rea
     registrar_only(actor, _("批准结业换发毕业证书"))
     if not ExpectedGraduate.objects.for_user(actor).filter(pk=graduate_id).exists():
         raise ExpectedGraduate.DoesNotExist(_("预计毕业生不存在"))
-    document_number = _text(document_number, _("文号"), 100)
-    reason = _text(reason, _("说明"), 500, required=False) or _("结业后达到毕业要求")
+    document_number = clean_text(document_number, _("文号"), 100)
+    reason = clean_text(reason, _("说明"), 500, required=False) or _("结业后达到毕业要求")
     graduate = lock_rows(GRADUATES, [graduate_id])[graduate_id]
     apply_moves(
         GRADUATES, [Move(graduate, "exchange", reason=reason)], actor=actor, document_number=document_number
@@ -144,9 +144,9 @@ def completion_exchange(
     old = registered_for_update(actor, certificate_id)
     if old.kind != CertificateKind.COMPLETION:
         raise DomainError(_("只有结业证书可以换发毕业证书"))
-    decided_on = _day(decided_on, _("换发日期"))
-    document_number = _text(document_number, _("文号"), 100)
-    reason = _text(reason, _("说明"), 500, required=False) or _("结业后达到毕业要求")
+    decided_on = past_date(decided_on, _("换发日期"))
+    document_number = clean_text(document_number, _("文号"), 100)
+    reason = clean_text(reason, _("说明"), 500, required=False) or _("结业后达到毕业要求")
     graduate = lock_rows(GRADUATES, [old.graduate_id])[old.graduate_id]
     if graduate.outcome != GraduationOutcome.GRADUATED:  # approved here and now, unless approved before
         apply_moves(

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
@@ -20,26 +19,9 @@ from diploma.services.versions import registered_for_update, version_supersede
 from registrar import codes
 from registrar.errors import DomainError
 from registrar.idcard import IdNumberError, clean_id_number, mask
+from registrar.inputs import clean_text, past_date
 from registrar.models import User
 from registrar.transitions import Move, apply_moves
-
-
-def _text(value: str, label: str, limit: int, *, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise DomainError(_("请填写%(field)s") % {"field": label})
-    if len(text) > limit:
-        raise DomainError(_("%(field)s不能超过%(limit)d个字符") % {"field": label, "limit": limit})
-    return text
-
-
-def _day(value: datetime.date | None, label: str) -> datetime.date:
-    if value is None:
-        raise DomainError(_("请填写%(field)s") % {"field": label})
-    if value > timezone.localdate():
-        raise DomainError(_("%(field)s不能晚于今天") % {"field": label})
-    return value
-
 
 # ---------------------------------------------------------------- 注销
 
@@ -51,9 +33,9 @@ def certificate_revoke(
     """注销学历证书 (SEC-4): e.g. a student admitted against the rules; the decision's date, reason and 文号."""
     registrar_only(actor, _("注销学历证书"))
     certificate = registered_for_update(actor, certificate_id)
-    decided_on = _day(decided_on, _("注销日期"))
-    reason = _text(reason, _("注销原因"), 500)
-    document_number = _text(document_number, _("注销文号"), 100)
+    decided_on = past_date(decided_on, _("注销日期"))
+    reason = clean_text(reason, _("注销原因"), 500)
+    document_number = clean_text(document_number, _("注销文号"), 100)
     apply_moves(
         CERTIFICATES,
         [Move(certificate, "revoke", reason=reason, date=decided_on)],
@@ -86,7 +68,7 @@ def _date(label: str):
 
 
 def _plain(label: str, limit: int):
-    return lambda value: _text(str(value or ""), label, limit)
+    return lambda value: clean_text(str(value or ""), label, limit)
 
 
 # The fields a correction may change (DIP-3's data of the person and the study), each with its check.
@@ -153,8 +135,8 @@ def correction_request(*, actor: User, certificate_id: int, data: CorrectionInpu
     if certificate.corrections.filter(state=CorrectionState.REQUESTED).exists():
         raise DomainError(_("该证书已有待审批的更正申请"))
     changes = clean_changes(certificate, data.changes)
-    reason = _text(data.reason, _("更正原因"), 500)
-    evidence_note = _text(data.evidence_note, _("证明材料说明"), 200, required=data.evidence is None)
+    reason = clean_text(data.reason, _("更正原因"), 500)
+    evidence_note = clean_text(data.evidence_note, _("证明材料说明"), 200, required=data.evidence is None)
     correction = CertificateCorrection.objects.create(
         certificate=certificate,
         changes=changes,
@@ -195,9 +177,9 @@ def correction_approve(
     """登记省级教育行政部门的批准并更正 (DIP-6): a new version with the same number supersedes the old one."""
     registrar_only(actor, _("办理学历证书更正"))
     correction = _correction_for_update(actor, correction_id)
-    authority = _text(authority, _("审批机关"), 100)
-    document_number = _text(document_number, _("批准文号"), 100)
-    approved_on = _day(approved_on, _("批准日期"))
+    authority = clean_text(authority, _("审批机关"), 100)
+    document_number = clean_text(document_number, _("批准文号"), 100)
+    approved_on = past_date(approved_on, _("批准日期"))
     before = fire(
         correction, "approve", actor=actor, date=approved_on, reason=note, document_number=document_number
     )
@@ -251,8 +233,8 @@ def correction_reject(
     """登记未获批准: the province refused; the certificate stays as it is (DIP-6)."""
     registrar_only(actor, _("办理学历证书更正"))
     correction = _correction_for_update(actor, correction_id)
-    note = _text(note, _("说明"), 500)
-    decided_on = _day(decided_on, _("日期"))
+    note = clean_text(note, _("说明"), 500)
+    decided_on = past_date(decided_on, _("日期"))
     before = fire(
         correction, "reject", actor=actor, date=decided_on, reason=note, document_number=document_number
     )

@@ -9,7 +9,6 @@ year: a 2025-2026 list decides the graduates of 2026.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db.models import TextChoices
@@ -20,7 +19,7 @@ from diploma.models import ExpectedGraduate, GraduationOutcome, OutcomeItem
 from diploma.services.outcomes import graduate_outcomes_apply
 from registrar.batch_kinds import BatchItems, ItemColumn, ItemInput, ParsedItems, register
 from registrar.models import Batch, BatchKind, BatchState, College, User
-from registrar.sheets.cells import code_table
+from registrar.sheets.cells import code_table, student_number
 from registrar.sheets.tables import Column, RowError, parse_sheet, row_checker
 from registrar.sheets.writers import xlsx
 
@@ -41,19 +40,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("outcome", "BYJL", "毕(结)业结论", aliases=("毕结业结论", "结论"), required=True, max_length=10),
     Column("reason", "SM", "说明", aliases=("备注",), max_length=200),
 )
-STUDENT_NUMBER = re.compile(r"^[0-9A-Za-z]{1,20}$")
-
-
-def _student_number(text: str, value: Any) -> str:
-    if not STUDENT_NUMBER.match(text):
-        raise ValueError(_("学号应为不超过20位的数字或字母"))
-    return text
 
 
 CHECK_ROW = row_checker(
     COLUMNS,
     {
-        "student_number": _student_number,
+        "student_number": student_number,
         "outcome": code_table(
             ListedOutcome,
             gettext_lazy("毕(结)业结论"),

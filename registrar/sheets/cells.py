@@ -255,3 +255,13 @@ def code_table(choices, label: Any, *, pad: bool = False, names: dict[str, str] 
 def plain(text: str, value: Any) -> str:
     """A free-text cell, as it is (after the generic checks)."""
     return text
+
+
+STUDENT_NUMBER = re.compile(r"^[0-9A-Za-z]{1,20}$")
+
+
+def student_number(text: str, value: Any) -> str:
+    """A 学号 cell: up to 20 ASCII digits or letters (every list keyed by 学号 checks it so)."""
+    if not STUDENT_NUMBER.match(text):
+        raise ValueError(_("学号应为不超过20位的数字或字母"))
+    return text
