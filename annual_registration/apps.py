@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AnnualRegistrationConfig(AppConfig):
@@ -14,7 +15,11 @@ class AnnualRegistrationConfig(AppConfig):
             deadlines_changes,
             deadlines_records,
         )
+        from annual_registration.seeds import kinds_put_back
         from annual_registration.services import (  # noqa: F401  (register the lists' kinds)
             change_lists,
             lists,
         )
+
+        # A flush (a transactional test's teardown) empties the seeded kinds: put them back.
+        post_migrate.connect(kinds_put_back, sender=self, dispatch_uid="annual_registration.kinds_put_back")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 # The models that lived in the audit app until the engine became this app (issue 9): the audit events
 # recorded before then name them ``audit.<model>``.
@@ -15,6 +16,10 @@ class DeadlinesConfig(AppConfig):
             action_labels,
             workbench,
         )
+        from deadlines.seeds import rules_put_back
 
         for model in MOVED_FROM_AUDIT:
             subject_type_moved(old=f"audit.{model}", new=f"{self.label}.{model}")
+
+        # A flush (a transactional test's teardown) empties the seeded rules: put them back.
+        post_migrate.connect(rules_put_back, sender=self, dispatch_uid="deadlines.rules_put_back")

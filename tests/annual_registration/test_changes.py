@@ -6,8 +6,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 
 from annual_registration.blockers import blockers_of, with_blockers
+from annual_registration.change_kinds import DEFAULT_KIND_SETTINGS
 from annual_registration.models import (
     AnnualRegistration,
     AnnualState,
@@ -272,3 +274,12 @@ def test_seeding_the_kinds_puts_back_what_is_missing_and_leaves_edited_rows(kind
     ChangeKindSetting.objects.filter(kind=Kind.REPEAT_YEAR).update(hidden_under_credit_system=False)
     assert [s.kind for s in kind_settings_seed()] == [Kind.OTHER]
     assert not ChangeKindSetting.objects.get(kind=Kind.REPEAT_YEAR).hidden_under_credit_system
+
+
+@pytest.mark.rule("ANN-4")
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_puts_the_seeded_kinds_back():
+    """A flush (manage.py flush, a transactional test's teardown) empties every table; the kinds come back."""
+    call_command("flush", interactive=False, verbosity=0)
+    kinds = ChangeKindSetting.objects.order_by("kind").values_list("kind", flat=True)
+    assert list(kinds) == sorted(values["kind"] for values in DEFAULT_KIND_SETTINGS)

@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 
 from deadlines.clocks import due_date
+from deadlines.defaults import DEFAULT_RULES
 from deadlines.models import DeadlineRule
 from deadlines.rules import rules_effective
 from deadlines.services import deadline_rules_seed
@@ -103,6 +105,14 @@ def test_a_schools_own_rule_wins_over_its_policy_and_the_national_one(school):
 def test_seeding_twice_creates_nothing_new(db):
     assert deadline_rules_seed() == []
     assert DeadlineRule.objects.filter(code="annual_registration").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_puts_the_seeded_rules_back():
+    """A flush (manage.py flush, a transactional test's teardown) empties every table; the seeded rules come back."""
+    call_command("flush", interactive=False, verbosity=0)
+    seeded = DeadlineRule.objects.filter(school__isnull=True).values_list("code", "policy")
+    assert set(seeded) == {(rule["code"], rule["policy"]) for rule in DEFAULT_RULES}
 
 
 @pytest.mark.rule("DIP-9")
