@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from annual_registration.models import ChangeKindSetting, ChangeList, StatusChange
 from annual_registration.models.changes import student_transition_choices
-from annual_registration.proofs import ACCEPT_ATTRIBUTE, read_proof
+from annual_registration.proofs import ACCEPT_ATTRIBUTE, read_decision_document
 from annual_registration.selectors_changes import changes_for, shown_values
 from annual_registration.services.change_approval import status_change_approve
 from annual_registration.services.change_rules import (
@@ -126,6 +126,7 @@ class ApproveForm(forms.Form):
     )
     document = forms.FileField(
         label=gettext_lazy("处理决定文件"),
+        help_text=gettext_lazy("学籍处理决定的扫描件：PDF、JPG 或 PNG"),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
     )
     comment = forms.CharField(label=gettext_lazy("审批意见"), required=False, max_length=500)
@@ -326,7 +327,7 @@ class StatusChangeAdmin(ScopedAdmin):
                     change_id=change.pk,
                     decision_date=data["decision_date"],
                     document_number=data["document_number"],
-                    document=read_proof(data["document"]),
+                    document=read_decision_document(data["document"]),
                     document_date=data["document_date"],
                     comment=data["comment"],
                 )

@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annual_registration.models import ChangeKindSetting, StatusChange
-from annual_registration.proofs import read_proof
+from annual_registration.proofs import read_decision_document
 from annual_registration.selectors_changes import changes_for, shown_values
 from annual_registration.services.change_approval import status_change_approve
 from annual_registration.services.change_lists import ListedKind
@@ -161,7 +161,7 @@ class ApproveSerializer(serializers.Serializer):
     document_number = document_number_field(required=True, help_text="文号")
     document_date = serializers.DateField(required=False, allow_null=True, default=None, help_text="发文日期")
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
-    document = serializers.FileField(help_text="处理决定文件")
+    document = serializers.FileField(help_text="处理决定文件：PDF、JPG 或 PNG")
 
 
 class ExtendSerializer(serializers.Serializer):
@@ -250,7 +250,7 @@ class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
             change_id=change.pk,
             decision_date=data["decision_date"],
             document_number=data["document_number"],
-            document=read_proof(data["document"]),
+            document=read_decision_document(data["document"]),
             document_date=data["document_date"],
             comment=data["comment"],
         )

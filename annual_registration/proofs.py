@@ -1,9 +1,11 @@
-"""Proof files of an identity change (ANN-8): bounded in number, size and type before anything is stored.
+"""Documents people upload: an identity change's proofs (ANN-8), a status change's decision document (ANN-4, ANN-5).
 
-A proof is a PDF, JPEG or PNG, recognised by its first bytes, and its name must
-say the same (a page renamed ``证明.pdf`` is refused); it is read through the
-upload toolkit's bounded read (``read_upload``), so an oversized file is refused
-before its bytes are read. No database here: the service stores what passes.
+Bounded in number, size and type before anything is stored. A file is a PDF,
+JPEG or PNG, recognised by its first bytes, and its name must say the same (a
+page renamed ``证明.pdf`` is refused); it is read through the upload toolkit's
+bounded read (``read_upload``), so an oversized file is refused before its bytes
+are read. Refusals name the file as what it is (证明材料, 处理决定文件). No
+database here: the service stores what passes.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from pathlib import PurePosixPath
 from typing import IO
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registrar.errors import DomainError
 from registrar.sheets.errors import FileFormatError, megabytes
@@ -38,6 +42,10 @@ ACCEPTED = "、".join(s.lstrip(".").upper() for t in PROOF_TYPES for s in t.suff
 # What the file picker offers; the server checks again.
 ACCEPT_ATTRIBUTE = ",".join(s for t in PROOF_TYPES for s in t.suffixes)
 
+# What a refusal calls the file.
+PROOF = gettext_lazy("证明材料")
+DECISION_DOCUMENT = gettext_lazy("处理决定文件")
+
 
 @dataclass(frozen=True)
 class ProofFile:
@@ -57,26 +65,26 @@ def _size(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB" if size < 1 << 20 else megabytes(size)
 
 
-def _shown_name(upload: IO[bytes]) -> str:
+def _shown_name(upload: IO[bytes], what: str | Promise) -> str:
     """The upload's own name, without any path, cut to what the row keeps."""
     name = PurePosixPath(str(getattr(upload, "name", "") or "").replace("\\", "/")).name
-    return name[:255] or _("证明材料")
+    return name[:255] or str(what)
 
 
-def read_proof(upload: IO[bytes]) -> ProofFile:
-    """One proof file, or ``DomainError`` in Chinese: too large, empty, or not a PDF/JPEG/PNG (ANN-8)."""
-    name = _shown_name(upload)
+def read_proof(upload: IO[bytes], *, what: str | Promise = PROOF) -> ProofFile:
+    """One file, or ``DomainError`` in Chinese naming it as ``what``: too large, empty, not a PDF/JPEG/PNG."""
+    name = _shown_name(upload, what)
     limit = settings.IDENTITY_PROOF_MAX_BYTES
     try:
         content = read_upload(upload, limits=SheetLimits(upload_bytes=limit))
     except FileFormatError:
         size = getattr(upload, "size", None) or limit + 1
         raise DomainError(
-            _("证明材料“%(name)s”为%(size)s，超过上限%(limit)s")
-            % {"name": name, "size": _size(size), "limit": _size(limit)}
+            _("%(what)s“%(name)s”为%(size)s，超过上限%(limit)s")
+            % {"what": what, "name": name, "size": _size(size), "limit": _size(limit)}
         ) from None
     if not content:
-        raise DomainError(_("证明材料“%(name)s”是空文件") % {"name": name})
+        raise DomainError(_("%(what)s“%(name)s”是空文件") % {"what": what, "name": name})
     suffix = PurePosixPath(name).suffix.lower()
     for kind in PROOF_TYPES:
         if content.startswith(kind.magic):
@@ -84,9 +92,14 @@ def read_proof(upload: IO[bytes]) -> ProofFile:
                 break
             return ProofFile(name=name, content=content, content_type=kind.content_type)
     raise DomainError(
-        _("证明材料“%(name)s”不是可接受的文件，只接受 %(types)s 格式（扩展名须与文件内容一致）")
-        % {"name": name, "types": ACCEPTED}
+        _("%(what)s“%(name)s”不是可接受的文件，只接受 %(types)s 格式（扩展名须与文件内容一致）")
+        % {"what": what, "name": name, "types": ACCEPTED}
     )
+
+
+def read_decision_document(upload: IO[bytes]) -> ProofFile:
+    """处理决定文件 of a status change (ANN-4, ANN-5): the same checks, refusals that call it so."""
+    return read_proof(upload, what=DECISION_DOCUMENT)
 
 
 def read_proofs(uploads: Sequence[IO[bytes]], *, required: bool = True) -> list[ProofFile]:

@@ -70,7 +70,7 @@ def status_change_approve(
     """学籍处理 (ANN-4, ANN-5): the registrar approves with the decision date, 文号 and decision document.
 
     ``document`` is the decision document as the upload toolkit read and checked it
-    (``annual_registration.proofs.read_proof``: bounded, a PDF, JPEG or PNG).
+    (``annual_registration.proofs.read_decision_document``: bounded, a PDF, JPEG or PNG).
     The student's status and placement move, this year's registration follows
     (ANN-3), and the clocks of ANN-5 / ANN-6 start at the decision date.
     """

@@ -95,7 +95,8 @@ def test_a_decision_document_that_is_not_a_pdf_or_an_image_is_refused(
         f"{CHANGES}{change.pk}/approve/", decision(b"MZ\x90\x00not a pdf"), format="multipart"
     )
     assert response.status_code == 400
-    assert "不是可接受的文件" in response.data["detail"]
+    # The refusal calls the file what it is: the decision document, not an identity change's proof.
+    assert response.data["detail"].startswith("处理决定文件“决定.pdf”不是可接受的文件")
     assert StatusChange.objects.get(pk=change.pk).state == ChangeState.SUBMITTED
 
 
@@ -108,7 +109,7 @@ def test_a_decision_document_above_the_upload_limit_is_refused(
         f"{CHANGES}{change.pk}/approve/", decision(PDF + b"0" * 2048), format="multipart"
     )
     assert response.status_code == 400
-    assert "超过上限" in response.data["detail"]
+    assert response.data["detail"].startswith("处理决定文件“决定.pdf”为2 KB，超过上限1 KB")
 
 
 def test_the_college_cannot_approve_through_the_api(api, college_a_staff, second_years, clock):
