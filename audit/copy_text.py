@@ -44,12 +44,21 @@ def copy_value(value: str | int | None) -> str:
 def copy_text(rows: Sequence[Sequence[Any]], hashes: Sequence[str], prev_hash: str, key_id: str) -> str:
     """The lines of events given as values in the order of ``LINK_FIELDS`` (before/after as JSON) and hashes.
 
-    The values events of one write share (time, actor, action, reason, 文号) are written once.
+    The values events of one write share (time, actor, action, reason, 文号, and before/after
+    texts that are one object) are written once.
     """
     heads: dict[tuple, str] = {}
     tails: dict[tuple[str, str], str] = {}
+    texts: dict[str, str] = {}  # a before/after JSON text → as COPY reads it
     end = f"\t{copy_value(key_id)}\n"
     escape = copy_value
+
+    def json_text(text: str) -> str:
+        written = texts.get(text)
+        if written is None:
+            written = texts[text] = escape(text)
+        return written
+
     lines = []
     prev = prev_hash
     for (
@@ -74,9 +83,9 @@ def copy_text(rows: Sequence[Sequence[Any]], hashes: Sequence[str], prev_hash: s
         if tail is None:
             tail = tails[reason, document_number] = f"\t{escape(reason)}\t{escape(document_number)}\t"
         lines.append(
-            f"{head}{escape(subject_id)}\t{NULL if student is None else int(student)}\t"
-            f"{NULL if college is None else int(college)}\t"
-            f"{escape(before_json)}\t{escape(after_json)}{tail}{prev}\t{hash_}{end}"
+            f"{head}{subject_id if subject_id.isdigit() else escape(subject_id)}\t"
+            f"{NULL if student is None else int(student)}\t{NULL if college is None else int(college)}\t"
+            f"{json_text(before_json)}\t{json_text(after_json)}{tail}{prev}\t{hash_}{end}"
         )
         prev = hash_
     return "".join(lines)

@@ -192,11 +192,98 @@ def audit_record_many(specs: Sequence[EventSpec], *, meanwhile: Callable[[], Non
     with collector_paused():  # each event is a handful of objects, freed by reference counting all the same
         events = _Events(specs)
         _write(events, prev, key, key_id, meanwhile=meanwhile)
-    if len(events) > COPY_THRESHOLD and not any(
-        func is _queue_checkpoint for _savepoints, func, *_ in connection.run_on_commit
-    ):
-        transaction.on_commit(_queue_checkpoint)  # once per transaction, however many chunks it writes
+    if len(events) > COPY_THRESHOLD:
+        _checkpoint_on_commit()
     return len(events)
+
+
+@dataclass(frozen=True)
+class EventSet:
+    """What every event of one set-based write shares: one action on many subjects of one type.
+
+    A set's events differ only in their subject's id, student, college and
+    ``after`` (``SetRow``); an ``after`` that rows share is best one object, encoded once.
+    """
+
+    action: str
+    subject_type: str
+    actor: Any = None
+    before: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+    document_number: str = ""
+
+
+# One event of a set: its subject's id, the student and college it belongs to, and its ``after``.
+SetRow = tuple[Any, int | None, int | None, dict[str, Any]]
+
+
+def audit_record_set(events: EventSet, parts: Iterable[Sequence[SetRow]]) -> int:
+    """Record one event per row of ``parts``, chained in order, while ``parts`` is still being written; how many.
+
+    ``parts`` is the write itself, usually a generator whose every step runs one
+    statement (an INSERT … RETURNING of one window of rows) and yields what it wrote.
+    Each part's events are encoded and hashed in a worker thread while this thread
+    runs the next statement, and stored (COPY on PostgreSQL) once hashed: the
+    database and Python work at once, and only two parts are ever held, so memory
+    stays flat in the number of rows. The same events, hashes and chain as
+    ``audit_record_many`` of one ``EventSpec`` per row. Call inside the write's
+    transaction; if a part or its encoding fails, the transaction fails with it.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the write it records")
+    prev = _lock_chain_head()
+    key_id, key = current_key()
+    actor = events.actor if getattr(events.actor, "pk", None) else None
+    head = (timezone.now(), *((actor.pk, actor.get_username()) if actor else (None, "system")))
+    shared = (events.action, events.subject_type)
+    tail = (events.reason or "", events.document_number or "")
+    before = events.before
+    postgres = connection.vendor == "postgresql"
+
+    def encode(part: Sequence[SetRow]) -> tuple[list[list[Any]], list[str], str, str]:
+        """A part's rows, hashes, previous hash and COPY text, chained after the part before.
+
+        Runs in the worker thread, one part after another, so ``prev`` carries the chain on.
+        """
+        nonlocal prev
+        rows = [
+            [*head, *shared, str(subject_id), student, college, before, after, *tail]
+            for subject_id, student, college, after in part
+        ]
+        hashes = _encode(rows, prev, key)
+        text = copy_text(rows, hashes, prev, key_id) if postgres else ""
+        start, prev = prev, hashes[-1]
+        return rows, hashes, start, text
+
+    def store(encoded: tuple[list[list[Any]], list[str], str, str]) -> None:
+        rows, hashes, start, text = encoded
+        if postgres:
+            _copy_events([text])
+        else:
+            _insert_events(rows, hashes, start, key_id)
+
+    total = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-encode") as pool, collector_paused():
+        waiting = None
+        for part in parts:  # this thread runs the caller's next statement meanwhile
+            if not part:
+                continue
+            total += len(part)
+            encoding = pool.submit(encode, part)
+            if waiting is not None:
+                store(waiting.result())  # the worker encodes this part while the previous one is stored
+            waiting = encoding
+        if waiting is not None:
+            store(waiting.result())
+    if total > COPY_THRESHOLD:
+        _checkpoint_on_commit()
+    return total
+
+
+def _checkpoint_on_commit() -> None:
+    """After a bulk write commits, a signed checkpoint: queued once per transaction, however many parts it wrote."""
+    if not any(func is _queue_checkpoint for _savepoints, func, *_ in connection.run_on_commit):
+        transaction.on_commit(_queue_checkpoint)
 
 
 def _write(

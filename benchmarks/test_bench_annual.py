@@ -1,7 +1,8 @@
 """Benchmark: annual registration on PostgreSQL (make bench). Prints numbers; asserts nothing about time.
 
-1. Opens a year's roll for 100,000 in-school students (one INSERT … SELECT and
-   100,000 audit events), then opens it again (adds nothing).
+1. Opens a year's roll for 100,000 in-school students (INSERT … SELECT a window
+   of 5,000 at a time, 100,000 audit events hashed while the next window is
+   inserted), then opens it again (adds nothing).
 2. Computes every blocker over the whole roll (one query).
 3. Approves a college's list of 10,000 students (9,000 registered, 1,000
    deferred for unpaid fees), 10,000 audit events.

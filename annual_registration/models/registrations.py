@@ -47,14 +47,32 @@ class AnnualRegistration(FSMModelMixin, models.Model):
     the student.
     """
 
+    # The roll writes a year's rows in bulk (100,000 at once), so each index and key check here costs
+    # every opening: (student, academic_year) is unique, so it serves lookups by student, and the
+    # (academic_year, college, state) index lookups by year; neither needs an index of its own. The
+    # year and the college are copied, in the roll's one statement, from the locked year and the
+    # student row, so the database checks only the student's key (the ORM's PROTECT guards all three).
     student = models.ForeignKey(
-        Student, on_delete=models.PROTECT, related_name="annual_registrations", verbose_name=_("学生")
+        Student,
+        on_delete=models.PROTECT,
+        related_name="annual_registrations",
+        verbose_name=_("学生"),
+        db_index=False,
     )
     academic_year = models.ForeignKey(
-        AcademicYear, on_delete=models.PROTECT, related_name="annual_registrations", verbose_name=_("学年")
+        AcademicYear,
+        on_delete=models.PROTECT,
+        related_name="annual_registrations",
+        verbose_name=_("学年"),
+        db_index=False,
+        db_constraint=False,
     )
     college = models.ForeignKey(
-        College, on_delete=models.PROTECT, related_name="annual_registrations", verbose_name=_("院系")
+        College,
+        on_delete=models.PROTECT,
+        related_name="annual_registrations",
+        verbose_name=_("院系"),
+        db_constraint=False,
     )
     state = FSMField(
         _("注册状态"), max_length=16, choices=AnnualState.choices, default=AnnualState.PENDING, protected=True

@@ -1,7 +1,8 @@
 """Opening a year's annual registration: the roll of every in-school student from the second year on (ANN-1, ANN-3).
 
-One INSERT … SELECT over the students, whatever their number; running it again
-adds only those missing (a student readmitted since), never a second row.
+INSERT … SELECT over the students, a window of ids at a time, each window's audit
+events hashed while the next one is inserted; running it again adds only those
+missing (a student readmitted since), never a second row.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from annual_registration.models import AnnualRegistration, AnnualState
-from audit.services import EventSpec, audit_record, audit_record_many
+from audit.services import EventSet, audit_record, audit_record_set
 from registrar import codes
 from registrar.models import AcademicYear, Student, User
 from registrar.roles import is_registrar
@@ -24,7 +25,7 @@ from registrar.sql import advisory_lock, analyze
 # One opening of a year's roll at a time (with the year's id as the second key).
 ROLL_LOCK_KEY = 0xA22A1
 
-# Students per INSERT … SELECT: the rows added and their audit events are held for one window at a time.
+# Students per INSERT … SELECT: the rows added and their audit events are held two windows at a time.
 WINDOW = 5000
 # A roll that adds more rows than this refreshes the table's statistics (registrar.sql.analyze).
 ANALYZE_AFTER = 1000
@@ -55,26 +56,22 @@ def annual_roll_open(*, actor: User, academic_year: AcademicYear) -> int:
         raise PermissionDenied(_("只有教务处可以开启学年注册"))
     advisory_lock(ROLL_LOCK_KEY, academic_year.pk)
     start = year_start(academic_year)
-    added = 0
     # One shared ``after`` per state: the audit trail encodes a shared object once, not once per row.
     after = {
         state: {"state": state, "academic_year": academic_year.start_year} for state in AnnualState.values
     }
-    for rows in _insert_roll(academic_year, start):
-        added += len(rows)
-        audit_record_many(
-            [
-                EventSpec(
-                    action="annual_registration.registration.open",
-                    subject=(AnnualRegistration._meta.label_lower, pk),
-                    actor=actor,
-                    after=after[state],
-                    student_id=student_id,
-                    college_id=college_id,
-                )
-                for pk, student_id, college_id, state in rows
-            ]
-        )
+    # One event per registration added, hashed while the next window is inserted (audit_record_set).
+    added = audit_record_set(
+        EventSet(
+            action="annual_registration.registration.open",
+            subject_type=AnnualRegistration._meta.label_lower,
+            actor=actor,
+        ),
+        (
+            [(pk, student_id, college_id, after[state]) for pk, student_id, college_id, state in rows]
+            for rows in _insert_roll(academic_year, start)
+        ),
+    )
     if added > ANALYZE_AFTER:
         analyze(AnnualRegistration)
     audit_record(

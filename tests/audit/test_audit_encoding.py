@@ -14,7 +14,7 @@ from audit.chain import canonical_json, canonical_json_fast, event_hash, verify_
 from audit.chain_keys import key_id_of
 from audit.copy_text import copy_text
 from audit.models import GENESIS_HASH, AuditEvent
-from audit.services import COPY_THRESHOLD, EventSpec, audit_record_many
+from audit.services import COPY_THRESHOLD, EventSet, EventSpec, audit_record_many, audit_record_set
 
 pytestmark = pytest.mark.rule("SEC-3")
 
@@ -164,4 +164,49 @@ def test_a_bulk_write_with_a_value_json_cannot_hold_raises_the_encoders_error_an
     specs[-1].after = {"x": object()}
     with pytest.raises(TypeError, match="not JSON serializable"), transaction.atomic():
         audit_record_many(specs)
+    assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_set_write_stores_one_event_per_row_in_order_and_the_chain_verifies(registrar):
+    """audit_record_set (the roll's path): the events of every part, hashed while the next part is written."""
+    shared = {"state": "pending"}
+    parts = [
+        [(n, n * 10, 7, shared if n % 2 else {"n": n}) for n in range(start, start + 700)]
+        for start in (0, 700, 1400)
+    ]
+    with transaction.atomic():
+        count = audit_record_set(
+            EventSet(action="test.open", subject_type="test.thing", actor=registrar), iter(parts)
+        )
+    stored = (
+        AuditEvent.objects.filter(action="test.open")
+        .order_by("id")
+        .values_list("subject_id", "student_id", "after", "actor_name")
+    )
+    assert count == 2100 and list(stored) == [
+        (str(n), n * 10, shared if n % 2 else {"n": n}, "registrar") for n in range(2100)
+    ]
+    assert verify_chain() == (2101, None)  # and the registrar's own creation
+
+
+@pytest.mark.django_db
+def test_a_set_write_stores_text_that_copy_would_misread_as_given():
+    tricky = ["\\", "\\N", "a\tb", "a\nb", "a\rb", "张三\u2028", ""]
+    rows = [(f"{text}{n}", None, None, {"v": text}) for n, text in enumerate(tricky)]
+    with transaction.atomic():
+        audit_record_set(EventSet(action="test.open", subject_type="test.thing", reason="\t"), [rows])
+    stored = AuditEvent.objects.order_by("id").values_list("subject_id", "after", "reason")
+    assert list(stored) == [(subject, after, "\t") for subject, _student, _college, after in rows]
+    assert verify_chain() == (len(tricky), None)
+
+
+@pytest.mark.django_db
+def test_a_set_write_whose_statement_fails_midway_writes_no_event():
+    def parts():
+        yield [(n, None, None, {}) for n in range(COPY_THRESHOLD)]
+        raise RuntimeError("the second window's INSERT failed")
+
+    with pytest.raises(RuntimeError, match="second window"), transaction.atomic():
+        audit_record_set(EventSet(action="test.open", subject_type="test.thing"), parts())
     assert not AuditEvent.objects.exists()
