@@ -10,17 +10,18 @@ Two cohorts:
   of October. They studied before this system, so their admission data and earlier
   annual registrations are not here: the registrar pre-checked them on the
   platform (本机数据预审) and passed them to ``certificates_precheck`` directly.
-- next summer's expected graduates: the list is built and waits for photos, the
-  outcome lists and the pre-check (``diploma/demo_photos.py`` adds the photos and
-  the problems the pre-check shows, when present).
+  Their photos were captured in the spring before and confirmed (``demo_photos.load_checked``).
+- next summer's expected graduates: the list is built, the agency's photos are in
+  with a few problems for the pre-check to show (``demo_photos.load``), and the
+  outcome lists wait.
 """
 
 from __future__ import annotations
 
 import datetime
-import importlib
 
 from audit.services import EventSpec, audit_record_many
+from diploma import demo_photos
 from diploma.models import Certificate, CertificateKind, ExpectedGraduate, GraduationOutcome
 from diploma.services.annotations import attestation_issue, completion_exchange, minor_annotate
 from diploma.services.certificates import certificates_precheck, certificates_register
@@ -187,6 +188,8 @@ def load(ctx) -> None:
     _graduating_students(ctx, year)
     expected_graduates_build(actor=registrar, graduation_year=year)
     _outcome_lists(ctx, year)
+    graduates = ExpectedGraduate.objects.filter(graduation_year=year).select_related("student")
+    demo_photos.load_checked(ctx, list(graduates), captured_on=datetime.date(year - 1, 4, 16))
     passed = ExpectedGraduate.objects.filter(
         graduation_year=year, outcome__in=[GraduationOutcome.GRADUATED, GraduationOutcome.COMPLETED]
     ).values_list("pk", flat=True)
@@ -195,9 +198,5 @@ def load(ctx) -> None:
     _after_registration(ctx, year)
     # Next summer's cohort: built, waiting for photos and outcomes.
     expected_graduates_build(actor=registrar, graduation_year=year + 1)
-    try:
-        photos = importlib.import_module("diploma.demo_photos")
-    except ModuleNotFoundError:
-        return
     cohort = list(ExpectedGraduate.objects.filter(graduation_year=year + 1).select_related("student"))
-    photos.load(ctx, cohort, featured=ctx.featured_student)
+    demo_photos.load(ctx, cohort, featured=ctx.featured_student)

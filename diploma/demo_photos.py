@@ -1,6 +1,6 @@
 """Demo photos of a graduating cohort (DIP-9), loaded through the real services, with a few problems to fix.
 
-``load(ctx, graduates)`` takes the expected graduates the diploma demo built and:
+``load(ctx, graduates)`` takes next summer's expected graduates the diploma demo built and:
 
 - imports the agency's capture list (xlsx) for all but two of them, captured 60 days
   ago so that the check is open (JL28(一): from the 40th day);
@@ -11,6 +11,7 @@
 What the pre-check then shows, each on the photo's own line: no capture (retake), photo
 not imported, not checked, reported wrong (DIP-9). Staff fix them on 图像采集与校对 and
 补拍名单; ``featured`` (the demo's student_a, if among them) is left with an open check.
+``load_checked`` gives last summer's graduates their photos, all confirmed, before registration.
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ from diploma.services.photos import (
     photo_images_import,
     photo_retake_register,
 )
+from registrar.demo import DEMO_LOGINS
 from registrar.models import Student, User
 from registrar.roles import Role
-from registrar.services import user_create
+from registrar.services import user_create, user_set_credentials
 from registrar.sheets.writers import xlsx
 
 CAPTURED_DAYS_AGO = 60
@@ -71,24 +73,62 @@ def _account(student: Student) -> User:
     )
 
 
+def _imported(
+    registrar: User, listed: Sequence[Student], photographed: Sequence[Student], day: datetime.date
+) -> None:
+    """The agency's list of ``listed`` (captured on ``day``) and its zip of ``photographed``, through the services."""
+    sheet = parse_capture_list(_capture_sheet(listed, day), LIST_NAME)
+    result = photo_capture_list_import(actor=registrar, sheet=sheet, file_name=LIST_NAME)
+    assert result.ok, result.errors
+    archive = read_photo_archive(_photo_zip(photographed))
+    result = photo_images_import(actor=registrar, archive=archive, file_name=ZIP_NAME)
+    assert result.ok, result.errors
+
+
+def _students(graduates: Sequence[ExpectedGraduate]) -> list[Student]:
+    return [g.student for g in sorted(graduates, key=lambda g: (g.college_id, g.student_id))]
+
+
+def _demo_login(registrar: User, student: Student) -> None:
+    """The demo's ``graduate_a``: this student's account, whose photo check is open (``DEMO_LOGINS``)."""
+    _role, password, label = DEMO_LOGINS["graduate_a"]
+    account = User.objects.filter(student=student).first()
+    if account is None:
+        user_create(
+            actor=registrar,
+            username="graduate_a",
+            password=password,
+            role=Role.STUDENT,
+            full_name=label,
+            student=student,
+        )
+    else:
+        user_set_credentials(actor=registrar, user_id=account.pk, username="graduate_a", password=password)
+
+
+def load_checked(ctx, graduates: Sequence[ExpectedGraduate], *, captured_on: datetime.date) -> None:
+    """A cohort whose photos were captured, imported and confirmed by every student (before their registration)."""
+    students = _students(graduates)
+    if not students:
+        return
+    _imported(ctx.users["registrar"], students, students, captured_on)
+    for student in students:
+        photo_check_confirm(user=_account(student))
+
+
 def load(ctx, graduates: Sequence[ExpectedGraduate], *, featured: Student | None = None) -> None:
     """Photos of ``graduates`` with a few problems left for the pre-check to find (DIP-9)."""
     registrar: User = ctx.users["registrar"]
-    students = [g.student for g in sorted(graduates, key=lambda g: (g.college_id, g.student_id))]
+    students = _students(graduates)
     if len(students) < 8:
         return
     day = timezone.localdate() - datetime.timedelta(days=CAPTURED_DAYS_AGO)
     missed, captured = students[:2], students[2:]
-    sheet = parse_capture_list(_capture_sheet(captured, day), LIST_NAME)
-    result = photo_capture_list_import(actor=registrar, sheet=sheet, file_name=LIST_NAME)
-    assert result.ok, result.errors
     with_photo = captured[1:]
-    result = photo_images_import(
-        actor=registrar, archive=read_photo_archive(_photo_zip(with_photo)), file_name=ZIP_NAME
-    )
-    assert result.ok, result.errors
+    _imported(registrar, captured, with_photo, day)
     photo_retake_register(actor=registrar, student_id=missed[0].pk, reason="missed", note="采集当天病假")
     disputed, *unchecked = with_photo[:3]
+    _demo_login(registrar, unchecked[0])
     photo_check_dispute(user=_account(disputed), problem="照片上的出生日期与身份证不一致")
     left_open = {s.pk for s in unchecked} | ({featured.pk} if featured else set())
     for student in with_photo[3:]:

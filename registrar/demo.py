@@ -31,6 +31,8 @@ DEMO_LOGINS = {
     "college_b_staff": (Role.COLLEGE_STAFF, "Demo-college-b-2026", "外国语学院学籍员"),
     "auditor": (Role.AUDITOR, "Demo-auditor-2026", "审计人员（只读）"),
     "student_a": (Role.STUDENT, "Demo-student-2026", "学生（计算机学院）"),
+    # Opened by diploma/demo_photos.py: a graduating student whose photo check is open.
+    "graduate_a": (Role.STUDENT, "Demo-graduate-2026", "预计毕业生（照片待校对）"),
 }
 
 COLLEGES = [
