@@ -21,7 +21,7 @@ from annual_registration.reports import COLUMN_WIDTHS, Statistics, cells, header
 from registrar import codes
 from registrar.idcard import mask
 from registrar.models import College, Major
-from registrar.sheets.platform import PlatformFile, expected_graduation
+from registrar.sheets.platform import PlatformFile, expected_graduation, platform_layout
 from registrar.sheets.writers import xlsx
 
 
@@ -41,30 +41,30 @@ def statistics_xlsx(statistics: Statistics) -> bytes:
 # ---------------------------------------------------------------- the platform's annual-registration file
 
 # Column name, Chinese header, DBF width: the registration file's columns, then the year's registration.
-ANNUAL_LAYOUT = (
-    ("KSH", "考生号", 20),
-    ("XH", "学号", 20),
-    ("XM", "姓名", 50),
-    ("XB", "性别", 10),
-    ("CSRQ", "出生日期", 8),
-    ("ZJLX", "证件类型", 20),
-    ("ZJHM", "证件号码", 30),
-    ("MZ", "民族", 20),
-    ("ZYDM", "专业代码", 20),
-    ("ZYMC", "专业名称", 60),
-    ("FY", "院系", 60),
-    ("XSH", "院系代码", 20),
-    ("BH", "班号", 50),
-    ("CC", "层次", 20),
-    ("XXXS", "学习形式", 20),
-    ("XZ", "学制", 4),
-    ("RXRQ", "入学日期", 8),
-    ("YJBYRQ", "预计毕业日期", 8),
+ANNUAL_LAYOUT = platform_layout(
+    "KSH",
+    "XH",
+    "XM",
+    "XB",
+    "CSRQ",
+    "ZJLX",
+    "ZJHM",
+    "MZ",
+    "ZYDM",
+    "ZYMC",
+    "FY",
+    "XSH",
+    "BH",
+    "CC",
+    "XXXS",
+    "XZ",
+    "RXRQ",
+    "YJBYRQ",
     ("XN", "学年", 9),
     ("ZCZT", "注册状态", 20),
     ("ZCRQ", "注册日期", 8),
     ("ZHYY", "暂缓原因", 20),
-    ("BZ", "备注", 100),
+    "BZ",
 )
 ANNUAL_VALUES = (
     "student__exam_number",
@@ -157,11 +157,11 @@ ANNUAL_FILE = PlatformFile(ANNUAL_LAYOUT, "学年注册", annual_rows)
 
 # Who, which change (the sector's code and name, ANN-4), its decision, and each placement field before and
 # after where the change moved it (left empty where it did not).
-CHANGE_LAYOUT = (
-    ("KSH", "考生号", 20),
-    ("XH", "学号", 20),
-    ("XM", "姓名", 50),
-    ("ZJHM", "证件号码", 30),
+CHANGE_LAYOUT = platform_layout(
+    "KSH",
+    "XH",
+    "XM",
+    "ZJHM",
     ("YDLBDM", "异动类别代码", 2),
     ("YDLB", "异动类别", 20),
     ("YDRQ", "学籍处理日期", 8),

@@ -26,38 +26,19 @@ from diploma.models import (
 )
 from registrar import codes
 from registrar.idcard import mask
-from registrar.sheets.platform import PlatformFile
+from registrar.sheets.platform import PlatformFile, platform_layout
 from registrar.sheets.writers import xlsx
 
 # Column name, Chinese header, DBF width (DIP-3: the certificate's fields and the registration record's).
-DIPLOMA_LAYOUT = (
-    ("KSH", "考生号", 20),
-    ("XH", "学号", 20),
-    ("XM", "姓名", 50),
-    ("XB", "性别", 10),
-    ("CSRQ", "出生日期", 8),
-    ("ZJLX", "证件类型", 20),
-    ("ZJHM", "证件号码", 30),
-    ("MZ", "民族", 20),
-    ("ZZMM", "政治面貌", 30),
-    ("XXDM", "学校代码", 5),
-    ("XXMC", "学校名称", 60),
-    ("BXLX", "办学类型", 10),
-    ("FY", "院系", 60),
-    ("ZYDM", "专业代码", 20),
-    ("ZYMC", "专业名称", 60),
-    ("CC", "层次", 20),
-    ("XZ", "学制", 4),
-    ("XXXS", "学习形式", 20),
-    ("RXRQ", "入学日期", 8),
-    ("BYRQ", "毕业日期", 8),
-    ("BYJL", "毕（结）业结论", 10),
-    ("ZSBH", "证书编号", 18),
-    ("FZRQ", "发证日期", 8),
-    ("XZXM", "校（院）长姓名", 50),
-    ("ZP", "照片文件名", 60),
-    ("BZ", "备注", 200),
-)
+DIPLOMA_LAYOUT = platform_layout(
+    "KSH", "XH", "XM", "XB", "CSRQ", "ZJLX", "ZJHM", "MZ", "ZZMM",
+    ("XXDM", "学校代码", 5), ("XXMC", "学校名称", 60), ("BXLX", "办学类型", 10),
+    "FY", "ZYDM", "ZYMC", "CC", "XZ", "XXXS", "RXRQ",
+    ("BYRQ", "毕业日期", 8), ("BYJL", "毕（结）业结论", 10), ("ZSBH", "证书编号", 18), ("FZRQ", "发证日期", 8),
+    ("XZXM", "校（院）长姓名", 50), ("ZP", "照片文件名", 60),
+    "BZ",
+    ZZMM=30, BZ=200,
+)  # fmt: skip
 VALUES = (
     "exam_number",
     "student_number",

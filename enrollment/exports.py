@@ -8,7 +8,6 @@ reads back and the coded values stay as they are.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -18,35 +17,22 @@ from django.utils.translation import gettext as _
 from enrollment.imports import ADMISSION_COLUMNS, REVIEW_COLUMNS
 from registrar import codes
 from registrar.idcard import mask
-from registrar.sheets.platform import GbkProblem, RareCharacters, dbf_values, expected_graduation, gbk_missing
-from registrar.sheets.writers import dbf_write, xlsx
+from registrar.sheets.platform import (
+    GbkProblem,
+    PlatformFile,
+    RareCharacters,
+    expected_graduation,
+    platform_layout,
+)
+from registrar.sheets.writers import xlsx
 
 __all__ = ["GbkProblem", "RareCharacters"]  # the platform file's choices, as the views read them
 
 # The platform's registration file: column name, Chinese header, DBF width.
-REGISTRATION_LAYOUT = (
-    ("KSH", "考生号", 20),
-    ("XH", "学号", 20),
-    ("XM", "姓名", 50),
-    ("XB", "性别", 10),
-    ("CSRQ", "出生日期", 8),
-    ("ZJLX", "证件类型", 20),
-    ("ZJHM", "证件号码", 30),
-    ("ZZMM", "政治面貌", 20),
-    ("MZ", "民族", 20),
-    ("ZYDM", "专业代码", 20),
-    ("ZYMC", "专业名称", 60),
-    ("FY", "院系", 60),
-    ("XSH", "院系代码", 20),
-    ("BH", "班号", 50),
-    ("CC", "层次", 20),
-    ("XXXS", "学习形式", 20),
-    ("XZ", "学制", 4),
-    ("RXRQ", "入学日期", 8),
-    ("YJBYRQ", "预计毕业日期", 8),
-    ("LQLX", "录取类型", 30),
-    ("BZ", "备注", 100),
-)
+REGISTRATION_LAYOUT = platform_layout(
+    "KSH", "XH", "XM", "XB", "CSRQ", "ZJLX", "ZJHM", "ZZMM", "MZ", "ZYDM", "ZYMC", "FY", "XSH", "BH", "CC",
+    "XXXS", "XZ", "RXRQ", "YJBYRQ", ("LQLX", "录取类型", 30), "BZ",
+)  # fmt: skip
 
 
 # The record's values behind each column, read as plain rows (no model instance per row).
@@ -128,51 +114,26 @@ def registration_rows(records: QuerySet, *, full_id_number: bool = True) -> Iter
         ]
 
 
+# The DBF file is GBK (cp936): a character it lacks (such as 𠮷 in 王𠮷) is replaced or its row held
+# back, as the registrar chooses; ``gbk_problems`` names those rows first. Never refused for it.
+REGISTRATION_FILE = PlatformFile(REGISTRATION_LAYOUT, "学籍注册", registration_rows, number=0, name=2)
+
+
 def registration_xlsx(records: QuerySet, *, full_id_number: bool = True) -> bytes:
     """学籍注册上报文件 (xlsx): the platform's column names as the header; UTF-8, so every character stays."""
-    return xlsx(
-        [name for name, _label, _width in REGISTRATION_LAYOUT],
-        registration_rows(records, full_id_number=full_id_number),
-        "学籍注册",
-    )
-
-
-# ---------------------------------------------------------------- GBK: rare characters in the DBF file
-
-
-# The DBF file is GBK (cp936); a character it lacks (such as 𠮷 in 王𠮷) is either replaced by
-# GBK_REPLACEMENT or its row held back. The registrar chooses; the file is never refused for it.
-def _row_problems(row: Sequence[str]) -> list[GbkProblem]:
-    problems = []
-    for value, (_name, label, _width) in zip(row, REGISTRATION_LAYOUT, strict=True):
-        missing = gbk_missing(value or "")
-        if missing:
-            problems.append(GbkProblem(row[0], row[2], label, missing))
-    return problems
+    return REGISTRATION_FILE.xlsx(records, full_id_number=full_id_number)
 
 
 def gbk_problems(records: QuerySet) -> list[GbkProblem]:
     """Every value of these records the DBF file cannot hold as it is (ENR-12's platform file)."""
-    return [problem for row in registration_rows(records) for problem in _row_problems(row)]
+    return REGISTRATION_FILE.gbk_problems(records)
 
 
 def registration_dbf(
     records: QuerySet, *, rare: RareCharacters = RareCharacters.REPLACE, full_id_number: bool = True
 ) -> bytes:
-    """学籍注册上报文件 (DBF, GBK): fixed column names and widths; never fails on a character.
-
-    A row with characters GBK lacks is written with ``GBK_REPLACEMENT`` in their place, or
-    left out (``RareCharacters.HOLD``); ``gbk_problems`` names those rows for the registrar.
-    Values longer than their column are cut at a character boundary.
-    """
-    rows = (dbf_values(row, rare) for row in registration_rows(records, full_id_number=full_id_number))
-    out = io.BytesIO()
-    dbf_write(
-        out,
-        [(name, width) for name, _label, width in REGISTRATION_LAYOUT],
-        (row for row in rows if row is not None),
-    )
-    return out.getvalue()
+    """学籍注册上报文件 (DBF, GBK): fixed column names and widths, values cut at a character boundary."""
+    return REGISTRATION_FILE.dbf(records, rare=rare, full_id_number=full_id_number)
 
 
 def statistics_xlsx(

@@ -23,6 +23,47 @@ from registrar.sheets.writers import dbf_write, escape, xlsx
 
 GBK_REPLACEMENT = "?"
 
+Layout = tuple[tuple[str, str, int], ...]
+
+# The columns several of the platform's files share: column name → (Chinese header, DBF width).
+PLATFORM_COLUMNS: dict[str, tuple[str, int]] = {
+    "KSH": ("考生号", 20),
+    "XH": ("学号", 20),
+    "XM": ("姓名", 50),
+    "XB": ("性别", 10),
+    "CSRQ": ("出生日期", 8),
+    "ZJLX": ("证件类型", 20),
+    "ZJHM": ("证件号码", 30),
+    "ZZMM": ("政治面貌", 20),
+    "MZ": ("民族", 20),
+    "ZYDM": ("专业代码", 20),
+    "ZYMC": ("专业名称", 60),
+    "FY": ("院系", 60),
+    "XSH": ("院系代码", 20),
+    "BH": ("班号", 50),
+    "CC": ("层次", 20),
+    "XXXS": ("学习形式", 20),
+    "XZ": ("学制", 4),
+    "RXRQ": ("入学日期", 8),
+    "YJBYRQ": ("预计毕业日期", 8),
+    "BZ": ("备注", 100),
+}
+
+
+def platform_layout(*columns: str | tuple[str, str, int], **widths: int) -> Layout:
+    """A file's layout in its order: a shared column by its name (a width given by name overrides the
+    shared one), a column of this file alone as (name, Chinese header, DBF width)."""
+    layout = []
+    for column in columns:
+        if isinstance(column, tuple):
+            layout.append(column)
+        else:
+            header, width = PLATFORM_COLUMNS[column]
+            layout.append((column, header, widths.pop(column, width)))
+    if widths:
+        raise ValueError(f"widths for columns not in the layout: {sorted(widths)}")
+    return tuple(layout)
+
 
 @functools.lru_cache(maxsize=4096)  # a file repeats a few entry dates and programme lengths on every row
 def expected_graduation(entry: datetime.date | None, program_years: Decimal | None) -> datetime.date | None:
@@ -102,7 +143,7 @@ class PlatformFile:
     the registrar's list of rare characters shows.
     """
 
-    layout: tuple[tuple[str, str, int], ...]
+    layout: Layout
     title: str
     rows: Callable[..., Iterator[list[str]]]
     number: int = 1
@@ -121,7 +162,7 @@ class PlatformFile:
         problems = []
         for row in self.rows(queryset, full_id_number=False):
             for value, (_name, label, _width) in zip(row, self.layout, strict=True):
-                missing = gbk_missing(value)
+                missing = gbk_missing(value or "")
                 if missing:
                     problems.append(GbkProblem(row[self.number] or row[0], row[self.name], label, missing))
         return problems
