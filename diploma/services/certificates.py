@@ -274,6 +274,23 @@ def _not_registrable(rows: Iterable[Any], today) -> list[str]:
     return problems
 
 
+def _registered_before(rows: Iterable[Any]) -> list[str]:
+    """Rows whose student already holds a registered certificate of the level (DIP-2), in one query."""
+    rows = list(rows)
+    held = set(
+        among(
+            Certificate.objects.filter(state=CertificateState.REGISTERED),
+            [r.student_id for r in rows],
+            "student_id",
+        ).values_list("student_id", "level")
+    )
+    return [
+        _("%(who)s：该学生在此层次已有注册的学历证书，一人一证") % {"who": CERTIFICATES.describe(row)}
+        for row in rows
+        if (row.student_id, row.level) in held
+    ]
+
+
 @transaction.atomic
 def certificates_register(
     *,
@@ -305,7 +322,7 @@ def certificates_register(
     if not ids:
         return 0
     rows = lock_rows(CERTIFICATES, ids)
-    problems = _not_registrable(rows.values(), today)
+    problems = _not_registrable(rows.values(), today) + _registered_before(rows.values())
     if problems:
         raise DomainError("；".join(problems[:20]) + ("……" if len(problems) > 20 else ""))
     keys = _order_keys(ids, order)

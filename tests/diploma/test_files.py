@@ -54,3 +54,12 @@ def test_the_statistics_count_graduates_by_college_major_level_and_outcome(
     rows = sheet_rows(client_for(registrar).get("/diploma/exports/statistics.xlsx?year=2026"))
     assert rows[0][:4] == ("院系", "专业代码", "专业名称", "层次")
     assert rows[1][4:] == (3, 0, 0, 0, 3, 3)
+
+
+@pytest.mark.rule("DIP-12")
+def test_only_registered_certificates_reach_the_platform_file(
+    registered_a, registrar, prechecked, major_a, client_for
+):
+    prechecked(major_a, 2)  # pre-checked, not registered: not recognised, not in the file
+    rows = sheet_rows(client_for(registrar).get(URL % "xlsx"))
+    assert len(rows) == 1 + 3

@@ -125,3 +125,24 @@ def test_the_database_lets_a_registered_certificate_only_be_revoked(registered_a
         cursor.execute(
             "UPDATE diploma_certificate SET revocation_reason = '' WHERE id = %s", [registered_a.pk]
         )
+
+
+@pytest.mark.rule("DIP-2")
+def test_a_second_certificate_for_the_same_student_and_level_is_refused(registrar, registered_a):
+    from diploma.models import ExpectedGraduate
+    from diploma.services.certificates import certificates_precheck
+    from diploma.services.outcomes import graduate_outcomes_apply
+
+    again = ExpectedGraduate.objects.create(
+        student=registered_a.student,
+        graduation_year=2027,
+        graduation_date=datetime.date(2026, 7, 1),
+        college=registered_a.college,
+        major=registered_a.major,
+        level=registered_a.level,
+    )
+    graduate_outcomes_apply(actor=registrar, outcomes={again.pk: "graduated"})
+    certificates_precheck(registrar, [again.pk])
+    with pytest.raises(DomainError, match="一人一证"):
+        certificates_register(actor=registrar)
+    assert Certificate.objects.filter(student=registered_a.student, state="registered").count() == 1
