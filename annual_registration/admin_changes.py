@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 
 from annual_registration.models import ChangeKindSetting, ChangeList, StatusChange
 from annual_registration.models.changes import student_transition_choices
-from annual_registration.proofs import ACCEPT_ATTRIBUTE, read_decision_document
 from annual_registration.selectors_changes import changes_for, shown_values
 from annual_registration.services.change_approval import status_change_approve
 from annual_registration.services.change_rules import (
@@ -44,6 +43,7 @@ from registrar.admin_base import ScopedAdmin
 from registrar.admin_batches import BatchAdmin
 from registrar.errors import REFUSALS
 from registrar.models import BatchKind, College, Major, Student
+from registrar.proofs import ACCEPT_ATTRIBUTE, read_decision_document
 from registrar.roles import can_write
 from registrar.transitions import may_fire, transition_label, user_actions
 from registrar.uploads import download

@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy
 
 from annual_registration.models import IdentityChangeRequest, IdentityChangeSettings, IdentityProof
 from annual_registration.models.identity import IdentityField, RefusalGround
-from annual_registration.proofs import ACCEPT_ATTRIBUTE
 from annual_registration.services.identity import (
     identity_change_decide,
     identity_change_file,
@@ -34,6 +33,7 @@ from registrar.admin_base import ScopedAdmin
 from registrar.errors import REFUSALS
 from registrar.idcard import sees_full_id_numbers
 from registrar.models import Student
+from registrar.proofs import ACCEPT_ATTRIBUTE
 from registrar.roles import can_write, is_registrar
 from registrar.sheets.cells import parse_date
 from registrar.transitions import user_actions

@@ -25,7 +25,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from annual_registration.models import ChangeKindSetting, StatusChange
-from annual_registration.proofs import read_decision_document
 from annual_registration.selectors_changes import changes_for, shown_values
 from annual_registration.services.change_approval import status_change_approve
 from annual_registration.services.change_lists import ListedKind
@@ -44,6 +43,7 @@ from registrar.api_common import RegistrarDecides, StaffRole, document_number_fi
 from registrar.api_errors import ERROR_RESPONSES
 from registrar.batch_kinds import ItemInput
 from registrar.models import BatchKind
+from registrar.proofs import read_decision_document
 from registrar.services import reference_save
 from registrar.transitions import user_actions
 from registrar.uploads import download

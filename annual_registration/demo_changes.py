@@ -11,7 +11,6 @@ import datetime
 
 from annual_registration.models import StatusChange
 from annual_registration.models.changes import OPEN_STATES
-from annual_registration.proofs import ProofFile
 from annual_registration.services.change_approval import status_change_approve
 from annual_registration.services.change_lists import KIND as LIST_KIND
 from annual_registration.services.change_rules import ChangeInput
@@ -23,6 +22,7 @@ from annual_registration.services.changes import (
 from registrar import batches, codes
 from registrar.batch_kinds import ItemInput
 from registrar.models import Major, Student
+from registrar.proofs import ProofFile
 
 Kind = codes.StatusChangeKind
 DOCUMENT = ProofFile(name="学籍处理决定.pdf", content=b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")

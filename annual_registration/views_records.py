@@ -23,13 +23,13 @@ from annual_registration import exports
 from annual_registration.models import AnnualRegistration, StatusChange
 from annual_registration.models.changes import DECIDED_STATES
 from annual_registration.models.identity import IdentityField
-from annual_registration.proofs import ACCEPT_ATTRIBUTE
 from annual_registration.reports import annual_statistics
 from annual_registration.services.identity import identity_change_file, settings_for_school
 from annual_registration.timeline import student_record
 from registrar import codes
 from registrar.errors import REFUSALS, DomainError
 from registrar.models import AcademicYear, Student
+from registrar.proofs import ACCEPT_ATTRIBUTE
 from registrar.roles import STAFF_ROLES, Role, role_of
 from registrar.student_links import student_links
 from registrar.uploads import download, export_name, platform_download

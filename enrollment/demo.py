@@ -21,6 +21,7 @@ from enrollment.services import (
     admission_import,
     admission_rereview,
     admission_transition,
+    default_deferral_end,
     review_batch_approve,
     review_batch_create,
     review_batch_submit,
@@ -95,7 +96,12 @@ def _review(ctx, college, term, records, outcomes, *, submit: bool, approve: boo
     staff = ctx.users["college_a_staff"] if college == ctx.colleges[0] else ctx.users["registrar"]
     batch = review_batch_create(actor=staff, college=college, term=term, title=title)
     items = [
-        ItemInput(key=r.exam_number, outcome=o, reason=_reason(o))
+        ItemInput(
+            key=r.exam_number,
+            outcome=o,
+            reason=_reason(o),
+            end_date=default_deferral_end() if o == "deferred" else None,
+        )
         for r, o in zip(records, outcomes, strict=False)
     ]
     errors = review_items_save(actor=staff, batch_id=batch.pk, items=items)

@@ -195,13 +195,9 @@ def admission_template() -> bytes:
     return xlsx(header, [], _("录取数据"), notes=notes, notes_title=_("填写说明"))
 
 
-def review_template(records: Iterable = ()) -> bytes:
-    """审查结果模板, prefilled with the college's freshmen when given.
-
-    The headers and the 审查结论 are what the upload reads back, so they stay Chinese.
-    """
-    header = [c.label for c in REVIEW_COLUMNS]
-    return xlsx(header, ([r.exam_number, r.name, "报到入学", "", ""] for r in records), _("审查结果"))
+def review_header() -> list[str]:
+    """审查结果表's headers: what the upload reads back, so they stay Chinese."""
+    return [c.label for c in REVIEW_COLUMNS]
 
 
 def password_sheet(rows: Iterable[tuple[str, str, str]]) -> bytes:

@@ -24,5 +24,9 @@ register_actions(
         "account.lockouts_forget_old": _("清理过期的登录失败记录"),
         "registrar.notice.send": _("发送通知"),
         "registrar.notice.read": _("阅读通知"),
+        "registrar.batch.items_remove": _("从名单中移除学生"),
+        "registrar.batch.items_outcome": _("批量设置名单结论"),
+        "registrar.batch.delete": _("删除名单草稿"),
+        "registrar.batch.attachments_add": _("补充名单证明材料"),
     }
 )

@@ -12,9 +12,11 @@ import datetime
 import secrets
 from dataclasses import dataclass
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,12 +25,15 @@ from django.utils.translation import gettext as _
 
 from registrar import batches
 from registrar.admin_base import ScopedAdmin
-from registrar.batch_kinds import BatchItems, ItemInput, items_of
+from registrar.batch_kinds import BatchItems, ItemInput, items_of, resolve
 from registrar.errors import REFUSALS
-from registrar.models import Batch, College, Term
+from registrar.models import Batch, BatchKind, BatchState, College, Term
+from registrar.proofs import ACCEPT_ATTRIBUTE, read_proofs
 from registrar.roles import is_college_staff, is_registrar
+from registrar.sheets.cells import parse_date
 from registrar.sheets.errors import FileFormatError
 from registrar.sheets.limits import read_upload
+from registrar.sheets.tables import RowError
 from registrar.uploads import UploadProgress, error_context, remember_errors
 
 
@@ -40,6 +45,8 @@ class PageRow:
     key: str
     cells: list[Any]
     end_date: datetime.date | None
+    outcome: str = ""
+    outcome_label: str = ""
 
 
 # kind → the admin URL name of its batch page, for links that know only the batch (notices).
@@ -110,14 +117,17 @@ class BatchAdmin(ScopedAdmin):
         }
 
     def create_view(self, request: HttpRequest) -> HttpResponse:
-        """新建名单: a college the user may act for, and a term."""
+        """新建名单: a college the user may act for, and a term (the current one unless chosen); a name by default."""
         colleges = College.objects.for_user(request.user)
         terms = Term.objects.select_related("academic_year").order_by("-start_date")[:6]
+        current = Term.current()
         if request.method == "POST":
             college = colleges.filter(pk=request.POST.get("college")).first()
-            term = Term.objects.filter(pk=request.POST.get("term")).first()
-            if college is None or term is None:
-                messages.error(request, _("请选择院系和学期"))
+            term = (
+                Term.objects.filter(pk=request.POST.get("term")).first() if request.POST.get("term") else None
+            )
+            if college is None:
+                messages.error(request, _("请选择院系"))
             else:
                 try:
                     batch = batches.batch_create(
@@ -131,11 +141,19 @@ class BatchAdmin(ScopedAdmin):
                     messages.error(request, str(exc))
                 else:
                     return redirect(f"admin:{self.url_prefix}_detail", batch_id=batch.pk)
-        context = self._context(request, title=self.items.texts["new"], colleges=colleges, terms=terms)
+        context = self._context(
+            request,
+            title=self.items.texts["new"],
+            colleges=colleges,
+            terms=terms,
+            current_term=current,
+            kind_label=BatchKind(self.kind).label,
+        )
         return TemplateResponse(request, "registrar/batches/new.html", context)
 
     def detail_view(self, request: HttpRequest, batch_id: int) -> HttpResponse:
-        """A list: its items, the upload and marks while editable, and the decision buttons."""
+        """A list: its summary, its items (searched, filtered, paged), the marks and changes of many at
+        once while editable, the proofs, and the decision buttons (approval asks for confirmation)."""
         batch = self.get_queryset(request).filter(pk=batch_id).select_related("college", "term").first()
         if batch is None:
             raise Http404
@@ -145,40 +163,90 @@ class BatchAdmin(ScopedAdmin):
             batch=batch,
             outcomes=self.items.outcomes.choices,
             token=secrets.token_urlsafe(12),
+            detail_url=reverse(f"admin:{self.url_prefix}_detail", args=[batch.pk]),
         )
         if request.method == "POST":
             response = self._handle(request, batch, context)
             if response is not None:
                 return response
-            batch = self.get_queryset(request).get(pk=batch_id)
+            batch = self.get_queryset(request).filter(pk=batch_id).first()
+            if batch is None:  # deleted
+                return redirect(f"admin:{self.url_prefix}_changelist")
             context["batch"] = batch
         context["actions"] = batches.batch_actions(user=request.user, batch=batch)
-        context["needs_comment"] = any(name != "submit" for name, _label in context["actions"])
         context["editable"] = batches.can_edit(request.user, batch)
-        context["rows"] = self._rows(batch)
-        if context["editable"]:
-            context["candidates"] = [
-                (self.items.candidate_key(c), self._cells(c, candidate=True))
-                for c in self.items.candidates(request.user, batch)
-            ]
+        context["deletable"] = context["editable"] and batch.state == BatchState.DRAFT
+        context["summary"] = self.items.summary(batch)
+        context["exceptions"] = set(self.items.exception_outcomes)
+        context["needs_document"] = bool(batches.document_problems(self.items, batch, ""))
+        context["attachments"] = list(batch.attachments.select_related("uploaded_by"))
+        context["accept"] = ACCEPT_ATTRIBUTE
+        context["default_end_date"] = self.items.default_end_date()
+        context.update(self._page(request, batch))
+        if context["editable"] and request.GET.get("show") == "candidates":
+            context["candidates"] = self._candidates(request, batch)
+        if context.get("confirm_approve"):
+            context["exception_rows"] = self._exception_rows(batch)
         return TemplateResponse(request, self.detail_template, context)
 
-    def _rows(self, batch: Batch) -> list[PageRow]:
-        """Every item of the list, ordered by key, with the page's columns."""
+    # ---------------------------------------------------------------- the items, as the page shows them
+    PER_PAGE = 50
+
+    def _filtered(self, request: HttpRequest, batch: Batch):
+        """The list's items matching the page's search (考生号/学号 or 姓名) and outcome filter."""
         handler = self.items
-        paths = [handler.key_path, *(column.path for column in handler.columns)]
-        related = {p.rsplit(".", 1)[0].replace(".", "__") for p in paths if "." in p}
-        items = handler.item_model._default_manager.filter(batch=batch).select_related(*sorted(related))
-        rows = [
-            PageRow(
-                item=item,
-                key=str(_resolve(item, handler.key_path)),
-                cells=self._cells(item),
-                end_date=getattr(item, handler.end_date_field, None) if handler.end_date_field else None,
-            )
-            for item in items
-        ]
-        return sorted(rows, key=lambda row: row.key)
+        items = handler.search(handler.items(batch), request.GET.get("q", ""))
+        outcome = request.GET.get("outcome", "")
+        if outcome in handler.outcomes.values:
+            items = items.filter(**{handler.outcome_field: outcome})
+        return items
+
+    def _page(self, request: HttpRequest, batch: Batch) -> dict:
+        items = self._filtered(request, batch)
+        page = Paginator(items, self.PER_PAGE).get_page(request.GET.get("page"))
+        return {
+            "rows": [self._row(item) for item in page.object_list],
+            "page_obj": page,
+            "total": self.items.item_model._default_manager.filter(batch=batch).count(),
+            "matching": page.paginator.count,
+            "q": request.GET.get("q", ""),
+            "outcome_filter": request.GET.get("outcome", ""),
+            "query": _query(request, exclude="page"),
+        }
+
+    def _row(self, item: Any) -> PageRow:
+        handler = self.items
+        return PageRow(
+            item=item,
+            key=str(resolve(item, handler.key_path)),
+            cells=self._cells(item),
+            end_date=getattr(item, handler.end_date_field, None) if handler.end_date_field else None,
+            outcome=getattr(item, handler.outcome_field),
+            outcome_label=str(dict(handler.outcomes.choices).get(getattr(item, handler.outcome_field), "")),
+        )
+
+    def _exception_rows(self, batch: Batch) -> list[PageRow]:
+        """The people with an exceptional outcome (取消, 放弃, 保留), for the registrar to read before approving."""
+        handler = self.items
+        if not handler.exception_outcomes:
+            return []
+        items = handler.items(batch).filter(**{f"{handler.outcome_field}__in": handler.exception_outcomes})
+        order = {o: i for i, o in enumerate(handler.exception_outcomes)}
+        rows = [self._row(item) for item in items[:200]]
+        return sorted(rows, key=lambda row: order[row.outcome])
+
+    def _candidates(self, request: HttpRequest, batch: Batch) -> list[tuple[str, list]]:
+        """Who may still be added, matching the search, at most 200."""
+        text = request.GET.get("cq", "").strip()
+        found = []
+        for candidate in self.items.candidates(request.user, batch, limit=5000):
+            key = self.items.candidate_key(candidate)
+            cells = self._cells(candidate, candidate=True)
+            if not text or key.startswith(text) or (cells and text in str(cells[0])):
+                found.append((key, cells))
+            if len(found) >= 200:
+                break
+        return found
 
     def _cells(self, obj: object, *, candidate: bool = False) -> list:
         """The page's columns of one item, or of a candidate (whose paths start one step further in)."""
@@ -188,16 +256,21 @@ class BatchAdmin(ScopedAdmin):
                 cells.append("")
                 continue
             path = column.path.split(".", 1)[1] if candidate else column.path
-            cells.append(_resolve(obj, path))
+            cells.append(resolve(obj, path))
         return cells
 
+    # ---------------------------------------------------------------- actions
     def _handle(self, request: HttpRequest, batch: Batch, context: dict) -> HttpResponse | None:
         action = request.POST.get("action", "")
-        here = HttpResponseRedirect(reverse(f"admin:{self.url_prefix}_detail", args=[batch.pk]))
+        here = self._here(batch, request)
         handlers = {
             "upload": self._upload,
             "mark": self._mark,
+            "bulk": self._bulk,
+            "remove": self._remove,
             "fill": self._fill,
+            "delete": self._delete,
+            "attach": self._attach,
             "submit": self._submit,
             "approve": self._approve,
             "send_back": self._send_back,
@@ -226,8 +299,11 @@ class BatchAdmin(ScopedAdmin):
         """Actions a kind's page adds (e.g. the initial passwords of freshmen), by name."""
         return {}
 
-    def _here(self, batch: Batch) -> HttpResponse:
-        return HttpResponseRedirect(reverse(f"admin:{self.url_prefix}_detail", args=[batch.pk]))
+    def _here(self, batch: Batch, request: HttpRequest | None = None) -> HttpResponse:
+        """Back to the list's page, keeping its search, filter and page."""
+        url = reverse(f"admin:{self.url_prefix}_detail", args=[batch.pk])
+        query = _query(request) if request is not None else ""
+        return HttpResponseRedirect(f"{url}?{query}" if query else url)
 
     def _upload(self, request: HttpRequest, batch: Batch, context: dict) -> HttpResponse | bool:
         upload = request.FILES.get("file")
@@ -255,38 +331,102 @@ class BatchAdmin(ScopedAdmin):
             token = remember_errors(request, content, upload.name, errors)
             context.update(error_context(errors, token=token))
             return False
-        messages.success(request, self._summary(batch, _("已上传%(n)d名") % {"n": len(parsed.items)}))
+        messages.success(
+            request, self._summary(batch, _("已上传%(n)d行，名单现有") % {"n": len(parsed.items)})
+        )
         return self._here(batch)
 
     def _summary(self, batch: Batch, head: str) -> str:
-        """``head`` and the list's outcomes: 已上传120名：报到入学 115名，保留入学资格 3名…"""
-        labels = dict(self.items.outcomes.choices)
-        counts = self.items.outcome_counts(batch)
+        """``head`` and the list's outcomes, exceptions first: 已上传120行，名单现有：取消入学资格 1名，报到入学 115名…"""
         parts = [
-            _("%(outcome)s %(n)d名") % {"outcome": labels[value], "n": counts[value]}
-            for value in labels
-            if counts.get(value)
+            _("%(outcome)s %(n)d名") % {"outcome": label, "n": n}
+            for _v, label, n in self.items.summary(batch)
         ]
         return f"{head}：{'，'.join(parts)}" if parts else head
 
     def _mark(self, request: HttpRequest, batch: Batch, context: dict) -> HttpResponse | bool:
-        """保存 the outcomes chosen on the page: ``outcome_<key>`` and ``reason_<key>`` per person."""
-        items = [
-            ItemInput(
-                key=name.removeprefix("outcome_"),
-                outcome=outcome,
-                reason=request.POST.get(f"reason_{name.removeprefix('outcome_')}", "")[:200],
+        """保存 the outcomes chosen on the page: ``outcome_<key>``, ``end_<key>`` and ``reason_<key>`` per person."""
+        handler = self.items
+        items = []
+        bad_dates = []
+        for name, outcome in request.POST.items():
+            if not name.startswith("outcome_") or not outcome:
+                continue
+            key = name.removeprefix("outcome_")
+            end_date = None
+            if outcome in handler.dated_outcomes:
+                text = request.POST.get(f"end_{key}", "")
+                end_date = _date(text)
+                if text and end_date is None:
+                    bad_dates.append(
+                        RowError(
+                            0,
+                            str(handler.end_date_label),
+                            _("%(key)s：日期格式应为2026-09-01") % {"key": key},
+                        )
+                    )
+            items.append(
+                ItemInput(
+                    key=key,
+                    outcome=outcome,
+                    end_date=end_date,
+                    reason=request.POST.get(f"reason_{key}", "")[:200],
+                )
             )
-            for name, outcome in request.POST.items()
-            if name.startswith("outcome_") and outcome
-        ]
-        errors = batches.batch_items_save(
+        errors = bad_dates or batches.batch_items_save(
             actor=request.user, batch_id=batch.pk, kind=self.kind, items=items, replace=False
         )
         if errors:
             context.update(error_context(errors))
             return False
-        messages.success(request, _("已保存%(n)d名学生的结论") % {"n": len(items)})
+        messages.success(
+            request, self._summary(batch, _("已保存%(n)d名学生的结论，名单现有") % {"n": len(items)})
+        )
+        return self._here(batch, request)
+
+    def _selected(self, request: HttpRequest, batch: Batch) -> list[str]:
+        """The people a change of many applies to: those ticked, or every one the search and filter find."""
+        if request.POST.get("all_matching") == "1":
+            handler = self.items
+            keys = self._filtered(request, batch).values_list(handler.lookup(handler.key_path), flat=True)
+            return [str(k) for k in keys]
+        return request.POST.getlist("selected")
+
+    def _bulk(self, request: HttpRequest, batch: Batch, context: dict) -> HttpResponse | bool:
+        """批量设置结论: the chosen outcome (with its end date and reason) for every selected person."""
+        keys = self._selected(request, batch)
+        if not keys:
+            messages.error(request, _("请先勾选学生，或选择“应用于筛选出的全部学生”"))
+            return self._here(batch, request)
+        text = request.POST.get("bulk_end_date", "")
+        end_date = _date(text)
+        if text and end_date is None:
+            messages.error(request, _("截止日期格式应为2026-09-01"))
+            return self._here(batch, request)
+        errors = batches.batch_items_set_outcome(
+            actor=request.user,
+            batch_id=batch.pk,
+            kind=self.kind,
+            keys=keys,
+            outcome=request.POST.get("bulk_outcome", ""),
+            end_date=end_date,
+            reason=request.POST.get("bulk_reason", "")[:200],
+        )
+        if errors:
+            context.update(error_context(errors))
+            return False
+        messages.success(
+            request, self._summary(batch, _("已为%(n)d名学生设置结论，名单现有") % {"n": len(keys)})
+        )
+        return self._here(batch, request)
+
+    def _remove(self, request: HttpRequest, batch: Batch, context: dict) -> HttpResponse:
+        keys = self._selected(request, batch)
+        if not keys:
+            messages.error(request, _("请先勾选要移除的学生"))
+            return self._here(batch, request)
+        count = batches.batch_items_remove(actor=request.user, batch_id=batch.pk, kind=self.kind, keys=keys)
+        messages.success(request, _("已从名单中移除%(n)d名学生") % {"n": count})
         return self._here(batch)
 
     def _fill(self, request: HttpRequest, batch: Batch, context: dict) -> HttpResponse:
@@ -294,12 +434,39 @@ class BatchAdmin(ScopedAdmin):
         messages.success(request, _("已加入%(n)d名学生") % {"n": count})
         return self._here(batch)
 
+    def _delete(self, request: HttpRequest, batch: Batch, context: dict) -> HttpResponse:
+        batches.batch_delete(actor=request.user, batch_id=batch.pk, kind=self.kind)
+        messages.success(request, _("名单“%(name)s”已删除") % {"name": batch})
+        return redirect(f"admin:{self.url_prefix}_changelist")
+
+    def _attach(self, request: HttpRequest, batch: Batch, context: dict) -> HttpResponse:
+        """补充证明材料: the role and the list's state first, then each file bounded in size and type."""
+        if not batches.can_edit(request.user, batch):
+            raise PermissionDenied(_("只能为本学院草稿或已退回的名单补充证明材料"))
+        proofs = read_proofs(request.FILES.getlist("proofs"))
+        count = batches.batch_attachments_add(
+            actor=request.user, batch_id=batch.pk, kind=self.kind, proofs=proofs
+        )
+        messages.success(request, _("已上传%(n)d个证明材料") % {"n": count})
+        return self._here(batch)
+
     def _submit(self, request: HttpRequest, batch: Batch, context: dict) -> HttpResponse:
         batches.batch_submit(actor=request.user, batch_id=batch.pk, kind=self.kind)
         messages.success(request, _("名单已提交，等待教务处审批"))
         return self._here(batch)
 
-    def _approve(self, request: HttpRequest, batch: Batch, context: dict) -> HttpResponse:
+    def _approve(self, request: HttpRequest, batch: Batch, context: dict) -> HttpResponse | bool:
+        """审批通过, after the registrar has seen the summary (exceptions first) and confirmed."""
+        if request.POST.get("confirmed") != "1":
+            if "approve" not in dict(batches.batch_actions(user=request.user, batch=batch)):
+                raise batches.BatchConflict(
+                    _("名单当前状态为“%(state)s”，不能审批通过（可能已被他人处理）")
+                    % {"state": batch.get_state_display()}
+                )
+            context["confirm_approve"] = True
+            context["document_number"] = request.POST.get("document_number", "")
+            context["comment"] = request.POST.get("comment", "")
+            return False
         batches.batch_approve(
             actor=request.user,
             batch_id=batch.pk,
@@ -312,16 +479,29 @@ class BatchAdmin(ScopedAdmin):
 
     def _send_back(self, request: HttpRequest, batch: Batch, context: dict) -> HttpResponse:
         batches.batch_return(
-            actor=request.user, batch_id=batch.pk, kind=self.kind, comment=request.POST.get("comment", "")
+            actor=request.user,
+            batch_id=batch.pk,
+            kind=self.kind,
+            comment=request.POST.get("comment", ""),
+            attachments_requested=request.POST.get("attachments_requested") == "1",
         )
         messages.success(request, _("名单已退回学院"))
         return self._here(batch)
 
 
-def _resolve(obj: object, dotted: str) -> object:
-    """``record.major.name`` of an item; a method at the end (``get_state_display``) is called."""
-    for name in dotted.split("."):
-        obj = getattr(obj, name, None)
-        if obj is None:
-            return ""
-    return obj() if callable(obj) else obj
+def _date(text: str) -> datetime.date | None:
+    """A date the page's date input sent (2026-09-01), None when empty or not a date."""
+    try:
+        return parse_date(text) if text.strip() else None
+    except ValueError:
+        return None
+
+
+def _query(request: HttpRequest, exclude: str = "") -> str:
+    """The page's search, filter and page as a query string (the page's own GET, kept across actions)."""
+    kept = {
+        k: v
+        for k, v in request.GET.items()
+        if k in ("q", "outcome", "page", "show", "cq") and k != exclude and v
+    }
+    return urlencode(kept)

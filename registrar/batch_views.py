@@ -1,4 +1,4 @@
-"""Pages of a batch outside its admin page: the kind's template to fill, and a link that finds the page."""
+"""Pages of a batch outside its admin page: the kind's template to fill, its proofs, and a link that finds the page."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from registrar.admin_batches import batch_page_url
 from registrar.batch_kinds import items_of
-from registrar.models import Batch
+from registrar.models import Batch, BatchAttachment
 from registrar.roles import STAFF_ROLES, role_of
 from registrar.uploads import download
 
@@ -30,7 +30,23 @@ def batch_template(request: HttpRequest, batch_id: int) -> HttpResponse:
     """The sheet a college fills for this list: the people it may hold, per the list's kind."""
     batch = _visible_batch(request, batch_id)
     content = items_of(batch.kind).template(request.user, batch)
-    return download(content, _("%(list)s-%(college)s.xlsx") % {"list": batch, "college": batch.college.name})
+    name = str(batch) if batch.college.name in str(batch) else f"{batch}-{batch.college.name}"
+    return download(content, _("%(list)s-模板.xlsx") % {"list": name})
+
+
+@login_required
+def batch_attachment(request: HttpRequest, batch_id: int, attachment_id: int) -> HttpResponse:
+    """证明材料 of a list, for the staff who see the list (its college's and the registrar office)."""
+    batch = _visible_batch(request, batch_id)
+    attachment = BatchAttachment.objects.filter(batch=batch, pk=attachment_id).first()
+    if attachment is None:
+        raise Http404(_("证明材料不存在"))
+    try:
+        with attachment.file.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        raise Http404(_("证明材料的文件已不在存储中，请联系管理员")) from None
+    return download(content, attachment.original_name, attachment.content_type)
 
 
 @login_required

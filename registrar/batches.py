@@ -12,18 +12,22 @@ transaction.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from audit.services import audit_record
 from registrar.batch_kinds import BatchItems, ItemInput, ParsedItems, items_of
-from registrar.models import Batch, BatchKind, BatchState, College, Term, User
+from registrar.models import Batch, BatchAttachment, BatchKind, BatchState, College, Term, User
 from registrar.outbox import outbox_enqueue
+from registrar.proofs import ProofFile
 from registrar.roles import acts_for_college
 from registrar.services import DomainError
 from registrar.sheets.tables import RowError
@@ -59,13 +63,26 @@ def batch_actions(*, user: User, batch: Batch) -> list[tuple[str, str]]:
     return user_actions(user, batch)
 
 
+def default_title(kind: str, college: College, term: Term) -> str:
+    """A list's name when the college gives none: term, kind and college (2026-2027学年第一学期新生入学资格审查名单（计算机学院）)."""
+    # Stored, like the audit trail: Chinese whatever the page's language.
+    with translation.override("zh-hans"):
+        return f"{term}{BatchKind(kind).label}（{college.name}）"[:100]
+
+
 @transaction.atomic
-def batch_create(*, actor: User, kind: str, college: College, term: Term, title: str = "") -> Batch:
-    """新建名单: a draft list for one college and term."""
+def batch_create(
+    *, actor: User, kind: str, college: College, term: Term | None = None, title: str = ""
+) -> Batch:
+    """新建名单: a draft list for one college and term (the current term unless given), named by default."""
     if kind not in BatchKind.values:
         raise DomainError(_("未知的批次种类：%(kind)s") % {"kind": kind})
     if not acts_for_college(actor, college.pk):
         raise PermissionDenied(_("只能为本学院建立名单"))
+    term = term or Term.current()
+    if term is None:
+        raise DomainError(_("尚未设置学期，请先由教务处添加学期"))
+    title = title.strip() or default_title(kind, college, term)
     batch = Batch.objects.create(kind=kind, college=college, term=term, title=title, created_by=actor)
     audit_record(
         actor=actor,
@@ -173,8 +190,12 @@ def batch_for_edit(*, actor: User, batch_id: int, kind: str) -> Batch:
     return batch
 
 
-def _outcome_errors(items: BatchItems, given: list[ItemInput]) -> list[RowError]:
-    """Outcomes the kind does not know, and items that lack the end date or reason their outcome needs."""
+def outcome_errors(items: BatchItems, given: list[ItemInput]) -> list[RowError]:
+    """Outcomes the kind does not know, and items that lack the end date or reason their outcome needs.
+
+    The one check of every list's items, from a sheet, the page, a change of many at once and the API:
+    a deferral needs its end date and a reason, a forfeit or a cancellation a reason (ENR-3, ENR-4).
+    """
     labels = dict(items.outcomes.choices)
     errors = []
     for item in given:
@@ -184,6 +205,17 @@ def _outcome_errors(items: BatchItems, given: list[ItemInput]) -> list[RowError]
                     item.row, str(items.outcome_label), _("未知的结论：%(value)s") % {"value": item.outcome}
                 )
             )
+            continue
+        # A sheet's row number names the person; a mark on the page or the API is named by its key.
+        who = "" if item.row else f"{item.key}："
+        if item.outcome in items.dated_outcomes and item.end_date is None:
+            reason = _("“%(outcome)s”须填写截止日期") % {"outcome": labels[item.outcome]}
+            errors.append(RowError(item.row, str(items.end_date_label), who + reason))
+        if item.outcome in items.reasoned_outcomes and not items.has_reason(item):
+            reason = str(
+                items.reason_message or _("“%(outcome)s”须填写原因") % {"outcome": labels[item.outcome]}
+            )
+            errors.append(RowError(item.row, str(items.reason_label), who + reason))
     return errors
 
 
@@ -198,7 +230,7 @@ def batch_items_save(
     """
     handler = items_of(kind)
     batch = batch_for_edit(actor=actor, batch_id=batch_id, kind=kind)
-    errors = _outcome_errors(handler, items)
+    errors = outcome_errors(handler, items)
     checked, targets = handler.check(batch, [i for i in items if i.outcome in handler.outcomes.values])
     errors = sorted([*errors, *checked], key=lambda e: (e.row, e.column))
     if errors:
@@ -224,7 +256,12 @@ def batch_items_upload(*, actor: User, batch_id: int, kind: str, parsed: ParsedI
         handler = items_of(kind)
         with transaction.atomic():
             batch = batch_for_edit(actor=actor, batch_id=batch_id, kind=kind)
-            errors, _targets = handler.check(batch, parsed.items)
+            known = [i for i in parsed.items if i.outcome in handler.outcomes.values]
+            errors, _targets = handler.check(batch, known)
+            errors = [*errors, *outcome_errors(handler, known)]
+        # A cell the file's own check refused is not reported twice (保留截止日期 not a date, say).
+        refused = {(e.row, e.column) for e in parsed.errors}
+        errors = [e for e in errors if (e.row, e.column) not in refused]
         return sorted([*parsed.errors, *errors], key=lambda e: (e.row, e.column))
     return batch_items_save(actor=actor, batch_id=batch_id, kind=kind, items=parsed.items, replace=True)
 
@@ -242,19 +279,168 @@ def batch_items_fill(*, actor: User, batch_id: int, kind: str) -> int:
 
 
 @transaction.atomic
-def batch_submit(*, actor: User, batch_id: int, kind: str) -> Batch:
-    """提交名单: every item is checked and all problems listed."""
-    return batch_move(
-        actor=actor, batch_id=batch_id, transition="submit", kind=kind, check=items_of(kind).problems
+def batch_items_remove(*, actor: User, batch_id: int, kind: str, keys: list[str]) -> int:
+    """从名单中移除 these people (by 考生号 / 学号) of a draft or returned list, in one statement."""
+    handler = items_of(kind)
+    batch = batch_for_edit(actor=actor, batch_id=batch_id, kind=kind)
+    count, _by_model = handler.with_keys(
+        handler.item_model._default_manager.filter(batch=batch), keys
+    ).delete()
+    audit_record(
+        actor=actor,
+        action="registrar.batch.items_remove",
+        subject=batch,
+        after={"count": count, "keys": sorted(keys)[:200]},
     )
+    return count
+
+
+@transaction.atomic
+def batch_items_set_outcome(
+    *,
+    actor: User,
+    batch_id: int,
+    kind: str,
+    keys: list[str],
+    outcome: str,
+    end_date: datetime.date | None = None,
+    reason: str = "",
+) -> list[RowError]:
+    """批量设置结论: these people's outcome at once, with the end date and reason it needs.
+
+    An item keeps its own end date and reason where none is given. Every item is checked as
+    one saved from the page is (``outcome_errors`` and the kind's ``check``); any error → nothing
+    written, every error listed. The items are rewritten set-based (one DELETE, one INSERT).
+    """
+    handler = items_of(kind)
+    batch = batch_for_edit(actor=actor, batch_id=batch_id, kind=kind)
+    dated = outcome in handler.dated_outcomes
+    stored = handler.with_keys(handler.items(batch), keys)
+    inputs = []
+    for item in stored:
+        was = handler.as_input(item)
+        inputs.append(
+            dataclasses.replace(
+                was,
+                outcome=outcome,
+                end_date=(end_date or was.end_date) if dated else None,
+                reason=reason.strip() or was.reason,
+            )
+        )
+    if not inputs:
+        raise DomainError(_("请先选择学生"))
+    errors = outcome_errors(handler, inputs)
+    if not errors:
+        checked, targets = handler.check(batch, inputs)
+        errors = checked
+    if errors:
+        transaction.set_rollback(True)
+        return errors
+    handler.write(batch, inputs, targets, replace=False)
+    audit_record(
+        actor=actor,
+        action="registrar.batch.items_outcome",
+        subject=batch,
+        after={"count": len(inputs), "outcome": outcome, "end_date": end_date, "reason": reason.strip()},
+    )
+    return []
+
+
+@transaction.atomic
+def batch_delete(*, actor: User, batch_id: int, kind: str) -> None:
+    """删除名单: a draft list of one's own college, with its items; a list once submitted stays on record."""
+    handler = items_of(kind)
+    batch = batch_for_update(actor=actor, batch_id=batch_id, kind=kind)
+    if batch.state != BatchState.DRAFT:
+        raise BatchConflict(
+            _("名单当前状态为“%(state)s”，只能删除草稿") % {"state": batch.get_state_display()}
+        )
+    if not may_perform(actor, batch, "submit"):
+        raise PermissionDenied(_("只能删除本学院的名单"))
+    count, _by_model = handler.item_model._default_manager.filter(batch=batch).delete()
+    audit_record(
+        actor=actor,
+        action="registrar.batch.delete",
+        subject=batch,
+        before={"kind": batch.kind, "college": batch.college_id, "title": batch.title, "count": count},
+    )
+    batch.delete()
+
+
+def attachment_problems(batch: Batch) -> list[str]:
+    """The registrar asked for proofs on return: at least one must be added before submitting again."""
+    if not batch.attachments_requested:
+        return []
+    added = BatchAttachment.objects.filter(batch=batch)
+    if batch.decided_at is not None:
+        added = added.filter(uploaded_at__gt=batch.decided_at)
+    return [] if added.exists() else [_("教务处退回时要求补充证明材料，请先上传证明材料再提交")]
+
+
+@transaction.atomic
+def batch_attachments_add(*, actor: User, batch_id: int, kind: str, proofs: list[ProofFile]) -> int:
+    """补充证明材料: scanned proofs (checked by ``registrar.proofs``) added to a draft or returned list."""
+    batch = batch_for_edit(actor=actor, batch_id=batch_id, kind=kind)
+    if not proofs:
+        raise DomainError(_("请选择要上传的证明材料"))
+    for proof in proofs:
+        attachment = BatchAttachment(
+            batch=batch,
+            original_name=proof.name,
+            content_type=proof.content_type,
+            size=len(proof.content),
+            sha256=proof.sha256,
+            uploaded_by=actor,
+        )
+        attachment.file.save(proof.name, ContentFile(proof.content), save=False)
+        attachment.save()
+    audit_record(
+        actor=actor,
+        action="registrar.batch.attachments_add",
+        subject=batch,
+        after={"files": [{"name": p.name, "sha256": p.sha256} for p in proofs]},
+    )
+    return len(proofs)
+
+
+@transaction.atomic
+def batch_submit(*, actor: User, batch_id: int, kind: str) -> Batch:
+    """提交名单: every item is checked and all problems listed, and the proofs asked for on return."""
+    handler = items_of(kind)
+    return batch_move(
+        actor=actor,
+        batch_id=batch_id,
+        transition="submit",
+        kind=kind,
+        check=lambda batch: [*attachment_problems(batch), *handler.problems(batch)],
+    )
+
+
+def document_problems(handler: BatchItems, batch: Batch, document_number: str) -> list[str]:
+    """A list that cancels anyone (取消入学资格) is approved only under a 文号 (ENR-2, SEC-4)."""
+    if document_number.strip() or not handler.document_outcomes:
+        return []
+    counts = handler.outcome_counts(batch)
+    listed = [o for o in handler.document_outcomes if counts.get(o)]
+    if not listed:
+        return []
+    labels = dict(handler.outcomes.choices)
+    return [
+        _("名单中有“%(outcome)s”的学生，审批通过须填写文号")
+        % {"outcome": "、".join(str(labels[o]) for o in listed)}
+    ]
 
 
 @transaction.atomic
 def batch_approve(
     *, actor: User, batch_id: int, kind: str, comment: str = "", document_number: str = ""
 ) -> Batch:
-    """审批通过: the items are checked again, then every item's transition, set-based; the college is told."""
+    """审批通过: the items are checked again, then every item's transition, set-based; the college is told.
+
+    A list that cancels anyone needs the decision's 文号.
+    """
     handler = items_of(kind)
+    document_number = document_number.strip()
     batch = batch_move(
         actor=actor,
         batch_id=batch_id,
@@ -262,7 +448,7 @@ def batch_approve(
         kind=kind,
         comment=comment,
         document_number=document_number,
-        check=handler.problems,
+        check=lambda batch: [*document_problems(handler, batch, document_number), *handler.problems(batch)],
         apply=lambda batch: handler.apply(actor, batch, document_number=document_number),
     )
     outbox_enqueue(task="registrar.tasks.batch_decided", kwargs={"batch_id": batch.pk})
@@ -270,10 +456,17 @@ def batch_approve(
 
 
 @transaction.atomic
-def batch_return(*, actor: User, batch_id: int, kind: str, comment: str) -> Batch:
-    """退回名单 with the registrar's reason; the college fixes it and submits again, and is told."""
+def batch_return(
+    *, actor: User, batch_id: int, kind: str, comment: str, attachments_requested: bool = False
+) -> Batch:
+    """退回名单 with the registrar's reason; the college fixes it and submits again, and is told.
+
+    ``attachments_requested``: the college must add scanned proofs (证明材料) before it submits again.
+    """
     if not comment.strip():
         raise DomainError(_("退回时请填写意见"))
     batch = batch_move(actor=actor, batch_id=batch_id, transition="send_back", kind=kind, comment=comment)
+    Batch.objects.filter(pk=batch.pk).update(attachments_requested=attachments_requested)
+    batch.attachments_requested = attachments_requested
     outbox_enqueue(task="registrar.tasks.batch_decided", kwargs={"batch_id": batch.pk})
     return batch

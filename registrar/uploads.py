@@ -40,7 +40,7 @@ def content_disposition(filename: str) -> str:
     Browsers read ``filename*`` (UTF-8, percent-encoded); the plain ``filename`` is an ASCII
     stand-in with the same extension for the few clients that do not.
     """
-    if filename.isascii() and '"' not in filename and "\\" not in filename:
+    if filename.isascii() and filename.isprintable() and '"' not in filename and "\\" not in filename:
         return f'attachment; filename="{filename}"'
     suffix = PurePosixPath(filename).suffix
     fallback = f"download{suffix}" if suffix.isascii() else "download"

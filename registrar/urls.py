@@ -22,6 +22,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("batches/<int:batch_id>/", batch_views.batch_page, name="batch-page"),
     path("batches/<int:batch_id>/template.xlsx", batch_views.batch_template, name="batch-template"),
+    path(
+        "batches/<int:batch_id>/attachments/<int:attachment_id>/",
+        batch_views.batch_attachment,
+        name="batch-attachment",
+    ),
     path("uploads/progress/<slug:token>/", uploads.progress, name="upload-progress"),
     path("uploads/errors/<slug:token>.xlsx", uploads.error_file, name="upload-errors"),
     path("enrollment/", include("enrollment.urls")),

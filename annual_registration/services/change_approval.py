@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from annual_registration.models import AnnualRegistration, ChangeState, StatusChange
 from annual_registration.models.changes import DECIDED_STATES, PLACEMENT_FIELDS
-from annual_registration.proofs import ProofFile
 from annual_registration.services.change_rules import (
     kind_label,
     kind_settings,
@@ -38,6 +37,7 @@ from annual_registration.services.lists import ANNUAL
 from registrar import codes
 from registrar.errors import DomainError
 from registrar.models import AcademicYear, School, Student, User
+from registrar.proofs import ProofFile
 from registrar.services import STUDENT_STATUS, student_place_many
 from registrar.transitions import Move, apply_moves, lock_rows, may_fire, transition_sources
 
@@ -70,7 +70,7 @@ def status_change_approve(
     """学籍处理 (ANN-4, ANN-5): the registrar approves with the decision date, 文号 and decision document.
 
     ``document`` is the decision document as the upload toolkit read and checked it
-    (``annual_registration.proofs.read_decision_document``: bounded, a PDF, JPEG or PNG).
+    (``registrar.proofs.read_decision_document``: bounded, a PDF, JPEG or PNG).
     The student's status and placement move, this year's registration follows
     (ANN-3), and the clocks of ANN-5 / ANN-6 start at the decision date.
     """

@@ -38,7 +38,6 @@ from registrar.errors import DomainError
 from registrar.models import Batch, BatchKind, Major, School, Student, User
 from registrar.sheets.cells import code_table, parse_date, student_number
 from registrar.sheets.tables import Column, RowError, parse_sheet, row_checker
-from registrar.sheets.writers import xlsx
 from registrar.transitions import lock_rows
 
 KIND = BatchKind.STATUS_CHANGE
@@ -137,6 +136,9 @@ class ChangeItems(BatchItems):
     outcomes = ListedKind
     outcome_label = gettext_lazy("异动类别")
     reasoned_outcomes = frozenset(ListedKind.values)
+    reason_label = "异动原因"
+    outcome_field = "kind"
+    target_field = "student"
     key_label = gettext_lazy("学号")
     key_path = "student.student_number"
     action_prefix = "annual_registration.change_list"
@@ -164,14 +166,14 @@ class ChangeItems(BatchItems):
         )
 
     def template(self, user: User, batch: Batch) -> bytes:
-        rows = self._students(batch).select_related("major").order_by("student_number")
+        """The college's in-school students without an open change elsewhere (a list awaiting approval, say)."""
+        busy = StatusChange.objects.filter(state__in=OPEN_STATES).exclude(batch=batch).values("student_id")
+        rows = self._students(batch).exclude(pk__in=busy).select_related("major").order_by("student_number")
         body = (
             [s.student_number, s.name, str(ListedKind.MAJOR_CHANGE.label), "", "", "", "", ""]
             for s in rows.iterator()
         )
-        return xlsx(
-            [c.label for c in COLUMNS], body, _("学籍异动名单"), widths=(14, 10, 10, 14, 8, 14, 8, 30)
-        )
+        return self.template_sheet([c.label for c in COLUMNS], body, _("学籍异动名单"), outcome_column=2)
 
     def candidates(self, user: User, batch: Batch, limit: int = 500) -> list[Any]:
         busy = StatusChange.objects.filter(state__in=OPEN_STATES).values("student_id")
@@ -296,15 +298,6 @@ class ChangeItems(BatchItems):
             comment=batch.comment,
             path=("submit", "approve"),
         )
-
-    def outcome_counts(self, batch: Batch) -> dict[str, int]:
-        counts = (
-            StatusChange.objects.filter(batch=batch)
-            .order_by()
-            .values_list("kind")
-            .annotate(n=models.Count("pk"))
-        )
-        return dict(counts)
 
 
 CHANGE_ITEMS = register(ChangeItems())

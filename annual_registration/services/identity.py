@@ -29,13 +29,13 @@ from annual_registration.models.identity import (
     RefusalGround,
     validate_field_groups,
 )
-from annual_registration.proofs import ProofFile, read_proofs
 from annual_registration.services.decisions import fire
 from audit.services import audit_record
 from registrar import codes
 from registrar.errors import DomainError
 from registrar.idcard import IdNumberError, clean_id_number, consistency_errors, mask
 from registrar.models import School, Student, User
+from registrar.proofs import ProofFile, read_proofs
 from registrar.roles import Role, can_write, is_registrar, role_of
 from registrar.sheets.cells import parse_date
 

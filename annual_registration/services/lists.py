@@ -8,6 +8,7 @@ Approval moves them all set-based through ``registrar.transitions``.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.utils import translation
@@ -26,7 +27,6 @@ from registrar.batch_kinds import BatchItems, ItemColumn, ItemInput, ParsedItems
 from registrar.models import Batch, BatchKind, BatchState, User
 from registrar.sheets.cells import code_table, student_number
 from registrar.sheets.tables import Column, RowError, parse_sheet, row_checker
-from registrar.sheets.writers import xlsx
 from registrar.transitions import Hook, Machine, Move, apply_moves, lock_rows
 
 KIND = BatchKind.ANNUAL_REGISTRATION
@@ -139,6 +139,10 @@ class AnnualItems(BatchItems):
     outcomes = AnnualOutcome
     outcome_label = "注册结论"
     reasoned_outcomes = frozenset({AnnualOutcome.DEFER})
+    reason_label = "暂缓原因"
+    target_field = "registration"
+    reason_message = gettext_lazy("暂缓注册须填写暂缓原因或说明")
+    exception_outcomes = (AnnualOutcome.DEFER,)
     key_label = "学号"
     key_path = "registration.student.student_number"
     action_prefix = "annual_registration.list"
@@ -172,7 +176,10 @@ class AnnualItems(BatchItems):
 
     def template(self, user: User, batch: Batch) -> bytes:
         rows = with_blockers(
-            self._open(batch).filter(college__in=_colleges(user)).select_related("student")
+            self._open(batch)
+            .filter(college__in=_colleges(user))
+            .exclude(pk__in=self.awaiting_elsewhere(batch))
+            .select_related("student")
         ).order_by("student__student_number")
         header = [c.label for c in COLUMNS] + [_("阻碍注册（仅供参考，上传时不读）")]
         body = (
@@ -186,7 +193,8 @@ class AnnualItems(BatchItems):
             ]
             for r in rows
         )
-        return xlsx(header, body, _("学年注册名单"), widths=(14, 10, 10, 10, 20, 40))
+        reasons = [str(label) for label in DeferralReason.labels]
+        return self.template_sheet(header, body, _("学年注册名单"), outcome_column=2, choices={3: reasons})
 
     def candidates(self, user: User, batch: Batch, limit: int = 500) -> list[Any]:
         listed = AnnualItem.objects.filter(batch=batch).values("registration_id")
@@ -194,6 +202,7 @@ class AnnualItems(BatchItems):
             self._open(batch)
             .filter(college__in=_colleges(user))
             .exclude(pk__in=listed)
+            .exclude(pk__in=self.awaiting_elsewhere(batch))
             .select_related("student__major")
             .order_by("student__student_number")[:limit]
         )
@@ -235,9 +244,14 @@ class AnnualItems(BatchItems):
                         },
                     )
                 )
-            if item.outcome == AnnualOutcome.DEFER and not (item.extra.get("deferral_reason") or item.reason):
-                errors.append(RowError(item.row, "暂缓原因", _("暂缓注册须填写暂缓原因或说明")))
         return errors, found
+
+    def has_reason(self, item: ItemInput) -> bool:
+        """A deferral's reason is its coded 暂缓原因 or a written one (ANN-3)."""
+        return bool(item.extra.get("deferral_reason") or item.reason.strip())
+
+    def as_input(self, item: AnnualItem) -> ItemInput:
+        return dataclasses.replace(super().as_input(item), extra={"deferral_reason": item.deferral_reason})
 
     def write(self, batch: Batch, items: list[ItemInput], targets: dict[str, Any], *, replace: bool) -> None:
         listed = AnnualItem.objects.filter(batch=batch)

@@ -21,7 +21,6 @@ from registrar.batch_kinds import BatchItems, ItemColumn, ItemInput, ParsedItems
 from registrar.models import Batch, BatchKind, BatchState, College, User
 from registrar.sheets.cells import code_table, student_number
 from registrar.sheets.tables import Column, RowError, parse_sheet, row_checker
-from registrar.sheets.writers import xlsx
 
 KIND = BatchKind.GRADUATION_OUTCOME
 
@@ -87,6 +86,7 @@ class OutcomeItems(BatchItems):
     outcome_label = "毕(结)业结论"
     key_label = "学号"
     key_path = "graduate.student.student_number"
+    target_field = "graduate"
     action_prefix = "diploma.outcomes"
     columns = (
         ItemColumn(gettext_lazy("姓名"), "graduate.student.name"),
@@ -120,12 +120,13 @@ class OutcomeItems(BatchItems):
         rows = (
             self._open(batch)
             .filter(college__in=College.objects.for_user(user))
+            .exclude(pk__in=self.awaiting_elsewhere(batch))
             .select_related("student")
             .order_by("student__student_number")
         )
         header = [c.label for c in COLUMNS]
         body = ([g.student.student_number, g.student.name, "", ""] for g in rows)
-        return xlsx(header, body, _("毕业结论名单"), widths=(14, 10, 12, 30))
+        return self.template_sheet(header, body, _("毕业结论名单"), outcome_column=2)
 
     def candidates(self, user: User, batch: Batch, limit: int = 500) -> list[Any]:
         listed = OutcomeItem.objects.filter(batch=batch).values("graduate_id")

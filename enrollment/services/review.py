@@ -99,6 +99,7 @@ def review_problems(batch: Batch) -> list[str]:
             "record_id",
             "outcome",
             "deferral_end",
+            "reason",
             "record__exam_number",
             "record__name",
             "record__college_id",
@@ -130,7 +131,7 @@ def review_problems(batch: Batch) -> list[str]:
             Student._meta.db_table,
             "id_number",
             "id_number",
-            {item[8] for item in items if item[1] == ReviewOutcome.PASSED and item[9] is None},
+            {item[9] for item in items if item[1] == ReviewOutcome.PASSED and item[10] is None},
             where=f"student_status IN ({', '.join(['%s'] * len(statuses))})",
             params=statuses,
         )
@@ -142,6 +143,7 @@ def review_problems(batch: Batch) -> list[str]:
         record_id,
         outcome,
         deferral_end,
+        reason,
         exam,
         name,
         college_id,
@@ -171,6 +173,10 @@ def review_problems(batch: Batch) -> list[str]:
                 problems.append(_("%(who)s：该证件号码已有在籍学籍（ENR-6）") % who)
         if outcome == ReviewOutcome.DEFERRED and (deferral_end is None or deferral_end <= today):
             problems.append(_("%(who)s：保留入学资格截止日期应晚于今天") % who)
+        if outcome in REVIEW_ITEMS.reasoned_outcomes and not reason.strip():
+            problems.append(
+                _("%(who)s：“%(outcome)s”须填写原因") % {**who, "outcome": outcome_labels[outcome]}
+            )
     return problems
 
 
@@ -224,8 +230,15 @@ class ReviewItems(BatchItems):
     item_model = ReviewItem
     outcomes = ReviewOutcome
     outcome_label = "审查结论"
+    # ENR-3, ENR-4: a deferral has its end and reason, a forfeit or cancellation its reason.
     dated_outcomes = frozenset({ReviewOutcome.DEFERRED})
+    reasoned_outcomes = frozenset({ReviewOutcome.DEFERRED, ReviewOutcome.FORFEITED, ReviewOutcome.CANCELLED})
+    end_date_label = "保留截止日期"
+    reason_label = "原因"
+    exception_outcomes = (ReviewOutcome.CANCELLED, ReviewOutcome.FORFEITED, ReviewOutcome.DEFERRED)
+    document_outcomes = frozenset({ReviewOutcome.CANCELLED})
     end_date_field = "deferral_end"
+    target_field = "record"
     key_label = "考生号"
     key_path = "record.exam_number"
     action_prefix = "enrollment.review"
@@ -242,16 +255,39 @@ class ReviewItems(BatchItems):
         "approved": gettext_lazy("名单已审批通过，学籍已注册"),
         "end_date": gettext_lazy("保留截止"),
         "save": gettext_lazy("保存审查结论"),
+        "reason": gettext_lazy("原因（放弃、保留、取消必填）"),
     }
 
     def parse(self, content: bytes, file_name: str) -> ParsedItems:
         return review_sheet_items(parse_review_results(content, file_name))
 
+    def default_end_date(self) -> datetime.date:
+        """保留入学资格 ends after the school's period unless the college says otherwise (ENR-4)."""
+        return default_deferral_end()
+
     def template(self, user: User, batch: Batch) -> bytes:
-        records = AdmissionRecord.objects.for_user(user).filter(
-            college_id=batch.college_id, state__in=outcome_sources(ReviewOutcome.PASSED)
+        """审查结果模板: the college's freshmen this list may hold (not those awaiting approval in another
+        list), each with this list's outcome when listed, else 报到入学; a drop-down of outcomes; notes apart."""
+        records = (
+            AdmissionRecord.objects.for_user(user)
+            .filter(college_id=batch.college_id, state__in=outcome_sources(ReviewOutcome.PASSED))
+            .exclude(pk__in=self.awaiting_elsewhere(batch))
+            .order_by("exam_number")
         )
-        return exports.review_template(records.order_by("exam_number"))
+        listed = {
+            record_id: (outcome, end, reason)
+            for record_id, outcome, end, reason in ReviewItem.objects.filter(batch=batch).values_list(
+                "record_id", "outcome", "deferral_end", "reason"
+            )
+        }
+        labels = dict(ReviewOutcome.choices)
+        rows = (
+            [r.exam_number, r.name, str(labels[o]), end, reason]
+            for r, (o, end, reason) in (
+                (r, listed.get(r.pk, (ReviewOutcome.PASSED, None, ""))) for r in records.iterator()
+            )
+        )
+        return self.template_sheet(exports.review_header(), rows, _("审查结果"), outcome_column=2)
 
     def candidates(self, user: User, batch: Batch, limit: int = 500) -> list[Any]:
         listed = ReviewItem.objects.filter(batch=batch).values("record_id")
@@ -259,6 +295,7 @@ class ReviewItems(BatchItems):
             AdmissionRecord.objects.for_user(user)
             .filter(college=batch.college, state__in=outcome_sources(ReviewOutcome.PASSED))
             .exclude(pk__in=listed)
+            .exclude(pk__in=self.awaiting_elsewhere(batch))
             .select_related("major")
             .order_by("exam_number")[:limit]
         )

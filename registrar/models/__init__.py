@@ -10,7 +10,7 @@ from registrar.models.school import AcademicYear, College, DeadlinePolicy, Major
 from registrar.models.students import HistoricalStudent, Student
 from registrar.models.users import User
 from registrar.models.calendar import ScheduleYear, WorkdayOverride
-from registrar.models.batches import Batch, BatchKind, BatchState
+from registrar.models.batches import Batch, BatchAttachment, BatchKind, BatchState
 from registrar.models.outbox import OutboxMessage
 from registrar.models.lockouts import SignInLockout
 from registrar.models.notices import Notice
@@ -19,6 +19,7 @@ from registrar.models.notices import Notice
 __all__ = [
     "AcademicYear",
     "Batch",
+    "BatchAttachment",
     "BatchKind",
     "BatchState",
     "College",

@@ -76,6 +76,8 @@ class Batch(FSMModelMixin, models.Model):
         verbose_name=_("审批人"),
     )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    # The registrar's return asked the college for scanned proofs (证明材料) before it submits again.
+    attachments_requested = models.BooleanField(_("要求补充证明材料"), default=False)
 
     objects = scoped_queryset(college="college").as_manager()
 
@@ -126,3 +128,30 @@ class Batch(FSMModelMixin, models.Model):
         self.document_number = args.get("document_number", "")
 
     del B
+
+
+class BatchAttachment(models.Model):
+    """证明材料: a scanned proof the college adds to a list, e.g. when the registrar asked for it on return."""
+
+    batch = models.ForeignKey(
+        Batch, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("名单")
+    )
+    file = models.FileField(_("文件"), upload_to="batch-attachments/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=50)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        "registrar.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = scoped_queryset(college="batch__college").as_manager()
+
+    class Meta:
+        verbose_name = _("名单证明材料")
+        verbose_name_plural = _("名单证明材料")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

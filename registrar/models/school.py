@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registrar import codes
@@ -147,3 +149,10 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return f"{self.academic_year}{self.get_number_display()}"
+
+    @classmethod
+    def current(cls, today: datetime.date | None = None) -> Term | None:
+        """The term under way: the latest that has started, else the first to come."""
+        today = today or timezone.localdate()
+        started = cls.objects.filter(start_date__lte=today).select_related("academic_year").first()
+        return started or cls.objects.select_related("academic_year").order_by("start_date").first()

@@ -9,12 +9,12 @@ import pytest
 from django.utils import timezone
 
 from annual_registration.models import AnnualRegistration, StatusChange
-from annual_registration.proofs import ProofFile
 from annual_registration.services.change_approval import status_change_approve
 from annual_registration.services.change_rules import ChangeInput
 from annual_registration.services.changes import kind_settings_seed, status_change_file, status_change_submit
 from annual_registration.services.roll import annual_roll_open
 from registrar.models import AcademicYear, Student
+from registrar.proofs import ProofFile
 from tests.factories import AcademicYearFactory, MajorFactory, StudentFactory, TermFactory
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")

@@ -41,8 +41,9 @@ def test_a_college_fills_and_submits_its_list_and_the_registrar_approves_it(
     page.context.clear_cookies()
     sign_in("registrar", PASSWORD)
     page.goto(list_url)
-    page.fill("#document_number", "教学〔2027〕12号")
     page.click("#action-approve")
+    page.fill("#confirm-document-number", "教学〔2027〕12号")
+    page.click("#action-approve-confirm")
     page.wait_for_selector("text=名单已审批通过，学年注册已完成")
     assert page.inner_text("#batch-state") == "已审批"
     page.screenshot(path=str(screenshot_dir / "annual_list_approved.png"), full_page=True)

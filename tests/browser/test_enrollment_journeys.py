@@ -1,5 +1,7 @@
 """Journeys 2, 3 and 4 of freshman registration, in Debian's Chromium."""
 
+import datetime
+
 import pytest
 
 from enrollment.models import AdmissionRecord
@@ -16,6 +18,10 @@ from tests.enrollment.builders import admission_row, admission_sheet, xlsx_bytes
 from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# A deferral needs its end and a reason, a forfeit or cancellation its reason (ENR-3, ENR-4; issue 10).
+REASONS = {"forfeited": "未报到", "deferred": "应征入伍", "cancelled": "材料与本人不符"}
+END = datetime.date.today() + datetime.timedelta(days=365)
 
 # The enrollment fixtures, shared with the browser tests.
 
@@ -60,11 +66,13 @@ def test_college_staff_uploads_review_results_fixes_errors_and_submits(
     errors = page.inner_text("#row-errors")
     assert "第5行" in errors and "第6行" in errors
     page.screenshot(path=str(screenshot_dir / "enrollment_review_errors.png"), full_page=True)
-    rows[4][2], rows[5] = "放弃入学资格", [freshmen_a[4].exam_number, "", "保留入学资格", "", "参军"]
+    rows[4][2], rows[4][4] = "放弃入学资格", "未按期报到"
+    rows[5] = [freshmen_a[4].exam_number, "", "保留入学资格", "2027-09-01", "参军"]
     bad.write_bytes(xlsx_bytes(rows))
     page.set_input_files("#batch-file", str(bad))
     page.click("#batch-upload-submit")
-    page.wait_for_selector("text=已上传5名：报到入学 3名，放弃入学资格 1名，保留入学资格 1名")
+    # The summary after an upload: rows read, then the list by outcome, the exceptions first (issue 10).
+    page.wait_for_selector("text=已上传5行，名单现有：放弃入学资格 1名，保留入学资格 1名，报到入学 3名")
     assert page.locator("tr.item").count() == 5
     page.click("#action-submit")
     page.wait_for_selector("text=名单已提交")
@@ -80,7 +88,15 @@ def test_registrar_approves_a_list_and_a_second_approval_gets_a_message(
     review_items_save(
         actor=college_a_staff,
         batch_id=batch.pk,
-        items=[ItemInput(key=r.exam_number, outcome=o) for r, o in zip(freshmen_a, outcomes, strict=True)],
+        items=[
+            ItemInput(
+                key=r.exam_number,
+                outcome=o,
+                reason=REASONS.get(o, ""),
+                end_date=END if o == "deferred" else None,
+            )
+            for r, o in zip(freshmen_a, outcomes, strict=True)
+        ],
     )
     review_batch_submit(actor=college_a_staff, batch_id=batch.pk)
     sign_in("registrar", PASSWORD)
@@ -88,11 +104,15 @@ def test_registrar_approves_a_list_and_a_second_approval_gets_a_message(
     page.goto(url)
     other = page.context.new_page()
     other.goto(url)
-    page.fill("#document_number", "教学〔2026〕12号")
+    other.click("#action-approve")
+    other.wait_for_selector("#confirm-approve")
     page.click("#action-approve")
+    page.fill("#confirm-document-number", "教学〔2026〕12号")
+    page.click("#action-approve-confirm")
     page.wait_for_selector("text=名单已审批通过")
     assert page.inner_text("#batch-state") == "已审批"
-    other.click("#action-approve")
+    other.fill("#confirm-document-number", "教学〔2026〕12号")
+    other.click("#action-approve-confirm")
     other.wait_for_selector(".messagelist .error")
     assert "不能审批通过" in other.inner_text(".messagelist")
     other.screenshot(path=str(screenshot_dir / "enrollment_second_approval.png"), full_page=True)

@@ -70,7 +70,7 @@ def test_dbf_in_gbk_is_imported_like_xlsx(registrar, term, major_a, tmp_path):
 def registered(freshmen_a, college_a_staff, registrar, college_a, term):
     batch = review_batch_create(actor=college_a_staff, college=college_a, term=term)
     items = [
-        ItemInput(key=r.exam_number, outcome=o)
+        ItemInput(key=r.exam_number, outcome=o, reason="未报到" if o == "forfeited" else "")
         for r, o in zip(freshmen_a, ["passed", "passed", "forfeited"], strict=False)
     ]
     review_items_save(actor=college_a_staff, batch_id=batch.pk, items=items)

@@ -78,11 +78,12 @@ def test_a_code_table_built_while_english_is_active_still_reads_chinese_names(la
 
 @pytest.fixture
 def approved(freshmen_a, college_a_staff, registrar, college_a, term):
-    """A review list approved while English is active: two passed, one forfeited, reasons left blank."""
+    """A review list approved while English is active: two passed, reasons left blank, one forfeited (a
+    forfeit needs its reason, issue 10)."""
     with translation.override("en"):
         batch = review_batch_create(actor=college_a_staff, college=college_a, term=term)
         items = [
-            ItemInput(key=r.exam_number, outcome=o)
+            ItemInput(key=r.exam_number, outcome=o, reason="未报到" if o == "forfeited" else "")
             for r, o in zip(freshmen_a, ["passed", "passed", "forfeited"], strict=False)
         ]
         assert review_items_save(actor=college_a_staff, batch_id=batch.pk, items=items) == []
@@ -124,8 +125,8 @@ def test_default_audit_reasons_of_an_approval_stay_chinese_while_english_is_acti
         ).count()
         == 3
     )
-    assert reasons == {f"{title}：报到入学", f"{title}：放弃入学资格"}
-    assert title.startswith("新生入学资格审查名单")
+    assert reasons == {f"{title}：报到入学", "未报到"}
+    assert title == "2026-2027学年第一学期新生入学资格审查名单（计算机学院）"
 
 
 def test_a_correction_names_its_value_in_chinese_while_english_is_active(freshmen_a, college_a_staff):
@@ -148,4 +149,4 @@ def test_the_decision_mail_is_chinese_throughout_while_english_is_active(
     college_a_staff.save(update_fields=["email"])
     with translation.override("en"):
         assert batch_decided(approved.pk) == 1
-    assert mailoutbox[-1].subject == f"名单“新生入学资格审查名单 #{approved.pk}”已审批"
+    assert mailoutbox[-1].subject == "名单“2026-2027学年第一学期新生入学资格审查名单（计算机学院）”已审批"

@@ -85,7 +85,9 @@ def test_second_approval_on_the_page_is_a_message_not_an_error(
     review_batch_submit(actor=college_a_staff, batch_id=batch_a.pk)
     review_batch_approve(actor=registrar, batch_id=batch_a.pk)
     page = client_for(registrar).post(
-        f"/admin/enrollment/reviewbatch/{batch_a.pk}/review/", {"action": "approve"}, follow=True
+        f"/admin/enrollment/reviewbatch/{batch_a.pk}/review/",
+        {"action": "approve", "confirmed": "1"},
+        follow=True,
     )
     assert page.status_code == 200 and "不能审批通过" in page.content.decode()
 

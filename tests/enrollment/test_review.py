@@ -25,6 +25,7 @@ from enrollment.services import (
     review_items_save,
     student_passwords_issue,
 )
+from enrollment.services.review import REVIEW_ITEMS
 from registrar.batches import BatchConflict, BatchInvalid, batch_actions
 from registrar.models import Batch, Student, User
 from registrar.services import DomainError
@@ -33,8 +34,21 @@ from tests.enrollment.builders import imported_flagged, xlsx_bytes
 pytestmark = pytest.mark.django_db
 
 
+# A deferral needs its end and a reason, a forfeit or cancellation its reason (ENR-3, ENR-4; issue 10).
+REASONS = {"forfeited": "未报到", "deferred": "应征入伍", "cancelled": "材料与本人不符"}
+DEFERRAL_END = datetime.date.today() + datetime.timedelta(days=365)
+
+
 def items_for(records, outcomes):
-    return [ItemInput(key=r.exam_number, outcome=o) for r, o in zip(records, outcomes, strict=False)]
+    return [
+        ItemInput(
+            key=r.exam_number,
+            outcome=o,
+            reason=REASONS.get(o, ""),
+            end_date=DEFERRAL_END if o == "deferred" else None,
+        )
+        for r, o in zip(records, outcomes, strict=False)
+    ]
 
 
 @pytest.fixture
@@ -157,17 +171,27 @@ def test_college_staff_cannot_approve(batch_a, college_a_staff, freshmen_a):
         review_batch_approve(actor=college_a_staff, batch_id=batch_a.pk)
 
 
-def test_deferral_ends_after_the_school_setting_and_a_returning_student_is_reviewed_again(
+def test_a_deferral_needs_its_end_the_school_setting_is_the_end_offered_and_a_returning_student_is_reviewed_again(
     batch_a, college_a_staff, registrar, freshmen_a, term, college_a, school
 ):
     # rule ENR-4
     school.deferral_months = 6
     school.save()
-    submitted(batch_a, college_a_staff, freshmen_a[:1], ["deferred"])
+    key = freshmen_a[0].exam_number
+    no_end = [ItemInput(key=key, outcome="deferred", reason="应征入伍")]
+    errors = review_items_save(actor=college_a_staff, batch_id=batch_a.pk, items=no_end)
+    assert [(e.column, e.reason) for e in errors] == [
+        ("保留截止日期", f"{key}：“保留入学资格”须填写截止日期")
+    ]
+    offered = REVIEW_ITEMS.default_end_date()
+    assert (offered - datetime.date.today()).days in range(180, 186)
+    with_end = [ItemInput(key=key, outcome="deferred", reason="应征入伍", end_date=offered)]
+    assert review_items_save(actor=college_a_staff, batch_id=batch_a.pk, items=with_end) == []
+    review_batch_submit(actor=college_a_staff, batch_id=batch_a.pk)
     review_batch_approve(actor=registrar, batch_id=batch_a.pk)
     record = AdmissionRecord.objects.get(pk=freshmen_a[0].pk)
     assert record.state == "deferred" and record.student_id is None
-    assert (record.deferral_end - datetime.date.today()).days in range(180, 186)
+    assert record.deferral_end == offered
     again = review_batch_create(actor=college_a_staff, college=college_a, term=term)
     submitted(again, college_a_staff, [record], ["passed"])
     review_batch_approve(actor=registrar, batch_id=again.pk)

@@ -34,7 +34,7 @@ def test_returning_a_list_tells_its_college_with_the_reason(
     with django_capture_on_commit_callbacks(execute=True):
         review_batch_return(actor=registrar, batch_id=submitted_a.pk, comment="第3名学生的结论有误")
     notice = Notice.objects.get(recipient=college_a_staff)
-    assert notice.title == f"名单“新生入学资格审查名单 #{submitted_a.pk}”已退回"
+    assert notice.title == "名单“2026-2027学年第一学期新生入学资格审查名单（计算机学院）”已退回"
     assert "意见：第3名学生的结论有误" in notice.body
     assert mailoutbox[-1].subject == notice.title and mailoutbox[-1].to == ["a@example.edu.cn"]
     assert not Notice.objects.filter(recipient=college_b_staff).exists()

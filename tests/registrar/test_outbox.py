@@ -45,7 +45,9 @@ def test_an_approval_on_the_staff_page_answers_success_while_the_broker_is_down(
     client_for, registrar, submitted_list, broker_down
 ):
     url = f"/admin/enrollment/reviewbatch/{submitted_list.pk}/review/"
-    response = client_for(registrar).post(url, {"action": "approve", "document_number": "教学〔2026〕1号"})
+    response = client_for(registrar).post(
+        url, {"action": "approve", "confirmed": "1", "document_number": "教学〔2026〕1号"}
+    )
     assert response.status_code == 302
     assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 1
 

@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 
 from annual_registration.models import StatusChange
 from enrollment.models import AdmissionRecord
-from registrar.models import Batch, Student, User
+from registrar.models import Batch, BatchAttachment, Student, User
 from tests.security.world import TOKEN, World
 
 PROBES = ("anonymous", "student_a", "college_a_staff")
@@ -95,9 +95,10 @@ def fill(world: World, route: str, name: str, callback) -> Probe:
         elif param in ("pk", "object_id") and name != "admin:view_on_site":
             obj = object_for(world, model, route)
             values[param], scoped = str(obj.pk), obj if is_scoped(type(obj)) else None
-        elif param in ("batch_id", "record_id", "change_id", "id"):
+        elif param in ("batch_id", "record_id", "change_id", "id", "attachment_id"):
             by_param = {
                 "batch_id": Batch,
+                "attachment_id": BatchAttachment,
                 "record_id": AdmissionRecord,
                 "change_id": StatusChange,
                 "id": User,

@@ -67,8 +67,9 @@ from enrollment.services import (
     review_batch_create,
     review_items_save,
 )
-from registrar.batches import batch_create, batch_items_save
-from registrar.models import Batch, BatchKind, College, Major, Student, User
+from registrar.batches import batch_attachments_add, batch_create, batch_items_save
+from registrar.models import Batch, BatchAttachment, BatchKind, College, Major, Student, User
+from registrar.proofs import ProofFile
 from registrar.roles import Role
 from registrar.services import user_create
 from registrar.uploads import errors_key, progress_key
@@ -144,6 +145,15 @@ def build_world() -> World:
         batch_id=batch_b.pk,
         items=[ItemInput(key=records_b[1].exam_number, outcome="passed")],
     )
+    with override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="world-media-")):
+        batch_attachments_add(
+            actor=staff_b,
+            batch_id=batch_b.pk,
+            kind=BatchKind.FRESHMAN_REVIEW,
+            proofs=[
+                ProofFile(name="乙的名单证明.pdf", content=b"%PDF-1.4 b", content_type="application/pdf")
+            ],
+        )
     correction = correction_create(
         actor=staff_b, record_id=records_b[1].pk, requested={"name": "乙改名"}, reason="姓名录错"
     )
@@ -267,6 +277,7 @@ def build_world() -> World:
         Major: major_b,
         AdmissionRecord: records_b[1],
         Batch: batch_b,
+        BatchAttachment: batch_b.attachments.get(),
         ReviewBatch: ReviewBatch.objects.get(pk=batch_b.pk),
         AnnualRegistration: AnnualRegistration.objects.get(student=student_b, academic_year=year),
         AnnualList: AnnualList.objects.get(pk=annual_list_b.pk),

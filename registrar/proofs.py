@@ -1,4 +1,5 @@
-"""Documents people upload: an identity change's proofs (ANN-8), a status change's decision document (ANN-4, ANN-5).
+"""Documents people upload (证明材料, 处理决定文件): an identity change's proofs (ANN-8), a status
+change's decision document (ANN-4, ANN-5), and a list's proofs the registrar asks for on return (issue 10).
 
 Bounded in number, size and type before anything is stored. A file is a PDF,
 JPEG or PNG, recognised by its first bytes, and its name must say the same (a
