@@ -166,3 +166,72 @@ def test_student_signs_in_sees_their_registration_and_confirms_it(
     page.screenshot(path=str(screenshot_dir / "enrollment_student_page.png"), full_page=True)
     record.refresh_from_db()
     assert record.confirmed_at is not None
+
+
+@pytest.mark.rule("ENR-2")
+@pytest.mark.rule("ENR-3")
+def test_a_large_list_is_filled_set_at_once_submitted_and_approved_from_its_summary_with_a_document_number(
+    page,
+    sign_in,
+    live_server,
+    registrar,
+    college_a_staff,
+    college_a,
+    term,
+    import_rows,
+    major_a,
+    screenshot_dir,
+):
+    """Issue 10, item 3: sixty freshmen, a default name, two pages, outcomes set for many at once,
+    then the registrar reads the summary (exceptions first) and approves under a 文号."""
+    assert import_rows([admission_row(n, major_a) for n in range(1, 61)]).ok
+    sign_in("college_a_staff", PASSWORD)
+    page.goto(f"{live_server.url}/admin/enrollment/reviewbatch/add/")
+    page.click("#batch-new input[type=submit]")
+    page.wait_for_selector("#batch-upload")
+    assert "新生入学资格审查名单（计算机学院）" in page.title()
+    page.click("#fill")
+    page.wait_for_selector("text=已加入60名学生")
+    assert page.locator("tr.item").count() == 50 and "共 60 名" in page.inner_text("#matching")
+
+    # Three who never came: searched by the start of their 考生号, every match set at once.
+    page.fill("#q", "2611010100000")
+    page.click("#filters button[type=submit]")
+    page.wait_for_selector("text=筛选出 9 名")
+    page.check("#select-all")
+    page.uncheck("tr.item >> nth=3 >> input.row-select")
+    page.select_option("#bulk-outcome", "forfeited")
+    page.click("#bulk-apply")
+    page.wait_for_selector("#row-errors")  # a forfeit needs its reason: nothing written
+    assert "须填写原因" in page.inner_text("#row-errors")
+    page.check("#select-all")
+    page.select_option("#bulk-outcome", "forfeited")
+    page.fill("#bulk-reason", "未按期报到")
+    page.click("#bulk-apply")
+    page.wait_for_selector("text=已为9名学生设置结论")
+    # One cancelled, from the second page of the whole list.
+    page.goto(page.url.split("?")[0] + "?page=2")
+    page.locator("tr.item >> nth=0 >> input.row-select").check()
+    page.select_option("#bulk-outcome", "cancelled")
+    page.fill("#bulk-reason", "报到材料与本人不符")
+    page.click("#bulk-apply")
+    page.wait_for_selector("text=名单现有：取消入学资格 1名，放弃入学资格 9名，报到入学 50名")
+    page.screenshot(path=str(screenshot_dir / "review_list_bulk_outcomes.png"), full_page=True)
+    page.click("#action-submit")
+    page.wait_for_selector("text=名单已提交")
+    list_url = page.url.split("?")[0]
+
+    page.context.clear_cookies()
+    sign_in("registrar", PASSWORD)
+    page.goto(list_url)
+    page.click("#action-approve")
+    page.wait_for_selector("#confirm-approve")
+    assert page.inner_text("#approve-summary tbody tr >> nth=0").startswith("取消入学资格")
+    assert page.locator("#exception-rows tbody tr").count() == 10
+    page.screenshot(path=str(screenshot_dir / "review_list_approval_summary.png"), full_page=True)
+    page.fill("#confirm-document-number", "教学〔2026〕30号")
+    page.click("#action-approve-confirm")
+    page.wait_for_selector("text=名单已审批通过")
+    states = list(AdmissionRecord.objects.values_list("state", flat=True))
+    assert (states.count("registered"), states.count("forfeited"), states.count("cancelled")) == (50, 9, 1)
+    assert Batch.objects.get().document_number == "教学〔2026〕30号"
