@@ -186,7 +186,22 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
                 items.append({"title": str(link.title), "icon": link.icon, "link": target})
         if items:
             navigation.append({"title": str(group.title), "separator": bool(navigation), "items": items})
+    _mark_active(request.path, [item for group in navigation for item in group["items"]])
     return navigation
+
+
+def _mark_active(path: str, items: list[dict[str, Any]]) -> None:
+    """The one link the page is under: the longest that the path starts with (the import page is under
+    导入录取数据, not also under 录取数据, whose address is a prefix of it); the home page only at home."""
+    home = reverse("admin:index")
+    under = [
+        item["link"]
+        for item in items
+        if path == item["link"] or (item["link"] != home and path.startswith(item["link"]))
+    ]
+    chosen = max(under, key=len, default=None)
+    for item in items:
+        item["active"] = item["link"] == chosen
 
 
 def _unlisted_pages() -> Group:

@@ -1,47 +1,20 @@
 """The auditor signs in, filters the violations, downloads the xlsx, and the file holds the expected rows."""
 
-import datetime
-
 import pytest
 from python_calamine import CalamineWorkbook
 
-from deadlines.models import Clock, DeadlineRule
-from deadlines.registry import register_kind, unregister_kind
-from deadlines.scan import deadline_scan
-from registrar.models import Student
-from tests.factories import StudentFactory
+from deadlines.registry import unregister_kind
+from tests.deadlines.builders import students_watched_and_scanned
 from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-D = datetime.date
-
 
 @pytest.fixture
 def violations(major_a, major_b):
-    register_kind(
-        "tests.browser_check",
-        label="测试：学生核对",
-        subjects=Student.objects.all(),
-        clocks={Clock.TERM_START: "entry_date"},
-        college="college",
-        student="pk",
-        done_on="expected_graduation_date",
+    students_watched_and_scanned(
+        key="tests.browser_check", code="browser_check", major_a=major_a, major_b=major_b
     )
-    DeadlineRule.objects.create(
-        code="browser_check",
-        name="学生核对",
-        kind="tests.browser_check",
-        clock="term_start",
-        unit="months",
-        length=3,
-    )
-    StudentFactory(major=major_a, name="甲同学", entry_date=D(2026, 9, 7))
-    StudentFactory(
-        major=major_a, name="乙同学", entry_date=D(2026, 9, 7), expected_graduation_date=D(2026, 12, 9)
-    )
-    StudentFactory(major=major_b, name="丙同学", entry_date=D(2026, 9, 7))
-    deadline_scan(as_of=D(2026, 12, 20))
     yield
     unregister_kind("tests.browser_check")
 

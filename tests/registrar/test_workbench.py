@@ -1,6 +1,5 @@
 """The staff home page of each role and its sidebar (issue 10, items 1 and 2): what to do next, scoped."""
 
-import datetime
 import json
 
 import pytest
@@ -8,8 +7,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from deadlines.models import DeadlineRule
-from deadlines.registry import register_kind, unregister_kind
-from deadlines.scan import deadline_scan
+from deadlines.registry import unregister_kind
 from enrollment.services import (
     ItemInput,
     review_batch_approve,
@@ -18,12 +16,10 @@ from enrollment.services import (
     review_batch_submit,
     review_items_save,
 )
-from registrar.models import Batch, Student
+from registrar.models import Batch
 from registrar.uploads import UploadProgress
 from registrar.workbench import sidebar_navigation
-from tests.factories import StudentFactory
-
-D = datetime.date
+from tests.deadlines.builders import students_watched_and_scanned
 
 
 def _list(staff, college, term, records, outcome="passed", title=""):
@@ -101,23 +97,9 @@ def test_the_registrar_sees_lists_awaiting_approval_oldest_first_and_each_colleg
 
 @pytest.fixture
 def watched_students(major_a, major_b):
-    """A rule whose subjects an app provides (monitored), with violations in two colleges."""
-    register_kind(
-        "tests.workbench_check",
-        label="测试：学生核对",
-        subjects=Student.objects.all(),
-        clocks={"term_start": "entry_date"},
-        college="college",
-        student="pk",
-        done_on="expected_graduation_date",
-    )
-    DeadlineRule.objects.create(
-        code="workbench_check",
-        name="学生核对",
-        kind="tests.workbench_check",
-        clock="term_start",
-        unit="months",
-        length=3,
+    """A rule whose subjects an app provides (monitored), with violations in two colleges, and one nobody provides."""
+    students_watched_and_scanned(
+        key="tests.workbench_check", code="workbench_check", major_a=major_a, major_b=major_b
     )
     DeadlineRule.objects.create(
         code="workbench_unwatched",
@@ -127,10 +109,6 @@ def watched_students(major_a, major_b):
         unit="months",
         length=1,
     )
-    StudentFactory(major=major_a, entry_date=D(2026, 9, 7))
-    StudentFactory(major=major_a, entry_date=D(2026, 9, 7), expected_graduation_date=D(2026, 12, 9))
-    StudentFactory(major=major_b, entry_date=D(2026, 9, 7))
-    deadline_scan(as_of=D(2026, 12, 20))
     yield
     unregister_kind("tests.workbench_check")
 
@@ -210,3 +188,12 @@ def test_the_registrar_sees_an_upload_while_it_runs_and_not_after(client_for, rf
     progress.done()
     imports = next(s for s in _home(client_for, registrar).context["sections"] if s.key == "imports").context
     assert request.path not in [u["page"] for u in imports["running"]]
+
+
+def test_the_sidebar_marks_only_the_page_the_user_is_on(rf, registrar):
+    request = rf.get("/admin/enrollment/admissionrecord/import/")
+    request.user = registrar
+    active = [
+        item["title"] for group in sidebar_navigation(request) for item in group["items"] if item["active"]
+    ]
+    assert active == ["导入录取数据"]
