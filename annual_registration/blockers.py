@@ -70,12 +70,3 @@ def with_blockers(queryset: QuerySet) -> QuerySet:
 def blockers_of(registration) -> list[Blocker]:
     """The blockers of one annotated registration (``with_blockers``)."""
     return [b for b in BLOCKERS if getattr(registration, f"blocked_{b.code}", False)]
-
-
-def blocked_by_id(queryset: QuerySet) -> dict[int, list[Blocker]]:
-    """id → blockers of each registration: plain rows, no model instance per student."""
-    codes = [f"blocked_{b.code}" for b in BLOCKERS]
-    rows = with_blockers(queryset).values_list("pk", *codes)
-    return {
-        pk: [b for b, is_blocked in zip(BLOCKERS, flags, strict=True) if is_blocked] for pk, *flags in rows
-    }

@@ -9,13 +9,13 @@ Approval moves them all set-based through ``registrar.transitions``.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from annual_registration.blockers import blocked_by_id, blockers_of, with_blockers
+from annual_registration.blockers import BLOCKERS, Blocker, blockers_of, with_blockers
 from annual_registration.models import (
     AnnualItem,
     AnnualOutcome,
@@ -27,7 +27,8 @@ from registrar.batch_kinds import BatchItems, ItemColumn, ItemInput, ParsedItems
 from registrar.models import Batch, BatchKind, BatchState, User
 from registrar.sheets.cells import code_table, student_number
 from registrar.sheets.tables import Column, RowError, parse_sheet, row_checker
-from registrar.transitions import Hook, Machine, Move, apply_moves, lock_rows
+from registrar.sql import collector_paused
+from registrar.transitions import Hook, Machine, Move, apply_moves
 
 KIND = BatchKind.ANNUAL_REGISTRATION
 
@@ -109,22 +110,32 @@ ANNUAL = Machine(
 )
 
 
+@collector_paused()
 def _apply(actor: User, batch: Batch, *, document_number: str) -> None:
-    """审批通过: every student registered or deferred as the list says, one UPDATE per group, one event each."""
-    items = list(
-        AnnualItem.objects.filter(batch=batch)
-        .order_by("pk")
-        .values_list("registration_id", "outcome", "deferral_reason", "reason")
-    )
-    rows = lock_rows(ANNUAL, [registration_id for registration_id, *_rest in items])
+    """审批通过: every student registered or deferred as the list says, one UPDATE per group, one event each.
+
+    The registrations are those approval's check read and locked a moment before
+    (``annual_list_problems``), in the same transaction: the list is read once, not twice.
+    """
+    items = batch.__dict__.pop(CHECKED, None) or _listed(batch, lock=True)
+    rows = {}
+    for item in items:
+        deferred = item.outcome == AnnualOutcome.DEFER
+        rows[item.pk] = ANNUAL.row_class(
+            item.pk,
+            item.state,
+            item.student_id,
+            item.college_id,
+            item.academic_year_id,
+            item.deferral_reason if deferred else "",
+            item.reason if deferred else "",
+        )
     with translation.override("zh-hans"):
         labels = {o.value: f"{batch}：{o.label}" for o in AnnualOutcome}
-    moves = []
-    for registration_id, outcome, deferral_reason, reason in items:
-        row = rows[registration_id]
-        if outcome == AnnualOutcome.DEFER:
-            row.deferral_reason, row.reason = deferral_reason, reason
-        moves.append(Move(row, OUTCOME_TRANSITION[outcome], reason=reason or labels[outcome]))
+    moves = [
+        Move(rows[item.pk], OUTCOME_TRANSITION[item.outcome], reason=item.reason or labels[item.outcome])
+        for item in items
+    ]
     apply_moves(ANNUAL, moves, actor=actor, document_number=document_number)
 
 
@@ -307,50 +318,98 @@ def _colleges(user: User):
     return College.objects.for_user(user)
 
 
-def annual_list_problems(batch: Batch) -> list[str]:
-    """Every problem of every item, on submission and on approval: states, blockers, other lists (ANN-9, ANN-10)."""
-    items = list(
-        AnnualItem.objects.filter(batch=batch)
-        .order_by("registration__student__student_number")
+class Listed(NamedTuple):
+    """One item of a list with what its checks read: the registration, the student, the blockers."""
+
+    pk: int  # the registration's
+    outcome: str
+    deferral_reason: str
+    reason: str
+    state: str
+    student_id: int
+    college_id: int
+    academic_year_id: int
+    student_number: str
+    name: str
+    blockers: list[Blocker]
+
+
+# Where approval's check leaves the rows it read and locked, for the apply that follows in its transaction.
+CHECKED = "_annual_items_checked"
+
+
+@collector_paused()
+def _listed(batch: Batch, *, lock: bool) -> list[Listed]:
+    """Every item of the list with its registration, student and blockers: one query (ANN-9, ANN-10).
+
+    With ``lock`` (approval) the registrations are locked in primary-key order, as the
+    transition engine locks rows, and read as they are once locked.
+    """
+    flags = [f"blocked_{b.code}" for b in BLOCKERS]
+    registrations = AnnualRegistration.objects.filter(items__batch=batch)
+    if lock:
+        registrations = registrations.select_for_update(of=("self",))
+    rows = (
+        with_blockers(registrations)
+        .order_by("pk")
         .values_list(
-            "registration_id",
-            "outcome",
-            "deferral_reason",
-            "reason",
-            "registration__state",
-            "registration__college_id",
-            "registration__academic_year_id",
-            "registration__student__student_number",
-            "registration__student__name",
+            "pk",
+            "items__outcome",
+            "items__deferral_reason",
+            "items__reason",
+            "state",
+            "student_id",
+            "college_id",
+            "academic_year_id",
+            "student__student_number",
+            "student__name",
+            *flags,
         )
     )
+    width = len(Listed._fields) - 1
+    return [
+        Listed(*row[:width], [b for b, on in zip(BLOCKERS, row[width:], strict=True) if on]) for row in rows
+    ]
+
+
+def annual_list_problems(batch: Batch) -> list[str]:
+    """Every problem of every item, on submission and on approval: states, blockers, other lists (ANN-9, ANN-10).
+
+    On approval (the list is submitted) the registrations are locked as they are read, and
+    kept on the batch for ``_apply``, which follows in the same transaction.
+    """
+    approving = batch.state == BatchState.SUBMITTED
+    items = _listed(batch, lock=approving)
     if not items:
         return [_("名单中没有学生")]
-    listed = AnnualRegistration.objects.filter(items__batch=batch)
-    blocked = blocked_by_id(listed)
+    if approving:
+        batch.__dict__[CHECKED] = items
     elsewhere = set(
-        AnnualItem.objects.filter(batch__state=BatchState.SUBMITTED, registration__in=listed)
+        AnnualItem.objects.filter(
+            batch__state=BatchState.SUBMITTED,
+            registration__in=AnnualItem.objects.filter(batch=batch).values("registration_id"),
+        )
         .exclude(batch=batch)
         .values_list("registration_id", flat=True)
     )
     labels, outcome_labels = dict(AnnualState.choices), dict(AnnualOutcome.choices)
     problems = []
-    for pk, outcome, deferral_reason, reason, state, college_id, year_id, number, name in items:
-        who = {"who": f"{number} {name}"}
-        if college_id != batch.college_id:
+    for item in sorted(items, key=lambda item: item.student_number or ""):
+        who = {"who": f"{item.student_number} {item.name}"}
+        if item.college_id != batch.college_id:
             problems.append(_("%(who)s：不属于本学院") % who)
-        if year_id != batch.term.academic_year_id:
+        if item.academic_year_id != batch.term.academic_year_id:
             problems.append(_("%(who)s：不是本学年的注册") % who)
-        if state not in OUTCOME_SOURCES[outcome]:
+        if item.state not in OUTCOME_SOURCES[item.outcome]:
             problems.append(
                 _("%(who)s：当前为“%(state)s”，不能%(outcome)s")
-                % {**who, "state": labels[state], "outcome": outcome_labels[outcome]}
+                % {**who, "state": labels[item.state], "outcome": outcome_labels[item.outcome]}
             )
-        if pk in elsewhere:
+        if item.pk in elsewhere:
             problems.append(_("%(who)s：已在另一份待审批的名单中") % who)
-        if outcome == AnnualOutcome.REGISTER:
-            problems.extend(_("%(who)s：%(blocker)s") % {**who, "blocker": b.label} for b in blocked[pk])
-        elif not (deferral_reason or reason):
+        if item.outcome == AnnualOutcome.REGISTER:
+            problems.extend(_("%(who)s：%(blocker)s") % {**who, "blocker": b.label} for b in item.blockers)
+        elif not (item.deferral_reason or item.reason):
             problems.append(_("%(who)s：暂缓注册须填写暂缓原因或说明") % who)
     return problems
 
