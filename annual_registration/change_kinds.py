@@ -38,7 +38,10 @@ DEFAULT_KIND_SETTINGS: list[dict[str, Any]] = [
     _kind("04", changes=GRADE, hidden_under_credit_system=True),  # 跳级
     _kind("11", "suspend", in_school=False, needs_period=True),  # 休学
     _kind("12", "resume", changes=GRADE),  # 复学, often into the next grade
-    _kind("13", in_school=False, needs_period=True, enabled=False),  # 停学: not a status of this product
+    # 停学: stops studying for a period, keeping the 学籍, as a 休学 does. The product's 学籍状态 has no
+    # 停学 of its own (GLOSSARY: in school, suspended, retained, …), so approval suspends the student
+    # and 复学 (12) ends it; the case keeps its own code 13 for the platform's file.
+    _kind("13", "suspend", in_school=False, needs_period=True),  # 停学
     _kind("17", "restore", changes=GRADE),  # 恢复学籍
     _kind("18", "deregister", in_school=False),  # 取消学籍
     _kind("19", "retain", in_school=False, needs_period=True),  # 保留学籍

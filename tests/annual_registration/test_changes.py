@@ -60,6 +60,28 @@ def test_an_approved_suspension_moves_the_student_and_this_years_registration(
 
 
 @pytest.mark.rule("ANN-4")
+def test_a_stopped_student_code_13_is_suspended_for_the_period_and_resumes_by_resumption(
+    college_a_staff, registrar, second_years, roll_2026
+):
+    """停学 (13): the student stops for a period, keeping the 学籍, as a 休学; 复学 ends it."""
+    student = second_years[0]
+    period = {"period_start": datetime.date(2026, 10, 12), "period_end": datetime.date(2027, 1, 20)}
+    change = approved(college_a_staff, registrar, student, Kind.STOPPED, reason="停学一学期", **period)
+    student.refresh_from_db()
+    assert (change.kind, student.student_status) == ("13", Status.SUSPENDED)
+    assert registration_of(student, roll_2026).state == AnnualState.SUSPENDED
+    approved(college_a_staff, registrar, student, Kind.RESUMPTION, number="校学〔2026〕13号")
+    student.refresh_from_db()
+    assert student.student_status == Status.IN_SCHOOL
+
+
+@pytest.mark.rule("ANN-4")
+def test_a_stop_without_its_period_is_refused(college_a_staff, second_years, clock):
+    with pytest.raises(DomainError, match="停学须填写起止日期"):
+        filed(college_a_staff, second_years[0], Kind.STOPPED, reason="停学")
+
+
+@pytest.mark.rule("ANN-4")
 def test_resumption_is_refused_for_a_student_who_is_not_suspended(college_a_staff, second_years, clock):
     with pytest.raises(DomainError, match="当前学籍状态为“在籍”，不能办理复学"):
         filed(college_a_staff, second_years[0], Kind.RESUMPTION)
