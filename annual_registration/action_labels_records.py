@@ -17,6 +17,7 @@ register_actions(
         "annual_registration.certificate.issue": _("发放肄业证书或学习证明"),
         "annual_registration.identity.file": _("提交学籍信息变更申请"),
         "annual_registration.student.identity_change": _("学籍信息变更（原信息保留）"),
+        "annual_registration.admission.identity_change": _("录取数据随高考信息采集错误更正（原信息保留）"),
         "annual_registration.identity_settings.update": _("修改学籍信息变更设置"),
         "annual_registration.statistics.send": _("报送学年电子注册情况统计表"),
     }

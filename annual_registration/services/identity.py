@@ -31,6 +31,7 @@ from annual_registration.models.identity import (
 )
 from annual_registration.services.decisions import fire
 from audit.services import audit_record
+from enrollment.models import AdmissionRecord
 from registrar import codes
 from registrar.errors import DomainError
 from registrar.idcard import IdNumberError, clean_id_number, consistency_errors, mask
@@ -43,8 +44,8 @@ from registrar.sheets.cells import parse_date
 FIELD_LABELS = dict(IdentityField.choices)
 
 
-def stored_value(student: Student, field: str) -> str:
-    """A student's identity field in the form requests keep: text, an ISO date, an ethnicity code."""
+def stored_value(student: Student | AdmissionRecord, field: str) -> str:
+    """A student's (or their admission record's) identity field as requests keep it: text, an ISO date, a code."""
     value = getattr(student, field)
     return value.isoformat() if isinstance(value, datetime.date) else str(value)
 
@@ -356,6 +357,47 @@ def _apply(request: IdentityChangeRequest, actor: User, document_number: str) ->
         subject=student,
         before=request.previous,
         after=clean,
+        reason=request.reason,
+        document_number=document_number,
+    )
+    if request.gaokao_data_error:
+        _admission_record_follows(request, student, clean, actor, document_number)
+
+
+def _admission_record_follows(
+    request: IdentityChangeRequest, student: Student, clean: dict[str, str], actor: User, document_number: str
+) -> None:
+    """A 高考 data error is the admission data's error too: the student's admission record takes the
+    corrected values through its own history, the old values kept readable (ANN-8, SH二(二)2; DIP-4
+    compares the diploma's identity with the admission data)."""
+    record = AdmissionRecord.objects.select_for_update().filter(student=student).first()
+    if record is None:  # a student who did not come through this school's admission data (a transfer-in)
+        return
+    before = {field: stored_value(record, field) for field in clean}
+    changed = {field: value for field, value in clean.items() if before[field] != value}
+    if not changed:
+        return
+    if not record.history.exists():
+        AdmissionRecord.history.bulk_history_create(
+            [record], default_user=actor, default_change_reason="初始记录"
+        )
+    for field, value in changed.items():
+        setattr(
+            record, field, datetime.date.fromisoformat(value) if field == IdentityField.BIRTH_DATE else value
+        )
+    record._change_reason = f"高考信息采集错误更正：{document_number or request.pk}"[:100]
+    record._history_user = actor
+    try:
+        with transaction.atomic():
+            record.save(update_fields=[*changed, "updated_at"])
+    except IntegrityError as exc:
+        raise DomainError(_("更正后的证件号码已被同年度其他录取数据使用，未变更")) from exc
+    audit_record(
+        actor=actor,
+        action="annual_registration.admission.identity_change",
+        subject=record,
+        before={field: before[field] for field in changed},
+        after=changed,
         reason=request.reason,
         document_number=document_number,
     )

@@ -16,6 +16,7 @@ from annual_registration.services.identity import (
     shown_changes,
 )
 from audit.models import AuditEvent
+from enrollment.models import AdmissionRecord
 from registrar.errors import DomainError
 from registrar.idcard import make_id_number
 from registrar.models import Student, User
@@ -112,6 +113,47 @@ def test_where_only_gaokao_errors_are_corrected_the_admissions_office_changes_it
     )
     identity_change_decide(actor=registrar, request_id=request.pk, transition="approve")
     assert IdentityChangeRequest.objects.get(pk=request.pk).state == IdentityState.APPLIED
+
+
+@pytest.mark.rule("ANN-8")
+def test_a_corrected_gaokao_error_corrects_the_admission_record_too_and_keeps_its_old_value(
+    students_a, registrar
+):
+    """SH: the 高考 data was wrong, so the admission data is; DIP-4 later compares the diploma with it."""
+    identity_settings_save(actor=registrar, chain="admissions_office", field_groups=[])
+    student = students_a[0]
+    request = filed(account(student), student, gaokao_data_error=True)
+    identity_change_decide(
+        actor=registrar,
+        request_id=request.pk,
+        transition="confirm_admissions",
+        document_number="沪招〔2026〕3号",
+    )
+    identity_change_decide(actor=registrar, request_id=request.pk, transition="approve")
+    record = AdmissionRecord.objects.get(student=student)
+    history = record.history.order_by("history_date", "history_id").values_list("name", flat=True)
+    assert (record.name, list(history)[-2:]) == ("张新名", ["新生1", "张新名"])
+    event = AuditEvent.objects.get(action="annual_registration.admission.identity_change")
+    assert (event.before, event.after, event.student_id) == (
+        {"name": "新生1"},
+        {"name": "张新名"},
+        student.pk,
+    )
+
+
+@pytest.mark.rule("ANN-8")
+def test_an_identity_change_that_is_not_a_gaokao_error_leaves_the_admission_record_as_admitted(
+    students_a, registrar
+):
+    student = students_a[0]
+    request = filed(account(student), student)
+    identity_change_decide(
+        actor=registrar, request_id=request.pk, transition="approve", document_number="9号"
+    )
+    assert (Student.objects.get(pk=student.pk).name, AdmissionRecord.objects.get(student=student).name) == (
+        "张新名",
+        "新生1",
+    )
 
 
 @pytest.mark.rule("ANN-8")
