@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from annual_registration.admin_transfer_in import transfer_in_view
 from annual_registration.models import ChangeKindSetting, ChangeList, StatusChange
 from annual_registration.models.changes import student_transition_choices
 from annual_registration.selectors_changes import changes_for, shown_values
@@ -91,8 +92,11 @@ class FileForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # 转学（转入） names someone who is no student here yet: it has a page of its own.
         self.fields["kind"].choices = [
-            (s.kind, f"{s.kind} {s.get_kind_display()}") for s in kinds_available()
+            (s.kind, f"{s.kind} {s.get_kind_display()}")
+            for s in kinds_available()
+            if s.kind != codes.StatusChangeKind.TRANSFER_IN
         ]
 
     def change_input(self) -> ChangeInput:
@@ -183,11 +187,13 @@ class StatusChangeAdmin(ScopedAdmin):
 
     @admin.display(description=gettext_lazy("学号"), ordering="student__student_number")
     def student_number(self, obj: StatusChange) -> str:
+        if obj.student is None:  # a transfer-in before approval
+            return obj.incoming.get("student_number", "")
         return obj.student.student_number or ""
 
     @admin.display(description=gettext_lazy("姓名"))
     def student_name(self, obj: StatusChange) -> str:
-        return obj.student.name
+        return obj.student.name if obj.student is not None else obj.incoming.get("name", "")
 
     def has_add_permission(self, request) -> bool:
         return can_write(request.user)
@@ -215,6 +221,11 @@ class StatusChangeAdmin(ScopedAdmin):
                 "file/",
                 self.admin_site.admin_view(self.file_view),
                 name="annual_registration_statuschange_file",
+            ),
+            path(
+                "transfer-in/",
+                self.admin_site.admin_view(lambda request: transfer_in_view(self, request)),
+                name="annual_registration_statuschange_transfer_in",
             ),
             path(
                 "<int:change_id>/case/",
@@ -288,7 +299,7 @@ class StatusChangeAdmin(ScopedAdmin):
         target = resulting_status(setting) if setting else None
         context = self._context(
             request,
-            title=f"{change.get_kind_display()}：{change.student}",
+            title=f"{change.get_kind_display()}：{change.person}",
             change=change,
             values=shown_values([change])[change.pk],
             actions=actions,

@@ -38,6 +38,8 @@ from annual_registration.services.changes import (
     status_change_update,
     status_change_withdraw,
 )
+from annual_registration.services.transfer_in import IncomingStudent, transfer_in_file
+from registrar import codes
 from registrar.api_batches import BatchViewSet, documented
 from registrar.api_common import RegistrarDecides, StaffRole, document_number_field, id_field, required_text
 from registrar.api_errors import ERROR_RESPONSES
@@ -58,8 +60,8 @@ class ShownValueSerializer(serializers.Serializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
-    student_number = serializers.CharField(source="student.student_number", read_only=True)
-    name = serializers.CharField(source="student.name", read_only=True)
+    student_number = serializers.SerializerMethodField(help_text="学号（转入学生批准前为本校为其编排的学号）")
+    name = serializers.SerializerMethodField(help_text="姓名")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     values = serializers.SerializerMethodField(help_text="异动前后（名称）")
@@ -99,6 +101,14 @@ class StatusChangeSerializer(serializers.ModelSerializer):
             "reported_at",
             "actions",
         ]
+
+    def get_student_number(self, obj: StatusChange) -> str:
+        if obj.student is None:  # a transfer-in before approval: no student here yet
+            return obj.incoming.get("student_number", "")
+        return obj.student.student_number or ""
+
+    def get_name(self, obj: StatusChange) -> str:
+        return obj.student.name if obj.student is not None else obj.incoming.get("name", "")
 
     def get_values(self, obj: StatusChange) -> list[dict[str, str]]:
         return ShownValueSerializer(shown_values([obj])[obj.pk], many=True).data
@@ -148,6 +158,62 @@ class ChangeInputSerializer(serializers.Serializer):
 
 class ChangeFileSerializer(ChangeInputSerializer):
     student = id_field(gettext_lazy("请选择学生"))
+
+
+class TransferInSerializer(serializers.Serializer):
+    """转学（转入） (ANN-4): the person coming in, the school they leave, their 学号 and major here."""
+
+    other_school = required_text(gettext_lazy("转学（转入）须填写原学校"), max_length=100)
+    reason = required_text(gettext_lazy("请填写异动原因"), max_length=500)
+    name = serializers.CharField(max_length=50, help_text="姓名")
+    gender = serializers.ChoiceField(choices=codes.Gender.choices, help_text="性别代码")
+    ethnicity = serializers.ChoiceField(choices=codes.Ethnicity.choices, help_text="民族代码")
+    birth_date = serializers.DateField(help_text="出生日期")
+    id_type = serializers.ChoiceField(
+        choices=codes.IdType.choices, default=codes.IdType.RESIDENT_ID, help_text="证件类型代码"
+    )
+    id_number = serializers.CharField(max_length=30, help_text="证件号码")
+    exam_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    student_number = serializers.CharField(max_length=20, help_text="本校学号")
+    major = id_field(gettext_lazy("请选择转入专业"))
+    entry_date = serializers.DateField(help_text="入学日期")
+    grade = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1950, max_value=2100
+    )
+    expected_graduation_date = serializers.DateField(required=False, allow_null=True, default=None)
+    program_years = serializers.DecimalField(
+        required=False,
+        allow_null=True,
+        default=None,
+        max_digits=3,
+        decimal_places=1,
+        min_value=1,
+        max_value=10,
+    )
+
+    def person(self) -> IncomingStudent:
+        data = self.validated_data
+        return IncomingStudent(
+            student_number=data["student_number"].strip(),
+            name=data["name"].strip(),
+            gender=data["gender"],
+            ethnicity=data["ethnicity"],
+            birth_date=data["birth_date"],
+            id_type=data["id_type"],
+            id_number=data["id_number"],
+            major_id=data["major"],
+            entry_date=data["entry_date"],
+            exam_number=data["exam_number"],
+            grade=data["grade"],
+            expected_graduation_date=data["expected_graduation_date"],
+            program_years=data["program_years"],
+        )
+
+    def change_input(self) -> ChangeInput:
+        data = self.validated_data
+        return ChangeInput(
+            kind=codes.StatusChangeKind.TRANSFER_IN, reason=data["reason"], other_school=data["other_school"]
+        )
 
 
 class ReturnSerializer(serializers.Serializer):
@@ -207,6 +273,14 @@ class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
         change = status_change_file(
             actor=request.user, student_id=data.validated_data["student"], given=data.change_input()
         )
+        return self._respond(change, status.HTTP_201_CREATED)
+
+    @extend_schema(request=TransferInSerializer, responses={201: StatusChangeSerializer, **ERROR_RESPONSES})
+    @action(detail=False, methods=["post"], url_path="transfer-in")
+    def transfer_in(self, request: Request) -> Response:
+        """提出转学（转入）: a draft naming someone who holds no 学籍 here yet; approval creates the student."""
+        data = self._input(request, TransferInSerializer)
+        change = transfer_in_file(actor=request.user, person=data.person(), given=data.change_input())
         return self._respond(change, status.HTTP_201_CREATED)
 
     @extend_schema(request=ChangeInputSerializer, responses=CHANGE_RESPONSES)

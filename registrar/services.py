@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,14 +39,17 @@ def user_create(
     *,
     actor: User | None,
     username: str,
-    password: str,
+    password: str | None,
     role: str,
     colleges: Iterable[College] = (),
     student: Student | None = None,
     full_name: str = "",
     email: str = "",
 ) -> User:
-    """Create an account with one role; staff roles may sign in to the staff pages (SEC-1)."""
+    """Create an account with one role; staff roles may sign in to the staff pages (SEC-1).
+
+    ``password`` None: no usable password yet (a new student's account, until one is issued).
+    """
     if role == Role.STUDENT and student is None:
         raise DomainError(_("学生账号必须关联学生"))
     if role == Role.COLLEGE_STAFF and not list(colleges):
@@ -203,6 +206,75 @@ def student_change_status_many(
     moves = [Move(rows[pk], transition, reason=reason, date=date) for pk in sorted(rows)]
     apply_moves(STUDENT_STATUS, moves, actor=actor, document_number=document_number, action=action)
     return len(moves)
+
+
+# What a student created outside freshman registration is given: identity and placement (the status starts 在籍).
+STUDENT_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_type",
+    "id_number",
+    "exam_number",
+    "student_number",
+    "political_status",
+    "college_id",
+    "major_id",
+    "level",
+    "program_years",
+    "study_mode",
+    "admission_type",
+    "entry_date",
+    "expected_graduation_date",
+    "grade_year",
+)
+
+
+@transaction.atomic
+def student_create(
+    *, actor: User | None, values: dict[str, Any], reason: str, document_number: str = ""
+) -> Student:
+    """学籍建立 outside freshman registration, e.g. a student transferring in (转学（转入）, ANN-4).
+
+    The student starts 在籍, with the first row of their history (the values every
+    later change keeps readable, N19), an account named by the 学号 with no usable
+    password yet, and one audit event. Another active 学籍 under the same id number,
+    or a 学号 already used, refuses it (ENR-6). Only the registrar office decides it.
+    """
+    if actor is not None and not is_registrar(actor):
+        raise PermissionDenied(_("只有教务处可以建立学籍"))
+    unknown = set(values) - set(STUDENT_FIELDS)
+    if unknown:
+        raise ValueError(f"not fields of a new student: {sorted(unknown)}")
+    student = Student(**values)
+    student._change_reason = reason[:100]
+    student._history_user = actor
+    try:
+        with transaction.atomic():
+            student.save()
+            user_create(
+                actor=actor,
+                username=student.student_number,
+                password=None,
+                role=Role.STUDENT,
+                student=student,
+                full_name=student.name,
+            )
+    except IntegrityError as exc:
+        raise DomainError(
+            _("证件号码已有在籍学籍，或学号%(number)s已被使用，不能建立学籍（ENR-6）")
+            % {"number": student.student_number}
+        ) from exc
+    audit_record(
+        actor=actor,
+        action="registrar.student.create",
+        subject=student,
+        after=snapshot(student, [name.removesuffix("_id") for name in STUDENT_FIELDS]),
+        reason=reason,
+        document_number=document_number,
+    )
+    return student
 
 
 # Placement (院系, 专业, 年级, 学制, 预计毕业日期): what a status change may move, by ``Student`` attribute.

@@ -142,8 +142,21 @@ class StatusChange(FSMModelMixin, models.Model):
     (as filed until then). ``batch`` is the college's list that carried it, if any.
     """
 
+    # Empty only for a transfer-in (转入) not yet approved: the person holds no 学籍 here until then,
+    # and ``incoming`` says who they are; approval creates the student (``transfer_in``).
     student = models.ForeignKey(
-        Student, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("学生")
+        Student,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="status_changes",
+        verbose_name=_("学生"),
+    )
+    incoming = models.JSONField(
+        _("转入学生信息"),
+        default=dict,
+        blank=True,
+        help_text=_("转学（转入）：转入学生的身份和转入后的学号、专业，批准后据此建立学籍"),
     )
     college = models.ForeignKey(
         College,
@@ -209,6 +222,14 @@ class StatusChange(FSMModelMixin, models.Model):
         verbose_name_plural = _("学籍异动")
         ordering = ["-created_at", "-pk"]
         constraints = [
+            # Every case names its student, but a transfer-in before approval, whose student is created then.
+            models.CheckConstraint(
+                condition=Q(student__isnull=False)
+                | Q(
+                    kind=Kind.TRANSFER_IN, state__in=[s.value for s in (*OPEN_STATES, ChangeState.WITHDRAWN)]
+                ),
+                name="status_change_names_its_student",
+            ),
             # One open change per student at a time: a second one is refused (issue 11, item 3).
             models.UniqueConstraint(
                 fields=["student"],
@@ -223,7 +244,14 @@ class StatusChange(FSMModelMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.student_id}"
+        return f"{self.get_kind_display()} {self.student_id or self.incoming.get('student_number', '')}"
+
+    @property
+    def person(self) -> str:
+        """Who the case is about, as pages name them: the student, or the person transferring in."""
+        if self.student_id:
+            return str(self.student)
+        return f"{self.incoming.get('name', '')}（{self.incoming.get('student_number', '')}）"
 
     @property
     def is_deregistration(self) -> bool:

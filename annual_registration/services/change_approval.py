@@ -34,6 +34,7 @@ from annual_registration.services.change_rules import (
 )
 from annual_registration.services.changes import CHANGES, change_for_update
 from annual_registration.services.lists import ANNUAL
+from annual_registration.services.transfer_in import incoming_students_create, is_incoming
 from registrar import codes
 from registrar.errors import DomainError
 from registrar.models import AcademicYear, School, Student, User
@@ -137,6 +138,7 @@ def changes_approve(
 ) -> None:
     """批准 many changes at once, set-based, inside the caller's transaction, the changes locked.
 
+    0. a transfer-in's student is created (``transfer_in``);
     1. each case's values before are read from the locked students and stored;
     2. the cases move (one event each, carrying before and after);
     3. the students' 学籍状态 moves by each kind's transition (one event each);
@@ -147,6 +149,9 @@ def changes_approve(
     _check_decision(decision_date, document_number)
     if not changes:
         return
+    # 转学（转入）: the student is created now, through the core, and the case names them (ANN-4).
+    incoming = {c.pk for c in changes if is_incoming(c)}
+    incoming_students_create(actor, [c for c in changes if c.pk in incoming], document_number=document_number)
     student_ids = [c.student_id for c in changes]
     status_rows = lock_rows(STUDENT_STATUS, student_ids)
     students = {s.pk: s for s in Student.objects.filter(pk__in=student_ids)}
@@ -160,7 +165,10 @@ def changes_approve(
         if isinstance(change.values_after, str):  # a locked row reads the JSON column as its text
             change.values_after = json.loads(change.values_after)
         current = placement_of(students[change.student_id])
-        change.values_before = {name: current[name] for name in change.values_after}
+        # A student transferring in had no placement here before: created in place, nothing before.
+        change.values_before = (
+            {} if change.pk in incoming else {name: current[name] for name in change.values_after}
+        )
         refreshed.append(StatusChange(pk=change.pk, values_before=change.values_before))
     StatusChange.objects.bulk_update(refreshed, ["values_before"], batch_size=2000)
 
@@ -195,7 +203,7 @@ def changes_approve(
             for name, value in change.values_after.items()
             if name in PLACEMENT_FIELDS
         }
-        if values:
+        if values and change.pk not in incoming:
             placements[change.student_id] = values
     apply_moves(STUDENT_STATUS, status_moves, actor=actor, document_number=document_number)
     if placements:

@@ -110,6 +110,10 @@ def _decimal_text(value: Decimal | None) -> str | None:
     return None if value is None else str(Decimal(value).quantize(Decimal("0.1")))
 
 
+TRANSFER_IN_ELSEWHERE = gettext_lazy(
+    "转学（转入）的学生尚无本校学籍：请用“转学（转入）”登记其身份信息和原学校，批准后建立学籍"
+)
+
 FIELD_LABELS = {
     "college": gettext_lazy("院系"),
     "major": gettext_lazy("专业"),
@@ -160,6 +164,8 @@ def change_problems(
     ``majors`` and ``colleges`` hold every id the input names (one query for a whole list).
     """
     label = setting.get_kind_display()
+    if setting.kind == Kind.TRANSFER_IN:  # names someone with no 学籍 here yet: ``transfer_in`` files it
+        return [str(TRANSFER_IN_ELSEWHERE)], {}
     problems: list[str] = []
     if not given.reason.strip():
         problems.append(_("请填写异动原因"))
@@ -176,11 +182,7 @@ def change_problems(
     elif given.period_start or given.period_end:
         problems.append(_("%(kind)s无须填写起止日期") % {"kind": label})
     if setting.needs_other_school and not given.other_school.strip():
-        problems.append(
-            _("转学（转入）须填写原学校")
-            if setting.kind == Kind.TRANSFER_IN
-            else _("%(kind)s须填写去向学校") % {"kind": label}
-        )
+        problems.append(_("%(kind)s须填写去向学校") % {"kind": label})
     before = placement_of(student)
     after: dict[str, Any] = {}
     allowed = setting.placement_fields()

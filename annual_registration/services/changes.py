@@ -55,7 +55,9 @@ CHANGES = Machine(
     model=StatusChange,
     field="state",
     columns=("student_id", "college_id", "kind", "batch_id", "reason", "values_before", "values_after"),
-    describe=lambda row: _("学生%(id)s的%(kind)s") % {"id": row.student_id, "kind": kind_label(row.kind)},
+    describe=lambda row: (
+        _("学生%(id)s的%(kind)s") % {"id": row.student_id or "", "kind": kind_label(row.kind)}
+    ),
     action_prefix="annual_registration.change",
     quiet=("submitted_at", "decided_at", "reported_at", "decided_by_id"),
     conflict=gettext_lazy("部分学籍异动已被他人处理，请刷新后重试"),

@@ -123,12 +123,6 @@ def test_a_withdrawn_change_leaves_room_for_another(college_a_staff, other_major
 
 
 @pytest.mark.rule("ANN-4")
-def test_a_transfer_in_without_the_source_school_is_refused(college_a_staff, second_years, clock):
-    with pytest.raises(DomainError, match="转学（转入）须填写原学校"):
-        filed(college_a_staff, second_years[0], Kind.TRANSFER_IN, values={"grade": 2026})
-
-
-@pytest.mark.rule("ANN-4")
 def test_a_period_kind_needs_its_dates(college_a_staff, second_years, clock):
     with pytest.raises(DomainError, match="保留学籍须填写起止日期"):
         filed(college_a_staff, second_years[0], Kind.RETENTION, reason="应征入伍")
