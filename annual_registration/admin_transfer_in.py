@@ -17,8 +17,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from annual_registration.services.change_rules import ChangeInput
-from annual_registration.services.transfer_in import IncomingStudent, transfer_in_file
+from annual_registration.services.transfer_in import incoming_from, transfer_in_file
 from registrar import codes
 from registrar.errors import REFUSALS
 from registrar.models import College, Major, User
@@ -64,30 +63,6 @@ class TransferInForm(forms.Form):
         self.fields["major"].queryset = Major.objects.filter(college__in=colleges).select_related("college")
         self.fields["major"].label_from_instance = lambda m: f"{m.college.name} {m.name}（{m.code}）"
 
-    def person(self) -> IncomingStudent:
-        data = self.cleaned_data
-        return IncomingStudent(
-            student_number=data["student_number"].strip(),
-            name=data["name"].strip(),
-            gender=data["gender"],
-            ethnicity=data["ethnicity"],
-            birth_date=data["birth_date"],
-            id_type=data["id_type"],
-            id_number=data["id_number"],
-            major_id=data["major"].pk,
-            entry_date=data["entry_date"],
-            exam_number=data["exam_number"],
-            grade=data["grade"],
-            expected_graduation_date=data["expected_graduation_date"],
-            program_years=data["program_years"],
-        )
-
-    def change_input(self) -> ChangeInput:
-        data = self.cleaned_data
-        return ChangeInput(
-            kind=codes.StatusChangeKind.TRANSFER_IN, reason=data["reason"], other_school=data["other_school"]
-        )
-
 
 def transfer_in_view(model_admin, request: HttpRequest) -> HttpResponse:
     """The form, then the draft case's page; every refusal as a message with its reasons."""
@@ -96,7 +71,8 @@ def transfer_in_view(model_admin, request: HttpRequest) -> HttpResponse:
     form = TransferInForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            change = transfer_in_file(actor=request.user, person=form.person(), given=form.change_input())
+            person, given = incoming_from(form.cleaned_data)
+            change = transfer_in_file(actor=request.user, person=person, given=given)
         except REFUSALS as exc:
             messages.error(request, str(exc))
         else:

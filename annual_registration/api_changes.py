@@ -38,7 +38,7 @@ from annual_registration.services.changes import (
     status_change_update,
     status_change_withdraw,
 )
-from annual_registration.services.transfer_in import IncomingStudent, transfer_in_file
+from annual_registration.services.transfer_in import incoming_from, transfer_in_file
 from registrar import codes
 from registrar.api_batches import BatchViewSet, documented
 from registrar.api_common import RegistrarDecides, StaffRole, document_number_field, id_field, required_text
@@ -191,30 +191,6 @@ class TransferInSerializer(serializers.Serializer):
         max_value=10,
     )
 
-    def person(self) -> IncomingStudent:
-        data = self.validated_data
-        return IncomingStudent(
-            student_number=data["student_number"].strip(),
-            name=data["name"].strip(),
-            gender=data["gender"],
-            ethnicity=data["ethnicity"],
-            birth_date=data["birth_date"],
-            id_type=data["id_type"],
-            id_number=data["id_number"],
-            major_id=data["major"],
-            entry_date=data["entry_date"],
-            exam_number=data["exam_number"],
-            grade=data["grade"],
-            expected_graduation_date=data["expected_graduation_date"],
-            program_years=data["program_years"],
-        )
-
-    def change_input(self) -> ChangeInput:
-        data = self.validated_data
-        return ChangeInput(
-            kind=codes.StatusChangeKind.TRANSFER_IN, reason=data["reason"], other_school=data["other_school"]
-        )
-
 
 class ReturnSerializer(serializers.Serializer):
     comment = required_text(gettext_lazy("退回时请填写意见"), max_length=500)
@@ -279,8 +255,8 @@ class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["post"], url_path="transfer-in")
     def transfer_in(self, request: Request) -> Response:
         """提出转学（转入）: a draft naming someone who holds no 学籍 here yet; approval creates the student."""
-        data = self._input(request, TransferInSerializer)
-        change = transfer_in_file(actor=request.user, person=data.person(), given=data.change_input())
+        person, given = incoming_from(self._input(request, TransferInSerializer).validated_data)
+        change = transfer_in_file(actor=request.user, person=person, given=given)
         return self._respond(change, status.HTTP_201_CREATED)
 
     @extend_schema(request=ChangeInputSerializer, responses=CHANGE_RESPONSES)

@@ -336,21 +336,14 @@ def _apply(request: IdentityChangeRequest, actor: User, document_number: str) ->
     student = Student.objects.select_for_update().get(pk=request.student_id)
     clean = clean_request(student, request.requested, None)
     request.previous = {field: stored_value(student, field) for field in clean}
-    if not Student.history.filter(id=student.pk).exists():
-        # A student registered in bulk may have no history row yet: keep the values before first.
-        Student.history.bulk_history_create([student], default_user=actor, default_change_reason="初始记录")
-    for field, value in clean.items():
-        setattr(
-            student, field, datetime.date.fromisoformat(value) if field == IdentityField.BIRTH_DATE else value
-        )
     # Stored as written, whatever the page's language (simple-history keeps 100 characters).
-    student._change_reason = f"学籍信息变更：{document_number or request.pk}"[:100]
-    student._history_user = actor
-    try:
-        with transaction.atomic():
-            student.save(update_fields=list(clean))
-    except IntegrityError as exc:
-        raise DomainError(_("变更后的身份证号已被其他在籍学籍使用，未变更")) from exc
+    _save_with_history(
+        student,
+        clean,
+        actor=actor,
+        reason=f"学籍信息变更：{document_number or request.pk}",
+        refusal=_("变更后的身份证号已被其他在籍学籍使用，未变更"),
+    )
     audit_record(
         actor=actor,
         action="annual_registration.student.identity_change",
@@ -377,21 +370,14 @@ def _admission_record_follows(
     changed = {field: value for field, value in clean.items() if before[field] != value}
     if not changed:
         return
-    if not record.history.exists():
-        AdmissionRecord.history.bulk_history_create(
-            [record], default_user=actor, default_change_reason="初始记录"
-        )
-    for field, value in changed.items():
-        setattr(
-            record, field, datetime.date.fromisoformat(value) if field == IdentityField.BIRTH_DATE else value
-        )
-    record._change_reason = f"高考信息采集错误更正：{document_number or request.pk}"[:100]
-    record._history_user = actor
-    try:
-        with transaction.atomic():
-            record.save(update_fields=[*changed, "updated_at"])
-    except IntegrityError as exc:
-        raise DomainError(_("更正后的证件号码已被同年度其他录取数据使用，未变更")) from exc
+    _save_with_history(
+        record,
+        changed,
+        actor=actor,
+        reason=f"高考信息采集错误更正：{document_number or request.pk}",
+        refusal=_("更正后的证件号码已被同年度其他录取数据使用，未变更"),
+        also=("updated_at",),
+    )
     audit_record(
         actor=actor,
         action="annual_registration.admission.identity_change",
@@ -401,3 +387,33 @@ def _admission_record_follows(
         reason=request.reason,
         document_number=document_number,
     )
+
+
+def _save_with_history(
+    instance: Student | AdmissionRecord,
+    values: dict[str, str],
+    *,
+    actor: User,
+    reason: str,
+    refusal: str,
+    also: tuple[str, ...] = (),
+) -> None:
+    """Identity values (as requests keep them) onto a student or their admission record, through
+    simple-history: a first history row when there is none (one registered in bulk), so that the value
+    before stays readable (N19), then the change with its reason; ``refusal`` if the database refuses."""
+    model = type(instance)
+    if not model.history.filter(id=instance.pk).exists():
+        model.history.bulk_history_create([instance], default_user=actor, default_change_reason="初始记录")
+    for field, value in values.items():
+        setattr(
+            instance,
+            field,
+            datetime.date.fromisoformat(value) if field == IdentityField.BIRTH_DATE else value,
+        )
+    instance._change_reason = reason[:100]
+    instance._history_user = actor
+    try:
+        with transaction.atomic():
+            instance.save(update_fields=[*values, *also])
+    except IntegrityError as exc:
+        raise DomainError(refusal) from exc

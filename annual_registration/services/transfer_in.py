@@ -11,7 +11,7 @@ account) and the case then names them, like every other case.
 from __future__ import annotations
 
 import datetime
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -31,9 +31,9 @@ from registrar.idcard import IdNumberError, clean_id_number, consistency_errors,
 from registrar.models import Major, School, Student, User
 from registrar.roles import acts_for_college, can_write
 from registrar.services import student_create
+from registrar.sheets.cells import student_number
 
 Kind = codes.StatusChangeKind
-STUDENT_NUMBER = re.compile(r"^[0-9A-Za-z]{1,20}$")
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,28 @@ class IncomingStudent:
     grade: int | None = None
     expected_graduation_date: datetime.date | None = None
     program_years: Decimal | None = None
+
+
+def incoming_from(data: Mapping[str, Any]) -> tuple[IncomingStudent, ChangeInput]:
+    """The person and the case as a form or the API gives them (``major`` a Major or its id)."""
+    major = data["major"]
+    person = IncomingStudent(
+        student_number=data["student_number"].strip(),
+        name=data["name"].strip(),
+        gender=data["gender"],
+        ethnicity=data["ethnicity"],
+        birth_date=data["birth_date"],
+        id_type=data["id_type"],
+        id_number=data["id_number"],
+        major_id=getattr(major, "pk", major),
+        entry_date=data["entry_date"],
+        exam_number=data.get("exam_number") or "",
+        grade=data.get("grade"),
+        expected_graduation_date=data.get("expected_graduation_date"),
+        program_years=data.get("program_years"),
+    )
+    given = ChangeInput(kind=Kind.TRANSFER_IN, reason=data["reason"], other_school=data["other_school"])
+    return person, given
 
 
 def _identity_problems(person: IncomingStudent) -> tuple[list[str], str]:
@@ -85,10 +107,13 @@ def _place_problems(actor: User, person: IncomingStudent) -> tuple[list[str], Ma
         problems.append(_("专业不存在"))
     elif not acts_for_college(actor, major.college_id):
         problems.append(_("只能转入本学院的专业"))
-    if not STUDENT_NUMBER.match(person.student_number or ""):
-        problems.append(_("学号应为不超过20位的数字或字母"))
-    elif Student.objects.filter(student_number=person.student_number).exists():
-        problems.append(_("学号%(number)s已被使用") % {"number": person.student_number})
+    try:
+        student_number(person.student_number or "", None)
+    except ValueError as exc:
+        problems.append(str(exc))
+    else:
+        if Student.objects.filter(student_number=person.student_number).exists():
+            problems.append(_("学号%(number)s已被使用") % {"number": person.student_number})
     if person.entry_date > timezone.localdate():
         problems.append(_("入学日期不能晚于今天"))
     if person.grade is not None and not 1950 <= person.grade <= 2100:

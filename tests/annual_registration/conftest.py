@@ -1,4 +1,5 @@
 import pytest
+from rest_framework.test import APIClient
 
 from enrollment.services import (
     ItemInput,
@@ -47,3 +48,15 @@ def year_2027(registrar):
 @pytest.fixture
 def term_2027(year_2027):
     return year_2027.terms.get(number=1)
+
+
+@pytest.fixture
+def api():
+    """An API client signed in as ``user``."""
+
+    def signed_in(user) -> APIClient:
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return signed_in

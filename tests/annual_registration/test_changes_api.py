@@ -6,7 +6,6 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from annual_registration.models import ChangeKindSetting, ChangeState, StatusChange
 from registrar import codes
@@ -14,16 +13,6 @@ from tests.annual_registration.change_builders import PDF, approved, filed, subm
 
 Kind = codes.StatusChangeKind
 CHANGES = "/api/annual/changes/"
-
-
-@pytest.fixture
-def api():
-    def signed_in(user) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return signed_in
 
 
 def decision(document: bytes = PDF, name: str = "决定.pdf") -> dict:

@@ -46,6 +46,16 @@ def filed(actor, student, requested=None, **extra) -> IdentityChangeRequest:
     )
 
 
+def confirmed_by_the_admissions_office(registrar, request: IdentityChangeRequest) -> None:
+    """The 生源地 admissions office's confirmation, recorded by the registrar with its 文号 (SH)."""
+    identity_change_decide(
+        actor=registrar,
+        request_id=request.pk,
+        transition="confirm_admissions",
+        document_number="沪招〔2026〕3号",
+    )
+
+
 @pytest.mark.rule("ANN-8")
 def test_an_approved_change_keeps_the_old_value_readable(students_a, registrar):
     student = students_a[0]
@@ -105,12 +115,7 @@ def test_where_only_gaokao_errors_are_corrected_the_admissions_office_changes_it
     request = filed(account(student), student, gaokao_data_error=True)
     with pytest.raises(DomainError, match="不能学校审核通过"):
         identity_change_decide(actor=registrar, request_id=request.pk, transition="approve")
-    identity_change_decide(
-        actor=registrar,
-        request_id=request.pk,
-        transition="confirm_admissions",
-        document_number="沪招〔2026〕3号",
-    )
+    confirmed_by_the_admissions_office(registrar, request)
     identity_change_decide(actor=registrar, request_id=request.pk, transition="approve")
     assert IdentityChangeRequest.objects.get(pk=request.pk).state == IdentityState.APPLIED
 
@@ -123,12 +128,7 @@ def test_a_corrected_gaokao_error_corrects_the_admission_record_too_and_keeps_it
     identity_settings_save(actor=registrar, chain="admissions_office", field_groups=[])
     student = students_a[0]
     request = filed(account(student), student, gaokao_data_error=True)
-    identity_change_decide(
-        actor=registrar,
-        request_id=request.pk,
-        transition="confirm_admissions",
-        document_number="沪招〔2026〕3号",
-    )
+    confirmed_by_the_admissions_office(registrar, request)
     identity_change_decide(actor=registrar, request_id=request.pk, transition="approve")
     record = AdmissionRecord.objects.get(student=student)
     history = record.history.order_by("history_date", "history_id").values_list("name", flat=True)

@@ -6,7 +6,6 @@ import dataclasses
 import datetime
 
 import pytest
-from rest_framework.test import APIClient
 
 from annual_registration.models import ChangeState, StatusChange
 from annual_registration.services.change_approval import status_change_approve
@@ -26,14 +25,18 @@ BIRTH = datetime.date(2006, 5, 4)
 FROM = ChangeInput(kind=Kind.TRANSFER_IN, reason="随父母工作调动转学", other_school="东北师范大学")
 
 
-@pytest.fixture
-def api():
-    def signed_in(user) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return signed_in
+def approved_transfer(staff, registrar, major, clock) -> Student:
+    """Filed by ``staff``, submitted, approved on 2026-10-12; the student it created."""
+    change = transfer_in_file(actor=staff, person=person(major), given=FROM)
+    status_change_submit(actor=staff, change_id=change.pk)
+    status_change_approve(
+        actor=registrar,
+        change_id=change.pk,
+        decision_date=clock.set(datetime.date(2026, 10, 12)),
+        document_number="校学〔2026〕40号",
+        document=DOCUMENT,
+    )
+    return Student.objects.get(student_number="2025990001")
 
 
 def person(major, **changes) -> IncomingStudent:
@@ -62,50 +65,43 @@ def test_a_transfer_in_without_the_source_school_is_refused(college_a_staff, maj
 
 
 @pytest.mark.rule("ANN-4")
+def test_a_transfer_in_is_a_draft_naming_a_person_who_is_no_student_yet(
+    college_a_staff, major_a, kind_settings, clock
+):
+    change = transfer_in_file(actor=college_a_staff, person=person(major_a), given=FROM)
+    assert (change.student_id, change.state, change.person) == (
+        None,
+        ChangeState.DRAFT,
+        "转入生（2025990001）",
+    )
+    assert not Student.objects.filter(student_number="2025990001").exists()
+
+
+@pytest.mark.rule("ANN-4")
 def test_an_approved_transfer_in_gives_the_person_a_status_here_through_the_core(
     college_a_staff, registrar, major_a, kind_settings, clock
 ):
-    change = transfer_in_file(actor=college_a_staff, person=person(major_a), given=FROM)
-    assert (change.student_id, change.state) == (None, ChangeState.DRAFT)
-    status_change_submit(actor=college_a_staff, change_id=change.pk)
-    status_change_approve(
-        actor=registrar,
-        change_id=change.pk,
-        decision_date=clock.set(datetime.date(2026, 10, 12)),
-        document_number="校学〔2026〕40号",
-        document=DOCUMENT,
-    )
-    student = Student.objects.get(student_number="2025990001")
+    student = approved_transfer(college_a_staff, registrar, major_a, clock)
     assert (student.name, student.student_status, student.major_id, student.college_id) == (
         "转入生",
         codes.StudentStatus.IN_SCHOOL,
         major_a.pk,
         major_a.college_id,
     )
-    assert StatusChange.objects.get(pk=change.pk).student_id == student.pk
+    assert StatusChange.objects.get(kind=Kind.TRANSFER_IN).student_id == student.pk
     assert student.history.count() == 1 and User.objects.filter(student=student, role="student").exists()
     assert AuditEvent.objects.filter(action="registrar.student.create", student_id=student.pk).count() == 1
 
 
 @pytest.mark.rule("ANN-4")
+@pytest.mark.rule("ANN-11")
 def test_a_transferred_student_sees_the_transfer_in_their_record(
     college_a_staff, registrar, major_a, kind_settings, clock
 ):
-    change = transfer_in_file(actor=college_a_staff, person=person(major_a), given=FROM)
-    status_change_submit(actor=college_a_staff, change_id=change.pk)
-    status_change_approve(
-        actor=registrar,
-        change_id=change.pk,
-        decision_date=clock.set(datetime.date(2026, 10, 12)),
-        document_number="校学〔2026〕40号",
-        document=DOCUMENT,
-    )
-    student = Student.objects.get(student_number="2025990001")
+    student = approved_transfer(college_a_staff, registrar, major_a, clock)
     entry = next(e for e in student_timeline(registrar, student) if e.kind == "change")
-    assert (
-        entry.title == "学籍异动：转学（转入）"
-        and ("专业", "—", major_a.name + "（080901）") in entry.changes
-    )
+    assert entry.title == "学籍异动：转学（转入）"
+    assert ("专业", "—", f"{major_a.name}（{major_a.code}）") in entry.changes
 
 
 @pytest.mark.rule("ANN-4")
