@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -58,8 +58,10 @@ def intake_progress(request: HttpRequest) -> HomeSection | None:
     in a submitted or approved one, and in an approved one; and the school's total."""
     if role_of(request.user) not in REGISTRAR_OFFICE:
         return None
+    records = AdmissionRecord.objects.for_user(request.user)
+    year = records.aggregate(year=Max("year"))["year"]  # the current intake: the latest imported
     rows = list(
-        AdmissionRecord.objects.for_user(request.user)
+        records.filter(year=year)
         .annotate(
             reviewed=_listed(
                 BatchState.DRAFT, BatchState.RETURNED, BatchState.SUBMITTED, BatchState.APPROVED
@@ -67,20 +69,18 @@ def intake_progress(request: HttpRequest) -> HomeSection | None:
             submitted=_listed(BatchState.SUBMITTED, BatchState.APPROVED),
             approved=_listed(BatchState.APPROVED),
         )
-        .values("year", "college_id", "college__code", "college__name")
+        .values("college_id", "college__code", "college__name")
         .annotate(
             total=Count("pk"),
             n_reviewed=Count("pk", filter=Q(reviewed=True)),
             n_submitted=Count("pk", filter=Q(submitted=True)),
             n_approved=Count("pk", filter=Q(approved=True)),
         )
-        .order_by("-year", "college__code")
+        .order_by("college__code")
     )
-    year = rows[0]["year"] if rows else None
-    colleges = [_progress_row(row["college__name"], row) for row in rows if row["year"] == year]
+    colleges = [_progress_row(row["college__name"], row) for row in rows]
     total = {
-        key: sum(row[key] for row in rows if row["year"] == year)
-        for key in ("total", "n_reviewed", "n_submitted", "n_approved")
+        key: sum(row[key] for row in rows) for key in ("total", "n_reviewed", "n_submitted", "n_approved")
     }
     chart = {
         "labels": [row["name"] for row in colleges],
