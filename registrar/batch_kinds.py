@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from registrar.models.batches import BatchKind
 from registrar.sheets.writers import xlsx
 
 if TYPE_CHECKING:
@@ -156,11 +157,15 @@ class BatchItems:
             .values(f"{self.target_field}_id")
         )
 
+    def kind_label(self) -> str:
+        """The kind's name (新生入学资格审查名单), from the batch kinds' choices."""
+        return str(BatchKind(self.kind).label)
+
     def template_notes(self) -> list[str]:
         """The template's 填写说明: what each column takes and what each outcome needs (never read as data)."""
         labels = dict(self.outcomes.choices)
         notes = [
-            _("%(list)s：填写说明") % {"list": self.texts.get("new", "")},
+            _("%(list)s：填写说明") % {"list": self.kind_label()},
             _(
                 "第一张表为数据表，每行一名学生；表中只有可以列入本名单的学生（已在其他待审批名单中的不在表中）。"
             ),

@@ -24,7 +24,7 @@ def test_a_college_fills_and_submits_its_list_and_the_registrar_approves_it(
     sign_in("college_a_staff", PASSWORD)
     page.goto(f"{live_server.url}/admin/annual_registration/annuallist/add/")
     page.select_option("#term", str(term_2027.pk))
-    page.click("#batch-new input[type=submit]")
+    page.click("#batch-new-submit")
     page.click("#fill")
     page.wait_for_selector("text=已加入")
     rows = page.locator("tr.item")

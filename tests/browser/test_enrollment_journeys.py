@@ -53,7 +53,7 @@ def test_college_staff_uploads_review_results_fixes_errors_and_submits(
 ):
     sign_in("college_a_staff", PASSWORD)
     page.goto(f"{live_server.url}/admin/enrollment/reviewbatch/add/")
-    page.click("#batch-new input[type=submit]")
+    page.click("#batch-new-submit")
     page.wait_for_selector("#batch-upload")
     bad = tmp_path / "shencha.xlsx"
     rows = [["考生号", "姓名", "审查结论", "保留截止日期", "原因"]]
@@ -187,7 +187,7 @@ def test_a_large_list_is_filled_set_at_once_submitted_and_approved_from_its_summ
     assert import_rows([admission_row(n, major_a) for n in range(1, 61)]).ok
     sign_in("college_a_staff", PASSWORD)
     page.goto(f"{live_server.url}/admin/enrollment/reviewbatch/add/")
-    page.click("#batch-new input[type=submit]")
+    page.click("#batch-new-submit")
     page.wait_for_selector("#batch-upload")
     assert "新生入学资格审查名单（计算机学院）" in page.title()
     page.click("#fill")
