@@ -1,0 +1,70 @@
+"""Batches (批次 / 名单): the workflow every app's lists share (``workflow``) and their items (``items``).
+
+Callers import the services from here: ``from registrar import batches`` then ``batches.batch_submit``.
+"""
+
+from registrar.batches.items import (
+    batch_attachments_add,
+    batch_items_fill,
+    batch_items_remove,
+    batch_items_save,
+    batch_items_set_outcome,
+    batch_items_upload,
+    outcome_errors,
+)
+from registrar.batches.workflow import (
+    DECISION_FIELDS,
+    EDITABLE_STATES,
+    BatchConflict,
+    BatchInvalid,
+    attachment_problems,
+    batch_actions,
+    batch_approve,
+    batch_create,
+    batch_delete,
+    batch_for_edit,
+    batch_for_update,
+    batch_move,
+    batch_return,
+    batch_submit,
+    can_edit,
+    default_title,
+    document_problems,
+    may_perform,
+    transition_label,
+    transition_sources,
+    transition_target,
+)
+from registrar.proofs import ProofFile
+
+__all__ = [
+    "DECISION_FIELDS",
+    "EDITABLE_STATES",
+    "BatchConflict",
+    "BatchInvalid",
+    "ProofFile",
+    "attachment_problems",
+    "batch_actions",
+    "batch_approve",
+    "batch_attachments_add",
+    "batch_create",
+    "batch_delete",
+    "batch_for_edit",
+    "batch_for_update",
+    "batch_items_fill",
+    "batch_items_remove",
+    "batch_items_save",
+    "batch_items_set_outcome",
+    "batch_items_upload",
+    "batch_move",
+    "batch_return",
+    "batch_submit",
+    "can_edit",
+    "default_title",
+    "document_problems",
+    "may_perform",
+    "outcome_errors",
+    "transition_label",
+    "transition_sources",
+    "transition_target",
+]
