@@ -226,10 +226,19 @@ def test_a_rule_whose_clock_its_kind_does_not_offer_is_refused(make_rule):
 
 
 def test_a_rule_whose_kind_is_not_registered_is_skipped_and_named(db):
+    DeadlineRule.objects.create(
+        code="no_app_yet",
+        name="尚无应用提供的规则",
+        kind="tests.unregistered",
+        clock="term_start",
+        unit="months",
+        length=1,
+    )
     result = deadline_scan(as_of=D(2026, 12, 8))
-    assert "diploma_registration" in result.skipped
-    # Annual registration registers its kinds (ANN-2): monitored, not skipped.
-    assert "annual_registration" not in result.skipped
+    assert "no_app_yet" in result.skipped
+    # Annual registration and diploma registration register their kinds (ANN-2, DIP-5, DIP-11): monitored.
+    for code in ("annual_registration", "diploma_registration", "completion_exchange"):
+        assert code not in result.skipped
 
 
 # The command and the beat task
