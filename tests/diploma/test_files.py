@@ -63,3 +63,18 @@ def test_only_registered_certificates_reach_the_platform_file(
     prechecked(major_a, 2)  # pre-checked, not registered: not recognised, not in the file
     rows = sheet_rows(client_for(registrar).get(URL % "xlsx"))
     assert len(rows) == 1 + 3
+
+
+@pytest.mark.rule("DIP-9")
+def test_the_file_names_each_graduates_photo(registrar, school, major_a, client_for, settings, tmp_path):
+    from diploma.services.certificates import certificates_precheck, certificates_register
+    from tests.diploma.builders import cohort, graduating
+    from tests.diploma.photo_builders import captured
+
+    settings.MEDIA_ROOT = tmp_path
+    student = graduating(major_a, 1)[0]
+    captured(registrar, [student])
+    certificates_precheck(registrar, [g.pk for g in cohort(registrar, [student])])
+    certificates_register(actor=registrar)
+    header, row = sheet_rows(client_for(registrar).get(URL % "xlsx"))
+    assert row[header.index("ZP")] == f"{student.id_number}.jpg"
