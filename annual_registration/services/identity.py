@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +35,7 @@ from registrar import codes
 from registrar.errors import DomainError
 from registrar.idcard import IdNumberError, clean_id_number, consistency_errors, mask
 from registrar.models import School, Student, User
-from registrar.proofs import ProofFile, read_proofs
+from registrar.proofs import ProofFile, proof_save, read_proofs
 from registrar.roles import Role, can_write, is_registrar, role_of
 from registrar.sheets.cells import parse_date
 
@@ -194,16 +193,7 @@ def _may_file(actor: User, student: Student) -> None:
 
 def _store_proofs(request: IdentityChangeRequest, proofs: Sequence[ProofFile], actor: User) -> None:
     for proof in proofs:
-        row = IdentityProof(
-            request=request,
-            original_name=proof.name,
-            content_type=proof.content_type,
-            size=len(proof.content),
-            sha256=proof.sha256,
-            uploaded_by=actor,
-        )
-        row.file.save(proof.name, ContentFile(proof.content), save=False)
-        row.save()
+        proof_save(IdentityProof, proof, request=request, uploaded_by=actor)
 
 
 @transaction.atomic

@@ -10,15 +10,14 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from registrar.batch_kinds import BatchItems, ItemInput, ParsedItems, items_of
 from registrar.batches.workflow import batch_for_edit
-from registrar.models import BatchAttachment, User
-from registrar.proofs import ProofFile
+from registrar.models import Batch, BatchAttachment, User
+from registrar.proofs import ProofFile, proof_save
 from registrar.services import DomainError
 from registrar.sheets.tables import RowError
 
@@ -52,6 +51,20 @@ def outcome_errors(items: BatchItems, given: list[ItemInput]) -> list[RowError]:
     return errors
 
 
+def _checked_write(
+    handler: BatchItems, batch: Batch, items: list[ItemInput], *, replace: bool
+) -> list[RowError]:
+    """Every item checked (``outcome_errors`` and the kind's ``check``), then written; any error → nothing."""
+    errors = outcome_errors(handler, items)
+    checked, targets = handler.check(batch, [i for i in items if i.outcome in handler.outcomes.values])
+    errors = sorted([*errors, *checked], key=lambda e: (e.row, e.column))
+    if errors:
+        transaction.set_rollback(True)
+        return errors
+    handler.write(batch, items, targets, replace=replace)
+    return []
+
+
 @transaction.atomic
 def batch_items_save(
     *, actor: User, batch_id: int, kind: str, items: list[ItemInput], replace: bool = True
@@ -63,13 +76,9 @@ def batch_items_save(
     """
     handler = items_of(kind)
     batch = batch_for_edit(actor=actor, batch_id=batch_id, kind=kind)
-    errors = outcome_errors(handler, items)
-    checked, targets = handler.check(batch, [i for i in items if i.outcome in handler.outcomes.values])
-    errors = sorted([*errors, *checked], key=lambda e: (e.row, e.column))
+    errors = _checked_write(handler, batch, items, replace=replace)
     if errors:
-        transaction.set_rollback(True)
         return errors
-    handler.write(batch, items, targets, replace=replace)
     audit_record(
         actor=actor,
         action=f"{handler.action_prefix}.items_save",
@@ -162,14 +171,9 @@ def batch_items_set_outcome(
         )
     if not inputs:
         raise DomainError(_("请先选择学生"))
-    errors = outcome_errors(handler, inputs)
-    if not errors:
-        checked, targets = handler.check(batch, inputs)
-        errors = checked
+    errors = _checked_write(handler, batch, inputs, replace=False)
     if errors:
-        transaction.set_rollback(True)
         return errors
-    handler.write(batch, inputs, targets, replace=False)
     audit_record(
         actor=actor,
         action="registrar.batch.items_outcome",
@@ -186,16 +190,7 @@ def batch_attachments_add(*, actor: User, batch_id: int, kind: str, proofs: list
     if not proofs:
         raise DomainError(_("请选择要上传的证明材料"))
     for proof in proofs:
-        attachment = BatchAttachment(
-            batch=batch,
-            original_name=proof.name,
-            content_type=proof.content_type,
-            size=len(proof.content),
-            sha256=proof.sha256,
-            uploaded_by=actor,
-        )
-        attachment.file.save(proof.name, ContentFile(proof.content), save=False)
-        attachment.save()
+        proof_save(BatchAttachment, proof, batch=batch, uploaded_by=actor)
     audit_record(
         actor=actor,
         action="registrar.batch.attachments_add",
