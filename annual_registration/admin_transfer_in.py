@@ -34,7 +34,7 @@ class TransferInForm(forms.Form):
         label=gettext_lazy("转入原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500
     )
     name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
-    gender = forms.ChoiceField(label=gettext_lazy("性别"), choices=codes.Gender.choices)
+    gender = forms.ChoiceField(label=gettext_lazy("性别"), choices=[("", "---------"), *codes.Gender.choices])
     ethnicity = forms.ChoiceField(label=gettext_lazy("民族"), choices=codes.Ethnicity.choices)
     birth_date = forms.DateField(label=gettext_lazy("出生日期"), widget=DATE)
     id_type = forms.ChoiceField(label=gettext_lazy("证件类型"), choices=codes.IdType.choices)

@@ -7,12 +7,16 @@ the second college's is approved, the third has a draft.
 
 from __future__ import annotations
 
+import datetime
+
 from annual_registration import demo_changes
 from annual_registration.models import AnnualRegistration
+from annual_registration.models.records import AwardLevel, PunishmentKind
 from annual_registration.services import annual_roll_open, fee_import, parse_fees
+from annual_registration.services.records import AwardInput, PunishmentInput, award_record, punishment_record
 from registrar import batches
 from registrar.batch_kinds import ItemInput
-from registrar.models import BatchKind, User
+from registrar.models import BatchKind, Student, User
 from registrar.sheets.writers import xlsx
 
 KIND = BatchKind.ANNUAL_REGISTRATION
@@ -29,6 +33,11 @@ def load(ctx) -> None:
         .values_list("student__student_number", flat=True)
     )
     statuses = [ctx.rng.choice(["已缴费"] * 10 + ["未缴费", "助学贷款"]) for _number in numbers]
+    # The student login's fees are unpaid: their page says what registration asks of them, by when.
+    featured = ctx.featured_student.student_number if ctx.featured_student else None
+    statuses = [
+        "未缴费" if number == featured else status for number, status in zip(numbers, statuses, strict=True)
+    ]
     content = xlsx(["学号", "缴费情况"], zip(numbers, statuses, strict=True), "缴费情况")
     result = fee_import(
         actor=registrar,
@@ -37,6 +46,8 @@ def load(ctx) -> None:
         file_name="财务处缴费情况.xlsx",
     )
     assert result.ok, result.errors
+    # The year's changes first (a 休学, a 退学, a 保留学籍 waiting, a class's 转专业), then the lists they shape.
+    demo_changes.load(ctx)
     staff = {0: ctx.users["college_a_staff"], 1: ctx.users["college_b_staff"]}
     for index, college in enumerate(ctx.colleges[:3]):
         actor = staff.get(index, registrar)
@@ -59,7 +70,43 @@ def load(ctx) -> None:
                 kind=KIND,
                 document_number=f"教学〔{year.start_year}〕21号",
             )
-    demo_changes.load(ctx)
+    _records(ctx)
+
+
+def _records(ctx) -> None:
+    """学籍记载 (ANN-7): the student login's scholarship, and a warning lifted for another student of college A."""
+    registrar: User = ctx.users["registrar"]
+    today = ctx.today
+    if ctx.featured_student is not None:
+        award_record(
+            actor=registrar,
+            student_id=ctx.featured_student.pk,
+            data=AwardInput(
+                name="校级一等奖学金",
+                level=AwardLevel.SCHOOL,
+                awarded_on=today - datetime.timedelta(days=40),
+                granting_body=ctx.school.name,
+                document_number=f"校学〔{today.year}〕18号",
+            ),
+        )
+    other = (
+        Student.objects.filter(college=ctx.colleges[0], entry_date__lt=today - datetime.timedelta(days=700))
+        .exclude(pk=getattr(ctx.featured_student, "pk", None))
+        .order_by("-student_number")
+        .first()
+    )
+    if other is not None:
+        punishment_record(
+            actor=registrar,
+            student_id=other.pk,
+            data=PunishmentInput(
+                kind=PunishmentKind.WARNING,
+                reason="考试违纪",
+                document_number=f"校学〔{today.year - 1}〕52号",
+                decided_on=today - datetime.timedelta(days=400),
+                period_months=6,
+            ),
+        )
 
 
 def _draft(actor: User, batch, year) -> None:

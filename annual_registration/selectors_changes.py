@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from annual_registration.models import StatusChange
 from annual_registration.services.change_rules import FIELD_LABELS
@@ -28,7 +30,8 @@ class ShownValue:
 
 
 def shown_values(changes: Iterable[StatusChange]) -> dict[int, list[ShownValue]]:
-    """Each change's fields before and after, names instead of ids: two queries for any number of changes."""
+    """Each change's fields before and after as people read them: names instead of ids and codes, 学制
+    in years (4年), 年级 as 2025级; two queries for any number of changes."""
     changes = list(changes)
     ids = {"college": set(), "major": set()}
     for change in changes:
@@ -49,6 +52,10 @@ def shown_values(changes: Iterable[StatusChange]) -> dict[int, list[ShownValue]]
             return names[name].get(value, str(value))
         if name == "student_status":
             return str(statuses.get(value, value))
+        if name == "program_years":  # stored as "4.0": reads 4年, 2.5年
+            return _("%(years)s年") % {"years": f"{Decimal(str(value)).normalize():f}"}
+        if name == "grade":
+            return _("%(year)s级") % {"year": value}
         return str(value)
 
     return {

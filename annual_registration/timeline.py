@@ -119,7 +119,7 @@ def _registrations(student: Student) -> list[TimelineEntry]:
             TimelineEntry(
                 day,
                 "registration",
-                _("%(year)s学年注册：%(state)s")
+                _("%(year)s注册：%(state)s")  # the year reads "2026-2027学年"
                 % {"year": registration.academic_year, "state": registration.get_state_display()},
                 detail,
             )

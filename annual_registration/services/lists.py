@@ -286,24 +286,35 @@ class AnnualItems(BatchItems):
         )
 
     def fill(self, batch: Batch) -> int:
-        """Everyone of the college still to register, not yet in an open list: 注册学籍, or 暂缓注册 when fees are unpaid."""
+        """Everyone of the college still to register, not yet in an open list, with the outcome their blockers allow.
+
+        注册学籍 when nothing blocks; 暂缓注册 for unpaid fees (ANN-10), or for another blocker the
+        college may still explain (an open status change, missing basic data), which it names; left
+        out, whoever no list may register (休学, 保留学籍, a 学籍 ended): their status settles the year.
+        """
         in_lists = AnnualItem.objects.exclude(batch__state=BatchState.APPROVED).values("registration_id")
-        open_rows = with_blockers(self._open(batch).exclude(pk__in=in_lists)).values_list(
-            "pk", "blocked_fees"
-        )
-        created = AnnualItem.objects.bulk_create(
-            [
-                AnnualItem(
-                    batch=batch,
-                    registration_id=pk,
-                    outcome=AnnualOutcome.DEFER if unpaid else AnnualOutcome.REGISTER,
-                    deferral_reason=DeferralReason.FEES_UNPAID if unpaid else "",
+        flags = [f"blocked_{b.code}" for b in BLOCKERS]
+        rows = with_blockers(self._open(batch).exclude(pk__in=in_lists)).values_list("pk", *flags)
+        items = []
+        for pk, *on in rows:
+            blockers = [b for b, blocked in zip(BLOCKERS, on, strict=True) if blocked]
+            if any(not b.deferrable for b in blockers):
+                continue
+            others = [str(b.label) for b in blockers if b.code != "fees"]
+            if not blockers:
+                items.append(AnnualItem(batch=batch, registration_id=pk, outcome=AnnualOutcome.REGISTER))
+            else:
+                unpaid = len(others) < len(blockers)
+                items.append(
+                    AnnualItem(
+                        batch=batch,
+                        registration_id=pk,
+                        outcome=AnnualOutcome.DEFER,
+                        deferral_reason=DeferralReason.FEES_UNPAID if unpaid else DeferralReason.OTHER,
+                        reason="；".join(others)[:200],
+                    )
                 )
-                for pk, unpaid in open_rows
-            ],
-            batch_size=2000,
-        )
-        return len(created)
+        return len(AnnualItem.objects.bulk_create(items, batch_size=2000))
 
     def problems(self, batch: Batch) -> list[str]:
         return annual_list_problems(batch)

@@ -7,11 +7,14 @@ from django.core.exceptions import PermissionDenied
 
 from annual_registration.models import AnnualItem, AnnualRegistration, AnnualState, FeeRecord
 from annual_registration.services import fee_import, parse_fees
+from annual_registration.services.change_rules import ChangeInput
+from annual_registration.services.changes import status_change_file
 from audit.models import AuditEvent
 from registrar import batches
 from registrar.batch_kinds import ItemInput
 from registrar.batches import BatchInvalid
 from registrar.models import BatchKind
+from registrar.services import student_change_status
 from tests.annual_registration.builders import fees_imported, fees_sheet, roll_opened
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +74,34 @@ def test_a_loan_counts_as_paid_and_an_unpaid_fee_blocks_registration(
         batches.batch_submit(actor=college_a_staff, batch_id=batch.pk, kind=KIND)
     assert [p.split("：")[0] for p in refused.value.problems] == [f"{numbers[2]} {students_a[2].name}"]
     assert "未缴费" in refused.value.problems[0]
+
+
+@pytest.mark.rule("ANN-3")
+@pytest.mark.rule("ANN-9")
+def test_fill_leaves_out_whoever_no_list_may_register_and_names_an_open_change_so_the_list_submits(
+    students_a, registrar, college_a_staff, college_a, year_2027, term_2027
+):
+    roll_opened(registrar, year_2027)
+    fees_imported(registrar, year_2027, [(s.student_number, "已缴费") for s in students_a])
+    withdrawn, waiting = students_a[0], students_a[1]
+    student_change_status(
+        actor=registrar,
+        student_id=withdrawn.pk,
+        transition="deregister",
+        reason="退学",
+        document_number="1号",
+    )
+    status_change_file(
+        actor=college_a_staff, student_id=waiting.pk, given=ChangeInput(kind="31", reason="本人申请退学")
+    )
+    batch = batches.batch_create(actor=college_a_staff, kind=KIND, college=college_a, term=term_2027)
+    assert batches.batch_items_fill(actor=college_a_staff, batch_id=batch.pk, kind=KIND) == 4
+    deferred = AnnualItem.objects.get(batch=batch, outcome="defer")
+    assert (deferred.registration.student_id, deferred.reason) == (
+        waiting.pk,
+        "有未办结的学籍异动（批准或撤回后方可注册）",
+    )
+    assert batches.batch_submit(actor=college_a_staff, batch_id=batch.pk, kind=KIND).state == "submitted"
 
 
 @pytest.mark.rule("ANN-3")

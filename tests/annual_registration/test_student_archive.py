@@ -55,7 +55,7 @@ def test_the_timeline_holds_the_whole_record_in_order_from_admission_on(decided,
     titles = [e.title for e in student_record(account(student), student.pk).timeline]
     assert titles[0] == "入学" and "新生学籍注册：已注册学籍" in titles
     assert titles.index("处分：警告") < titles.index("奖励：国家奖学金") < titles.index("解除处分：警告")
-    assert "2027-2028学年学年注册：已注册" in titles and "发放学习证明" in titles
+    assert "2027-2028学年注册：已注册" in titles and "发放学习证明" in titles
 
 
 @pytest.mark.rule("QRY-1")
@@ -98,7 +98,7 @@ def test_a_student_who_has_left_still_reads_the_archive_but_files_nothing(decide
     )
     client.force_login(account(student))
     page = client.get(ME).content.decode()
-    assert 'id="archive"' in page and "2027-2028学年学年注册：已注册" in page
+    assert 'id="archive"' in page and "2027-2028学年注册：已注册" in page
     assert 'id="identity-form"' not in page
 
 

@@ -8,6 +8,7 @@ import datetime
 import pytest
 
 from annual_registration.models import ChangeState, StatusChange
+from annual_registration.selectors_changes import shown_values
 from annual_registration.services.change_approval import status_change_approve
 from annual_registration.services.change_rules import ChangeInput
 from annual_registration.services.changes import status_change_submit
@@ -175,3 +176,12 @@ def test_the_college_files_a_transfer_in_on_its_page(client, college_a_staff, ma
         Kind.TRANSFER_IN,
         "转入生",
     )
+
+
+@pytest.mark.rule("ANN-4")
+def test_a_case_shows_its_program_years_and_grade_as_people_read_them(
+    college_a_staff, major_a, kind_settings, clock
+):
+    change = transfer_in_file(actor=college_a_staff, person=person(major_a, grade=2025), given=FROM)
+    shown = {v.label: (v.before, v.after) for v in shown_values([change])[change.pk]}
+    assert (shown["学制"], shown["年级"]) == (("—", "4年"), ("—", "2025级"))
