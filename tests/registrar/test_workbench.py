@@ -3,7 +3,9 @@
 import json
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from deadlines.models import DeadlineRule
@@ -197,3 +199,20 @@ def test_the_sidebar_marks_only_the_page_the_user_is_on(rf, registrar):
         item["title"] for group in sidebar_navigation(request) for item in group["items"] if item["active"]
     ]
     assert active == ["导入录取数据"]
+
+
+def test_the_home_pages_queries_do_not_grow_with_the_lists(
+    client_for, registrar, college_a_staff, college_a, term, freshmen_a, django_assert_num_queries
+):
+    """Each section counts in one scoped query: more lists and freshmen, the same number of queries."""
+    client = client_for(registrar)
+    first = _list(college_a_staff, college_a, term, freshmen_a[:1], title="一")
+    review_batch_submit(actor=college_a_staff, batch_id=first.pk)
+    client.get("/admin/")  # the session and the sidebar's caches, once
+    with CaptureQueriesContext(connection) as one_list:
+        client.get("/admin/")
+    for n, record in enumerate(freshmen_a[1:4]):
+        batch = _list(college_a_staff, college_a, term, [record], title=f"再{n}")
+        review_batch_submit(actor=college_a_staff, batch_id=batch.pk)
+    with django_assert_num_queries(len(one_list.captured_queries)):
+        client.get("/admin/")
