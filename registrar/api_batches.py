@@ -50,10 +50,19 @@ class BatchSerializer(serializers.ModelSerializer):
             "document_number",
             "submitted_at",
             "decided_at",
+            "attachments_requested",
             "item_count",
             "actions",
         ]
-        read_only_fields = ["kind", "state", "comment", "document_number", "submitted_at", "decided_at"]
+        read_only_fields = [
+            "kind",
+            "state",
+            "comment",
+            "document_number",
+            "submitted_at",
+            "decided_at",
+            "attachments_requested",
+        ]
 
     def get_actions(self, obj: Batch) -> list[str]:
         return [name for name, _ in batches.batch_actions(user=self.context["request"].user, batch=obj)]
@@ -72,6 +81,15 @@ DecisionRequest = inline_serializer(
     {
         "comment": serializers.CharField(required=False, allow_blank=True),
         "document_number": serializers.CharField(required=False, allow_blank=True),
+    },
+)
+ReturnRequest = inline_serializer(
+    "BatchReturn",
+    {
+        "comment": serializers.CharField(help_text="退回原因（必填）"),
+        "attachments_requested": serializers.BooleanField(
+            required=False, default=False, help_text="要求学院补充证明材料后再提交"
+        ),
     },
 )
 BATCH_DECISION_RESPONSES = {200: BatchSerializer, **ERROR_RESPONSES, **CONFLICT_RESPONSE}
@@ -181,7 +199,7 @@ class BatchViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self._decided(batch)
 
-    @extend_schema(request=DecisionRequest, responses=BATCH_DECISION_RESPONSES)
+    @extend_schema(request=ReturnRequest, responses=BATCH_DECISION_RESPONSES)
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str) -> Response:
         batch = self.get_object()
@@ -190,6 +208,7 @@ class BatchViewSet(viewsets.ReadOnlyModelViewSet):
             batch_id=batch.pk,
             kind=self.kind,
             comment=str(request.data.get("comment", "")),
+            attachments_requested=request.data.get("attachments_requested") in (True, "true", "1"),
         )
         return self._decided(batch)
 

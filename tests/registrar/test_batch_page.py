@@ -362,3 +362,13 @@ def test_a_proof_is_read_by_the_list_s_college_and_the_registrar_only(
     assert client_for(college_a_staff).get(url).status_code == 200
     assert client_for(college_b_staff).get(url).status_code == 404
     assert client_for(student_a).get(url).status_code == 403
+
+
+def test_the_api_returns_a_list_asking_for_proofs_and_says_so(submitted, registrar, client_for):
+    response = client_for(registrar).post(
+        f"/api/enrollment/batches/{submitted.pk}/return/",
+        {"comment": "请补充证明", "attachments_requested": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert (response.json()["state"], response.json()["attachments_requested"]) == ("returned", True)
