@@ -40,4 +40,5 @@ def test_the_auditor_filters_and_downloads_the_violations(
         ("browser_check", "计算机学院", 13, "逾期未办")
     ]
     assert "甲同学" in rows[0][4]
-    assert "deadline.violation.open" in rows[0][12]
+    assert "发现逾期未办" in rows[0][12]  # the evidence event by its Chinese name (issue 10, item 4)
+    assert "deadline.violation.open" not in rows[0][12]
