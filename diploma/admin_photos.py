@@ -37,7 +37,7 @@ from registrar.roles import can_write, is_registrar
 from registrar.sheets.errors import FileFormatError
 from registrar.sheets.limits import read_upload
 from registrar.sheets.writers import xlsx
-from registrar.uploads import UploadProgress, download, error_context, remember_errors
+from registrar.uploads import UploadProgress, download, error_context, export_name, remember_errors
 
 
 class HasImageFilter(admin.SimpleListFilter):
@@ -261,4 +261,5 @@ class PhotoCaptureAdmin(ScopedAdmin):
             ]
             for r in rows
         ]
-        return download(xlsx(header, body, _("补拍名单"), frozen_header=True), f"buzhao_{year or ''}.xlsx")
+        name = _("%(year)s届补拍名单") % {"year": year} if year else _("补拍名单")
+        return download(xlsx(header, body, _("补拍名单")), export_name(name, user=request.user))

@@ -69,10 +69,10 @@ class BatchSerializer(serializers.ModelSerializer):
 
 
 class BatchCreateSerializer(serializers.Serializer):
-    """A new list: the college and term it belongs to."""
+    """A new list: the college and term it belongs to (the current term unless given); a name by default."""
 
     college = id_field(gettext_lazy("请选择院系（编号为整数）"))
-    term = id_field(gettext_lazy("请选择学期（编号为整数）"))
+    term = id_field(gettext_lazy("请选择学期（编号为整数）"), required=False)
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
 
 
@@ -122,8 +122,9 @@ class BatchViewSet(viewsets.ReadOnlyModelViewSet):
         data = BatchCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         college = College.objects.for_user(request.user).filter(pk=data.validated_data["college"]).first()
-        term = Term.objects.filter(pk=data.validated_data["term"]).first()
-        if college is None or term is None:
+        given = data.validated_data.get("term")
+        term = Term.objects.filter(pk=given).first() if given else None
+        if college is None or (given and term is None):
             raise ValidationError(_("院系或学期不存在"))
         batch = batches.batch_create(
             actor=request.user, kind=self.kind, college=college, term=term, title=data.validated_data["title"]

@@ -29,9 +29,10 @@ def row_errors(errors: list[RowError]) -> list[dict]:
     return [{"row": e.row, "column": e.column, "reason": e.reason} for e in errors]
 
 
-def id_field(message) -> serializers.IntegerField:
-    """A required id in the database's range; anything else is a 400 with ``message``."""
+def id_field(message, *, required: bool = True) -> serializers.IntegerField:
+    """An id in the database's range (required unless said otherwise); anything else is a 400 with ``message``."""
     return serializers.IntegerField(
+        required=required,
         min_value=1,
         max_value=MAX_ID,
         error_messages={key: message for key in ("required", "null", "invalid", "min_value", "max_value")},

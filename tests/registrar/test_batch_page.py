@@ -372,3 +372,14 @@ def test_the_api_returns_a_list_asking_for_proofs_and_says_so(submitted, registr
     )
     assert response.status_code == 200
     assert (response.json()["state"], response.json()["attachments_requested"]) == ("returned", True)
+
+
+def test_the_api_creates_a_list_in_the_current_term_with_its_default_name(
+    college_a_staff, college_a, term, client_for
+):
+    response = client_for(college_a_staff).post("/api/enrollment/batches/", {"college": college_a.pk})
+    assert response.status_code == 201
+    assert (response.json()["term"], response.json()["title"]) == (
+        term.pk,
+        "2026-2027学年第一学期新生入学资格审查名单（计算机学院）",
+    )
