@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy
 
 
 class AnnualRegistrationConfig(AppConfig):
@@ -20,6 +21,10 @@ class AnnualRegistrationConfig(AppConfig):
             change_lists,
             lists,
         )
+        from registrar.student_links import register_student_link
 
+        register_student_link(
+            "annual_records:me", gettext_lazy("我的学籍档案"), shown=lambda s: True, order=30
+        )
         # A flush (a transactional test's teardown) empties the seeded kinds: put them back.
         post_migrate.connect(kinds_put_back, sender=self, dispatch_uid="annual_registration.kinds_put_back")

@@ -31,7 +31,6 @@ from registrar.errors import REFUSALS, DomainError
 from registrar.models import AcademicYear, Student
 from registrar.proofs import ACCEPT_ATTRIBUTE
 from registrar.roles import STAFF_ROLES, Role, role_of
-from registrar.student_links import student_links
 from registrar.uploads import download, export_name, platform_download
 
 
@@ -55,7 +54,6 @@ def my_record(request: HttpRequest) -> HttpResponse:
         "accept": ACCEPT_ATTRIBUTE,
         "may_file": not record.left and not any(r.state in _OPEN for r, _c in record.identity_requests),
         "rules": _rules_or_none(),
-        "links": student_links(record.student),
     }
     return render(request, "annual_registration/my_record.html", context)
 

@@ -62,6 +62,4 @@ def photo_entries(reader: Any, student: Student) -> list[TimelineEntry]:
 
 
 register_entries(photo_entries)
-register_student_link(
-    "diploma_photos:me", gettext_lazy("毕业生图像校对：核对本人照片和信息"), shown=_graduating
-)
+register_student_link("diploma_photos:me", gettext_lazy("照片校对"), shown=_graduating, order=50)

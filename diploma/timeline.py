@@ -72,6 +72,7 @@ def diploma_entries(reader: Any, student: Student) -> list[TimelineEntry]:
 register_entries(diploma_entries)
 register_student_link(
     "diploma:me",
-    gettext_lazy("我的学历注册：毕(结)业结论和学历证书"),
+    gettext_lazy("学历证书"),
     shown=lambda student: ExpectedGraduate.objects.filter(student=student).exists(),
+    order=40,
 )

@@ -12,3 +12,20 @@ class EnrollmentConfig(AppConfig):
             workbench,
         )
         from enrollment.services import review  # noqa: F401  (registers the review list's kind)
+
+        _student_page()
+
+
+def _student_page() -> None:
+    """我的学籍注册 in the student's navigation, for a student with admission data (ENR-11)."""
+    from django.utils.translation import gettext_lazy
+
+    from enrollment.models import AdmissionRecord
+    from registrar.student_links import register_student_link
+
+    register_student_link(
+        "enrollment:me",
+        gettext_lazy("我的学籍注册"),
+        shown=lambda student: AdmissionRecord.objects.filter(student=student).exists(),
+        order=20,
+    )

@@ -70,6 +70,11 @@ class StudentRegistration:
     history: list[HistoryEntry]
     reports: list[DataReport]
 
+    @property
+    def report_open(self) -> bool:
+        """Whether one of the student's error reports still waits for the college (ENR-11)."""
+        return any(report.resolved_at is None for report in self.reports)
+
 
 def student_registration(user) -> StudentRegistration | None:
     """The signed-in student's own registration: identity masked, state and its history (QRY-1, ENR-11)."""

@@ -47,6 +47,9 @@ def confirm(request: HttpRequest) -> HttpResponse:
         services.admission_confirm(user=request.user)
     except AdmissionRecord.DoesNotExist as exc:
         raise Http404(str(exc)) from exc
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("enrollment:me")
     messages.success(request, _("已确认本人注册信息无误"))
     return redirect("enrollment:me")
 

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 
 from registrar.roles import STAFF_ROLES, role_of
 from registrar.selectors import student_profile
-from registrar.student_links import student_links
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -24,8 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def student_me(request: HttpRequest) -> HttpResponse:
     """学生本人学籍信息 (QRY-1): only the signed-in student's own record."""
     profile = student_profile(request.user)
-    context = {"profile": profile, "links": student_links(profile.student)}
-    return render(request, "registrar/me.html", context)
+    return render(request, "registrar/me.html", {"profile": profile})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -32,8 +32,10 @@ def own_record(user: User) -> AdmissionRecord:
 
 @transaction.atomic
 def admission_confirm(*, user: User) -> AdmissionRecord:
-    """学生核对并确认本人注册信息 (ENR-11)."""
+    """学生核对并确认本人注册信息 (ENR-11); refused while the student's own error report is open."""
     record = own_record(user)
+    if DataReport.objects.filter(record=record, resolved_at__isnull=True).exists():
+        raise DomainError(_("你报告的信息错误还在核实处理中，处理完毕后再确认信息无误"))
     now = timezone.now()
     AdmissionRecord.objects.filter(pk=record.pk).update(confirmed_at=now)
     record.confirmed_at = now
