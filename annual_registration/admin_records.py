@@ -319,7 +319,9 @@ class StatisticsReportAdmin(ScopedAdmin):
             raise Http404(_("报送记录不存在"))
         content = statistics_xlsx(Statistics.from_figures(report.figures))
         return download(
-            content, _("%(year)s学年电子注册情况统计表（已报送）.xlsx") % {"year": report.academic_year}
+            content,
+            _("%(year)s学年电子注册情况统计表（已报送）.xlsx") % {"year": report.academic_year},
+            personal=False,  # counts only
         )
 
     def changelist_view(self, request, extra_context=None):

@@ -155,4 +155,5 @@ def statistics_file(request: HttpRequest) -> HttpResponse:
     return download(
         exports.statistics_xlsx(statistics),
         export_name(_("%(year)s学年电子注册情况统计表") % {"year": year}, user=request.user),
+        personal=False,  # counts only
     )

@@ -63,4 +63,5 @@ def statistics_file(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     rows = exports.graduation_statistics(exports.graduates_of(request.user, year))
     content = exports.statistics_xlsx(rows, year)
-    return download(content, export_name(_("%(year)s届毕业生统计") % {"year": year}, user=request.user))
+    name = export_name(_("%(year)s届毕业生统计") % {"year": year}, user=request.user)
+    return download(content, name, personal=False)  # counts only

@@ -113,10 +113,10 @@ def statistics_file(request: HttpRequest) -> HttpResponse:
     rows = selectors.registration_statistics(request.user, year=year)
     name = _("%(year)s级新生注册情况统计表") % {"year": year} if year else _("各年级新生注册情况统计表")
     content = exports.statistics_xlsx(rows, selectors.STAT_STATES, total_label=_("合计"))
-    return download(content, export_name(name, user=request.user))
+    return download(content, export_name(name, user=request.user), personal=False)  # counts only
 
 
 @login_required
 def admission_template(request: HttpRequest) -> HttpResponse:
     staff_only(request)
-    return download(exports.admission_template(), _("录取数据导入模板.xlsx"))
+    return download(exports.admission_template(), _("录取数据导入模板.xlsx"), personal=False)

@@ -28,5 +28,6 @@ register_actions(
         "registrar.batch.items_outcome": _("批量设置名单结论"),
         "registrar.batch.delete": _("删除名单草稿"),
         "registrar.batch.attachments_add": _("补充名单证明材料"),
+        "registrar.export": _("导出个人数据文件"),
     }
 )

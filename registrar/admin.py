@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
-from registrar import admin_lockouts, admin_notices, admin_outbox  # noqa: F401 - 登录锁定, 通知, 待发任务
+from registrar import admin_exports, admin_lockouts, admin_notices, admin_outbox  # noqa: F401 - 导出记录, 登录锁定, 通知, 待发任务
 from registrar.admin_base import ScopedAdmin, ScopedHistoryAdmin, ThemedAdmin
 from registrar.admin_idnumbers import IdNumberHistoryMasking
 from registrar.idcard import mask

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "registrar.session_lifetime.SessionLifetimeMiddleware",
     "registrar.ratelimit.RateLimitMiddleware",
+    # Every download of personal data is logged in the audit trail (issue 10, item 6; SEC-3, SEC-5).
+    "registrar.export_log.ExportLogMiddleware",
 ]
 
 ROOT_URLCONF = "registrar.urls"

@@ -47,10 +47,18 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def download(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
-    """A file to save, under its (possibly Chinese) name."""
+def download(
+    content: bytes, filename: str, content_type: str = XLSX, *, personal: bool = True
+) -> HttpResponse:
+    """A file to save, under its (possibly Chinese) name.
+
+    Every download is logged as an export of personal data (``registrar.export_log``) unless
+    ``personal=False`` says it holds none (a blank template, a table of counts).
+    """
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition(filename)
+    response.export_name = filename
+    response.personal_data = personal
     return response
 
 

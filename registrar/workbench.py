@@ -115,6 +115,7 @@ SIDEBAR: tuple[Group, ...] = (
             Link(gettext_lazy("时限规则"), "rule", model="deadlines.deadlinerule"),
             Link(gettext_lazy("时限检查记录"), "manage_search", model="deadlines.deadlinescan"),
             Link(gettext_lazy("审计事件"), "history", model="audit.auditevent"),
+            Link(gettext_lazy("个人数据导出记录"), "download", model="registrar.exportevent"),
         ),
         first_for=(Role.AUDITOR,),
     ),

@@ -14,6 +14,7 @@ from registrar.models.batches import Batch, BatchAttachment, BatchKind, BatchSta
 from registrar.models.outbox import OutboxMessage
 from registrar.models.lockouts import SignInLockout
 from registrar.models.notices import Notice
+from registrar.models.exports import ExportEvent
 # isort: on
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "BatchState",
     "College",
     "DeadlinePolicy",
+    "ExportEvent",
     "HistoricalStudent",
     "Major",
     "Notice",
