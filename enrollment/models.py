@@ -479,6 +479,8 @@ class DataReport(models.Model):
     description = models.TextField(_("有误的信息"))
     created_at = models.DateTimeField(_("报告时间"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    corrected = models.BooleanField(_("已更正"), null=True, blank=True)
+    answer = models.TextField(_("处理说明"), blank=True)
 
     objects = scoped_queryset(college="record__college", student="record__student").as_manager()
 
@@ -489,6 +491,15 @@ class DataReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record}: {self.description[:20]}"
+
+    @property
+    def outcome(self) -> str:
+        """The answer as the student reads it (ENR-11): 待处理, 已更正, or 未更正 with the reason."""
+        if self.resolved_at is None:
+            return _("待处理")
+        if self.corrected:
+            return _("已更正")
+        return _("未更正：%(reason)s") % {"reason": self.answer} if self.answer else _("未更正")
 
 
 class ReviewBatch(Batch):

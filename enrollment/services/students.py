@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record
 from enrollment.models import (
     AdmissionRecord,
+    CorrectionState,
     DataReport,
 )
 from registrar.models import Batch, User
@@ -110,7 +111,11 @@ def student_passwords_issue(*, actor: User, batch_id: int) -> list[tuple[str, st
 
 @transaction.atomic
 def data_report_resolve(*, actor: User, report_id: int, note: str = "") -> DataReport:
-    """学生报告的信息错误已处理 (ENR-11): the college answers for the completeness of the data."""
+    """学生报告的信息错误已处理 (ENR-11): the college answers for the completeness of the data.
+
+    Corrected when a correction of the record was applied since the report (ENR-8);
+    otherwise the student is told why not, so ``note`` is then required.
+    """
     if not (is_registrar(actor) or is_college_staff(actor)):
         raise PermissionDenied(_("无权处理"))
     report = DataReport.objects.for_user(actor).select_for_update().filter(pk=report_id).first()
@@ -118,13 +123,20 @@ def data_report_resolve(*, actor: User, report_id: int, note: str = "") -> DataR
         raise DataReport.DoesNotExist(_("报告不存在"))
     if report.resolved_at is not None:
         raise DomainError(_("该报告已处理"))
+    note = note.strip()
+    report.corrected = report.record.corrections.filter(
+        state=CorrectionState.APPLIED, applied_at__gte=report.created_at
+    ).exists()
+    if not report.corrected and not note:
+        raise DomainError(_("信息未更正，请说明原因（学生将看到这一说明）"))
     report.resolved_at = timezone.now()
-    report.save(update_fields=["resolved_at"])
+    report.answer = note[:1000]
+    report.save(update_fields=["resolved_at", "corrected", "answer"])
     audit_record(
         actor=actor,
         action="enrollment.report.resolve",
         subject=report,
-        after={"resolved_at": report.resolved_at},
+        after={"resolved_at": report.resolved_at, "corrected": report.corrected, "answer": report.answer},
         reason=note,
         college_id=report.record.college_id,
         student_id=report.record.student_id,

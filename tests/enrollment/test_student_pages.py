@@ -85,3 +85,48 @@ def test_another_students_open_report_neither_blocks_nor_shows(
     other.post("/enrollment/me/confirm/")
     assert AdmissionRecord.objects.get(pk=freshmen_a[1].pk).confirmed_at is not None
     assert AdmissionRecord.objects.get(pk=freshmen_a[0].pk).confirmed_at is None
+
+
+@pytest.mark.rule("ENR-11")
+@pytest.mark.rule("ENR-8")
+def test_the_student_reads_each_reports_outcome_in_words(
+    client_for, freshman, freshmen_a, college_a_staff, registrar
+):
+    from enrollment.services import correction_answer, correction_apply, correction_create, correction_send
+    from registrar.errors import DomainError
+
+    client = client_for(freshman)
+    record = AdmissionRecord.objects.get(pk=freshmen_a[0].pk)
+    client.post("/enrollment/me/report/", {"description": "民族应为回族"})
+    first = record.reports.get()
+    assert "待处理" in client.get("/enrollment/me/").content.decode()
+    with pytest.raises(DomainError, match="请说明原因"):
+        data_report_resolve(actor=college_a_staff, report_id=first.pk, note=" ")
+    data_report_resolve(actor=college_a_staff, report_id=first.pk, note="经核实录取数据民族为汉族，无误")
+    assert "未更正：经核实录取数据民族为汉族，无误" in client.get("/enrollment/me/").content.decode()
+
+    client.post("/enrollment/me/report/", {"description": "姓名错字，应为李四"})
+    second = record.reports.get(resolved_at__isnull=True)
+    correction = correction_create(
+        actor=college_a_staff, record_id=record.pk, requested={"name": "李四"}, reason="错字"
+    )
+    correction_send(actor=registrar, request_id=correction.pk, document_number="招函〔2026〕3号")
+    correction_answer(actor=registrar, request_id=correction.pk, answer={"name": "李四"}, note="同意更正")
+    correction_apply(actor=registrar, request_id=correction.pk)
+    data_report_resolve(actor=college_a_staff, report_id=second.pk)
+    reports = client.get("/enrollment/me/").content.decode().split('id="reports"')[1]
+    assert reports.index("已更正") < reports.index("未更正：经核实")  # newest first, each in words
+
+
+@pytest.mark.rule("ENR-11")
+def test_the_college_gives_the_reason_on_the_record_page(client_for, freshman, freshmen_a, college_a_staff):
+    client_for(freshman).post("/enrollment/me/report/", {"description": "民族应为回族"})
+    report = AdmissionRecord.objects.get(pk=freshmen_a[0].pk).reports.get()
+    staff = client_for(college_a_staff)
+    url = f"/admin/enrollment/admissionrecord/{freshmen_a[0].pk}/detail/"
+    staff.post(url, {"action": "report_resolve", "report": report.pk, "note": ""})
+    report.refresh_from_db()
+    assert report.resolved_at is None
+    staff.post(url, {"action": "report_resolve", "report": report.pk, "note": "录取数据无误"})
+    report.refresh_from_db()
+    assert report.resolved_at is not None and report.corrected is False and report.answer == "录取数据无误"
