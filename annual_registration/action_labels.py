@@ -2,8 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from annual_registration.models import AnnualRegistration
-from audit.labels import register_actions, register_transitions
+from annual_registration.models import AnnualRegistration, FeeStatus
+from audit.labels import register_actions, register_change_keys, register_transitions
+from registrar.models import Student
 
 register_transitions("annual_registration.registration", AnnualRegistration, context=_("学年注册"))
 register_actions(
@@ -15,4 +16,16 @@ register_actions(
         "annual_registration.list.items_save": _("保存学年注册名单条目"),
         "annual_registration.list.items_fill": _("将待注册学生加入名单"),
     }
+)
+
+# A fee update is recorded on the student, whose row holds no fee status: its keys named here.
+register_change_keys(
+    Student,
+    {
+        "fee_status": (_("缴费情况"), dict(FeeStatus.choices)),
+        "academic_year": (
+            _("学年"),
+            lambda year: _("%(start)s-%(end)s学年") % {"start": year, "end": int(year) + 1},
+        ),
+    },
 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -130,3 +131,43 @@ def action_label(action: str) -> str:
 def action_choices(actions: list[str]) -> list[tuple[str, str]]:
     """(code, label) for each of ``actions``, sorted by label: a filter's options."""
     return sorted(((a, action_label(a)) for a in actions), key=lambda pair: (pair[1], pair[0]))
+
+
+# ---------------------------------------------------------------- recorded keys that are no plain field
+
+ChangeText = Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class ChangeKey:
+    """How one recorded key of one subject type reads: its label and, when not plain, its values' names."""
+
+    label: Label
+    text: ChangeText | None = None
+
+
+_CHANGE_KEYS: dict[tuple[str, str], ChangeKey] = {}
+
+
+def register_change_keys(
+    model: type[models.Model], keys: Mapping[str, tuple[Label, ChangeText | Mapping[Any, Label] | None]]
+) -> None:
+    """Name the keys an app records on ``model``'s events that are not, or not plainly, its fields::
+
+        register_change_keys(Student, {"fee_status": (_("缴费情况"), dict(FeeStatus.choices))})
+        register_change_keys(DeadlineViolation, {"rule": (_("时限规则"), rule_name_of_code)})
+
+    A mapping names the values (codes shown as names); a function turns a value into text.
+    """
+    for key, (label, names) in keys.items():
+        if isinstance(names, Mapping):
+            table = dict(names)
+            text: ChangeText | None = lambda value, table=table: str(table.get(value, value))  # noqa: E731
+        else:
+            text = names
+        _CHANGE_KEYS[(model._meta.label_lower, key)] = ChangeKey(label, text)
+
+
+def change_key(model: type[models.Model] | None, key: str) -> ChangeKey | None:
+    """The registered reading of ``key`` on ``model``'s events, or ``None`` (then the field's own)."""
+    return _CHANGE_KEYS.get((model._meta.label_lower, key)) if model is not None else None

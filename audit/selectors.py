@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from audit.labels import action_label
+from audit.labels import ChangeKey, action_label, change_key
 from audit.models import AuditEvent
 from audit.subject_types import current_subject_type, subject_type_names
 from registrar.idcard import mask_id_numbers, sees_full_id_numbers
@@ -182,7 +182,7 @@ class _Values:
     """Before/after values as text: choice labels, related rows by name (each looked up once), local times."""
 
     def __init__(self) -> None:
-        self.related: dict[tuple[type[models.Model], str], str] = {}
+        self.related: dict[tuple[type[models.Model] | None, str], str] = {}
 
     def changes(
         self, model: type[models.Model] | None, before: dict[str, Any], after: dict[str, Any]
@@ -192,12 +192,26 @@ class _Values:
             old, new = before.get(key), after.get(key)
             if key in before and key in after and old == new:
                 continue
+            named = change_key(model, key)
             field = _field(model, key)
-            name = str(field.verbose_name) if field is not None else key
-            old_text, new_text = self.text(field, old), self.text(field, new)
+            if named is not None:
+                name = str(named.label)
+                old_text, new_text = self.named(named, model, key, old), self.named(named, model, key, new)
+            else:
+                name = str(field.verbose_name) if field is not None else key
+                old_text, new_text = self.text(field, old), self.text(field, new)
             if old_text != new_text:  # a field recorded empty on both sides changed nothing
                 found.append(Change(name, old_text, new_text))
         return found
+
+    def named(self, named: ChangeKey, model: type[models.Model] | None, key: str, value: Any) -> str:
+        """A registered key's value as text (each distinct value worked out once per page)."""
+        if value is None or value == "" or named.text is None:
+            return self.text(None, value)
+        cache_key = (model, f"{key}={value}")
+        if cache_key not in self.related:
+            self.related[cache_key] = named.text(value)
+        return self.related[cache_key]
 
     def text(self, field: models.Field | None, value: Any) -> str:
         if value is None or value == "" or value == [] or value == {}:

@@ -2,7 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from audit.labels import register_actions
+from audit.labels import register_actions, register_change_keys
+from audit.selectors import subject_type_label
+from deadlines.models import DeadlineRule, DeadlineViolation
 
 register_actions(
     {
@@ -14,4 +16,20 @@ register_actions(
         "deadline.violation.withdraw": _("逾期事项撤销"),
         "deadline.violation.change": _("逾期事项状态变更"),
     }
+)
+
+
+def _rule_name(code: str) -> str:
+    return DeadlineRule.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+def _subject(reference: str) -> str:
+    """``app.model:id`` as 学年注册#533."""
+    subject_type, _sep, subject_id = reference.rpartition(":")
+    return f"{subject_type_label(subject_type)}#{subject_id}" if subject_type else reference
+
+
+# A violation's event records its rule by code and its subject as ``app.model:id``: named here.
+register_change_keys(
+    DeadlineViolation, {"rule": (_("时限规则"), _rule_name), "subject": (_("对象"), _subject)}
 )
