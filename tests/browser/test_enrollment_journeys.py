@@ -7,6 +7,7 @@ import pytest
 from enrollment.models import AdmissionRecord
 from enrollment.services import (
     ItemInput,
+    data_report_resolve,
     review_batch_approve,
     review_batch_create,
     review_batch_submit,
@@ -158,14 +159,34 @@ def test_student_signs_in_sees_their_registration_and_confirms_it(
         record.id_number[-4:]
     )
     assert "已注册学籍" in page.inner_text("#history")
-    page.click("#confirm")
-    page.wait_for_selector("#confirmed")
     page.fill("#description", "民族应为回族")
     page.click("#report")
     page.wait_for_selector("#reports")
+    assert "待处理" in page.inner_text("#reports")
+    assert page.locator("#confirm").count() == 0 and "还在核实处理中" in page.inner_text("#confirm-refused")
+    data_report_resolve(actor=college_a_staff, report_id=record.reports.get().pk, note="经核实录取数据无误")
+    page.reload()
+    assert "未更正：经核实录取数据无误" in page.inner_text("#reports")
+    page.click("#confirm")
+    page.wait_for_selector("#confirmed")
     page.screenshot(path=str(screenshot_dir / "enrollment_student_page.png"), full_page=True)
     record.refresh_from_db()
     assert record.confirmed_at is not None
+
+    # One navigation between the student's pages, each fitting a 390 px phone (issue 10, item 7).
+    page.set_viewport_size({"width": 390, "height": 844})
+    visited = []
+    for label in ["我的学籍", "我的学籍注册", "我的学籍档案"]:
+        page.locator("nav.student-nav a", has_text=label).first.click()
+        page.wait_for_load_state()
+        assert page.inner_text('nav.student-nav a[aria-current="page"]') == label
+        assert page.locator("button", has_text="退出").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), (
+            f"{label} scrolls sideways"
+        )
+        page.screenshot(path=str(screenshot_dir / f"student_phone_{len(visited)}.png"), full_page=True)
+        visited.append(page.url)
+    assert [u.removeprefix(live_server.url) for u in visited] == ["/me/", "/enrollment/me/", "/annual/me/"]
 
 
 @pytest.mark.rule("ENR-2")
