@@ -177,7 +177,7 @@ def test_student_signs_in_sees_their_registration_and_confirms_it(
     page.set_viewport_size({"width": 390, "height": 844})
     visited = []
     for label in ["我的学籍", "我的学籍注册", "我的学籍档案"]:
-        page.locator("nav.student-nav a", has_text=label).first.click()
+        page.locator("nav.student-nav").get_by_role("link", name=label, exact=True).click()
         page.wait_for_load_state()
         assert page.inner_text('nav.student-nav a[aria-current="page"]') == label
         assert page.locator("button", has_text="退出").count() == 1

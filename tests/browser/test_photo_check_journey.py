@@ -29,7 +29,17 @@ def test_a_student_checks_the_photo_and_reports_a_problem_the_college_sees(
 
     sign_in("grad_a", PASSWORD, admin=False)
     page.goto(f"{live_server.url}/me/")
-    page.click("text=毕业生图像校对")
+    # One navigation between the graduate's pages, each fitting a 390 px phone (issue 10, item 7).
+    page.set_viewport_size({"width": 390, "height": 844})
+    labels = page.locator("nav.student-nav a").all_inner_texts()
+    assert labels == ["我的学籍", "我的学籍档案", "学历证书", "照片校对"]
+    for label in labels:
+        page.locator("nav.student-nav").get_by_role("link", name=label, exact=True).click()
+        page.wait_for_load_state()
+        assert page.inner_text('nav.student-nav a[aria-current="page"]') == label
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), (
+            f"{label} scrolls sideways"
+        )
     page.wait_for_selector("#photo")
     assert page.evaluate("document.querySelector('#photo').naturalWidth") == 480
     assert student.name in page.inner_text("#photo-data")
