@@ -2,11 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from annual_registration.models import AnnualRegistration, FeeStatus
+from annual_registration.models import AnnualRegistration, FeeStatus, TermCheckIn
 from audit.labels import register_actions, register_change_keys, register_transitions
 from registrar.models import Student
 
 register_transitions("annual_registration.registration", AnnualRegistration, context=_("学年注册"))
+register_transitions("annual_registration.check_in", TermCheckIn, context=_("学期报到注册"))
 register_actions(
     {
         "annual_registration.registration.open": _("列入学年注册名册"),
@@ -15,6 +16,8 @@ register_actions(
         "annual_registration.fee.update": _("缴费情况变更"),
         "annual_registration.list.items_save": _("保存学年注册名单条目"),
         "annual_registration.list.items_fill": _("将待注册学生加入名单"),
+        "annual_registration.check_in.open": _("列入学期报到名册"),
+        "annual_registration.check_in_roll.open": _("开启学期报到注册"),
     }
 )
 

@@ -14,8 +14,9 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from annual_registration import (  # noqa: F401  (学籍异动, 学籍记载, 信息变更, 统计表)
+from annual_registration import (  # noqa: F401  (学籍异动, 学籍记载, 信息变更, 统计表, 学期报到注册)
     admin_changes,
+    admin_check_ins,
     admin_identity,
     admin_records,
 )

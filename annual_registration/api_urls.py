@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from annual_registration import api, api_records
+from annual_registration import api, api_check_ins, api_records
 from registrar.api_router import ApiRouter
 
 app_name = "annual_api"
@@ -15,6 +15,7 @@ router.register("certificates", api_records.CertificateViewSet, basename="certif
 router.register("identity-changes", api_records.IdentityChangeViewSet, basename="identity-change")
 router.register("statistics-reports", api_records.StatisticsReportViewSet, basename="statistics-report")
 router.register("archives", api_records.ArchiveViewSet, basename="archive")
+router.register("check-ins", api_check_ins.TermCheckInViewSet, basename="check-in")
 
 urlpatterns = [
     path("fees/", api.FeeImportView.as_view(), name="fees"),

@@ -13,6 +13,7 @@ class AnnualRegistrationConfig(AppConfig):
             action_labels_changes,
             action_labels_records,
             blockers_changes,
+            blockers_check_ins,
             deadlines_changes,
             deadlines_records,
         )

@@ -25,15 +25,18 @@ from annual_registration.models import (
     AnnualRegistration,
     AnnualState,
     Award,
+    CheckInState,
     DeferralReason,
     IdentityChangeRequest,
     IssuedCertificate,
     Punishment,
     StatusChange,
+    TermCheckIn,
 )
 from annual_registration.models.changes import DECIDED_STATES
 from annual_registration.models.identity import IdentityField
 from annual_registration.selectors_changes import shown_values
+from annual_registration.selectors_check_ins import CheckInNotice, check_in_notice
 from annual_registration.services.identity import shown_changes, shown_value
 from annual_registration.services.roll import year_start
 from deadlines.clocks import add_months
@@ -74,6 +77,7 @@ class StudentRecord:
     timeline: list[TimelineEntry]
     notice: DeferralNotice | None
     identity_requests: list[tuple[IdentityChangeRequest, list[tuple[str, str, str]]]]
+    check_in: CheckInNotice | None = None  # this term's 报到注册, while it waits (ANN-13)
 
 
 def _local_day(moment: datetime.datetime | None, fallback: datetime.date) -> datetime.date:
@@ -121,6 +125,28 @@ def _registrations(student: Student) -> list[TimelineEntry]:
                 "registration",
                 _("%(year)s注册：%(state)s")  # the year reads "2026-2027学年"
                 % {"year": registration.academic_year, "state": registration.get_state_display()},
+                detail,
+            )
+        )
+    return entries
+
+
+def _check_ins(student: Student) -> list[TimelineEntry]:
+    """学期报到注册 (ANN-13): each term's check-in, or the leave with its reason and last day."""
+    entries = []
+    for row in TermCheckIn.objects.filter(student=student).select_related("term", "term__academic_year"):
+        detail = ""
+        if row.state == CheckInState.ON_LEAVE:
+            detail = _("%(reason)s，请假至%(until)s") % {
+                "reason": row.leave_reason,
+                "until": f"{row.leave_until:%Y-%m-%d}" if row.leave_until else "—",
+            }
+        day = row.checked_in_on or _local_day(row.state_changed_at, row.term.start_date)
+        entries.append(
+            TimelineEntry(
+                day,
+                "check_in",
+                _("%(term)s报到注册：%(state)s") % {"term": row.term, "state": row.get_state_display()},
                 detail,
             )
         )
@@ -239,6 +265,7 @@ def _identity_changes(student: Student, full_id_number: bool) -> list[TimelineEn
 KIND_ORDER = {
     "admission": 0,
     "registration": 1,
+    "check_in": 1,
     "change": 2,
     "identity": 3,
     "award": 4,
@@ -265,6 +292,7 @@ def student_timeline(reader: Any, student: Student) -> list[TimelineEntry]:
     entries = [
         *_admission(student),
         *_registrations(student),
+        *_check_ins(student),
         *_status_changes(student),
         *_records(student),
         *_identity_changes(student, full),
@@ -333,4 +361,5 @@ def student_record(reader: Any, student_id: int) -> StudentRecord:
         timeline=student_timeline(reader, student),
         notice=deferral_notice(student),
         identity_requests=requests,
+        check_in=check_in_notice(student),
     )

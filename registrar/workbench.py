@@ -79,6 +79,7 @@ SIDEBAR: tuple[Group, ...] = (
         (
             Link(gettext_lazy("学年注册"), "how_to_reg", model="annual_registration.annualregistration"),
             Link(gettext_lazy("学年注册名单"), "checklist", model="annual_registration.annuallist"),
+            Link(gettext_lazy("学期报到注册"), "event_available", model="annual_registration.termcheckin"),
             Link(gettext_lazy("学籍异动"), "swap_horiz", model="annual_registration.statuschange"),
             Link(gettext_lazy("学籍异动名单"), "list_alt", model="annual_registration.changelist"),
             Link(

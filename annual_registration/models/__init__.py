@@ -10,6 +10,7 @@ from annual_registration.models.changes import (
     ChangeState,
     StatusChange,
 )
+from annual_registration.models.check_ins import CheckInState, TermCheckIn
 from annual_registration.models.identity import (
     IdentityChangeRequest,
     IdentityChangeSettings,
@@ -45,6 +46,7 @@ __all__ = [
     "ChangeKindSetting",
     "ChangeList",
     "ChangeState",
+    "CheckInState",
     "DeferralReason",
     "FeeImport",
     "FeeRecord",
@@ -57,4 +59,5 @@ __all__ = [
     "StatisticsReport",
     "StatusChange",
     "StudentArchive",
+    "TermCheckIn",
 ]

@@ -53,6 +53,15 @@ class School(models.Model):
             "大连科技学院：学院9月底前报送暂缓注册名单。"
         ),
     )
+    term_check_in = models.BooleanField(
+        _("学期报到注册"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "每学期开学时学生须办理报到注册，因故不能如期报到的须请假（上海海洋大学，ANN-13）。"
+            "未设置时按时限规定：上海海洋大学开启，其他关闭（国家规定不要求，学校可以从严，N28）。"
+        ),
+    )
     deferral_months = models.PositiveSmallIntegerField(
         _("保留入学资格期限（月）"), default=12, validators=[MinValueValidator(1)]
     )

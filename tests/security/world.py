@@ -28,10 +28,12 @@ from annual_registration.models import (
     StatisticsReport,
     StatusChange,
     StudentArchive,
+    TermCheckIn,
 )
 from annual_registration.services import annual_roll_open
 from annual_registration.services.change_rules import ChangeInput
-from annual_registration.services.changes import kind_settings_seed, status_change_file
+from annual_registration.services.changes import kind_settings_seed
+from annual_registration.services.check_ins import status_change_file, term_check_in_open
 from annual_registration.services.identity import identity_change_file
 from annual_registration.services.records import (
     AwardInput,
@@ -68,7 +70,7 @@ from enrollment.services import (
     review_items_save,
 )
 from registrar.batches import batch_attachments_add, batch_create, batch_items_save
-from registrar.models import Batch, BatchAttachment, BatchKind, College, Major, Student, User
+from registrar.models import Batch, BatchAttachment, BatchKind, College, Major, School, Student, User
 from registrar.proofs import ProofFile
 from registrar.roles import Role
 from registrar.services import user_create
@@ -177,6 +179,10 @@ def build_world() -> World:
         items=[ItemInput(key=student_b.student_number, outcome="register")],
     )
 
+    # 学期报到注册 (ANN-13): the school asks for it; every in-school student of the 2027 first term is listed.
+    School.objects.update(term_check_in=True)
+    term_check_in_open(actor=registrar, term=year.terms.get(number=1))
+
     # 学籍记载, an identity change with its proof (stored apart), and the year's statistics report.
     award = award_record(
         actor=registrar,
@@ -282,6 +288,7 @@ def build_world() -> World:
         AnnualRegistration: AnnualRegistration.objects.get(student=student_b, academic_year=year),
         AnnualList: AnnualList.objects.get(pk=annual_list_b.pk),
         Award: award,
+        TermCheckIn: TermCheckIn.objects.get(student=student_b),
         Punishment: punishment,
         IssuedCertificate: certificate,
         IdentityChangeRequest: identity_change,
