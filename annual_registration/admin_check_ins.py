@@ -114,7 +114,7 @@ class TermCheckInAdmin(ScopedAdmin):
                 name="annual_registration_termcheckin_open",
             ),
             path(
-                "<int:check_in_id>/leave/",
+                "<int:object_id>/leave/",
                 self.admin_site.admin_view(self.leave_view),
                 name="annual_registration_termcheckin_leave",
             ),
@@ -148,9 +148,9 @@ class TermCheckInAdmin(ScopedAdmin):
         }
         return TemplateResponse(request, "annual_registration/admin/check_in_open.html", context)
 
-    def leave_view(self, request: HttpRequest, check_in_id: int) -> HttpResponse:
+    def leave_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """请假 (ANN-13): the reason and the last day of leave, both required."""
-        row = self.get_queryset(request).select_related("student", "term").filter(pk=check_in_id).first()
+        row = self.get_queryset(request).select_related("student", "term").filter(pk=object_id).first()
         if row is None:
             raise Http404(_("报到记录不存在"))
         if not can_write(request.user):

@@ -32,8 +32,8 @@ from annual_registration.models import (
 )
 from annual_registration.services import annual_roll_open
 from annual_registration.services.change_rules import ChangeInput
-from annual_registration.services.changes import kind_settings_seed
-from annual_registration.services.check_ins import status_change_file, term_check_in_open
+from annual_registration.services.changes import kind_settings_seed, status_change_file
+from annual_registration.services.check_ins import term_check_in_open
 from annual_registration.services.identity import identity_change_file
 from annual_registration.services.records import (
     AwardInput,
