@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime
 
 from annual_registration import demo_changes
-from annual_registration.models import AnnualRegistration
+from annual_registration.models import AnnualRegistration, TermCheckIn
 from annual_registration.models.records import AwardLevel, PunishmentKind
 from annual_registration.services import annual_roll_open, fee_import, parse_fees
+from annual_registration.services.check_ins import check_in_leave, check_ins_record, term_check_in_open
 from annual_registration.services.records import AwardInput, PunishmentInput, award_record, punishment_record
 from registrar import batches
 from registrar.batch_kinds import ItemInput
-from registrar.models import BatchKind, Student, User
+from registrar.models import BatchKind, Student, Term, User
+from registrar.services import reference_save
 from registrar.sheets.writers import xlsx
 
 KIND = BatchKind.ANNUAL_REGISTRATION
@@ -71,6 +73,48 @@ def load(ctx) -> None:
                 document_number=f"教学〔{year.start_year}〕21号",
             )
     _records(ctx)
+    _check_ins(ctx)
+
+
+def _check_ins(ctx) -> None:
+    """学期报到注册 (ANN-13): the school turns it on; this term's students have checked in, but for two:
+    the student login, who still has to (their page says so; their fees are unpaid, so their college
+    lists them as 暂缓注册 anyway), and a classmate on sick leave."""
+    registrar: User = ctx.users["registrar"]
+    ctx.school.term_check_in = True
+    reference_save(actor=registrar, instance=ctx.school, changed=["term_check_in"])
+    term = Term.current(ctx.today)
+    term_check_in_open(actor=registrar, term=term)
+    # Leave does not hold up the year's registration (only 待报到 does): any classmate may be on leave.
+    featured = getattr(ctx.featured_student, "pk", None)
+    on_leave = (
+        TermCheckIn.objects.filter(term=term, college=ctx.colleges[0])
+        .exclude(student_id=featured)
+        .order_by("student__student_number")
+        .values_list("student_id", flat=True)
+        .first()
+    )
+    waiting = {featured, on_leave}
+    staff = {
+        ctx.colleges[0].pk: ctx.users["college_a_staff"],
+        ctx.colleges[1].pk: ctx.users["college_b_staff"],
+    }
+    for college in ctx.colleges:
+        ids = list(
+            TermCheckIn.objects.filter(term=term, college=college)
+            .exclude(student_id__in=[pk for pk in waiting if pk])
+            .values_list("student_id", flat=True)
+        )
+        if ids:
+            check_ins_record(actor=staff.get(college.pk, registrar), term_id=term.pk, student_ids=ids)
+    if on_leave is not None:
+        check_in_leave(
+            actor=registrar,
+            term_id=term.pk,
+            student_id=on_leave,
+            reason="病假（住院治疗）",
+            until=max(ctx.today, term.start_date) + datetime.timedelta(days=14),
+        )
 
 
 def _records(ctx) -> None:
