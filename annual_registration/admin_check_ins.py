@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -170,7 +169,13 @@ class TermCheckInAdmin(ScopedAdmin):
             else:
                 messages.success(request, _("已为%(name)s办理请假") % {"name": row.student.name})
                 return redirect(_changelist(row.term_id))
-        context = {**self._context(request, _("办理请假")), "row": row, "today": timezone.localdate()}
+        context = {
+            **self._context(request, _("办理请假")),
+            "row": row,
+            # What was typed stays in the form after a refusal.
+            "leave_reason": request.POST.get("leave_reason", ""),
+            "leave_until": request.POST.get("leave_until", ""),
+        }
         return TemplateResponse(request, "annual_registration/admin/check_in_leave.html", context)
 
 
