@@ -215,9 +215,11 @@ def build_world() -> World:
 
     # Diploma registration (issue 12): a graduate of college B on B's outcome list, registered, with a
     # correction case and a 证明书.
+    # Its own 学号: the factory's sequence (2026…) shifts with every test run before the world in the
+    # process and then met the numbers registration gave students A and B (a duplicate key).
     graduate_b = StudentFactory(
         name="丙毕业生", major=major_b, entry_date=datetime.date(2022, 9, 1),
-        expected_graduation_date=datetime.date(2026, 6, 30),
+        expected_graduation_date=datetime.date(2026, 6, 30), student_number="2022090001",
     )  # fmt: skip
     expected_graduates_build(actor=registrar, graduation_year=2026)
     expected_b = ExpectedGraduate.objects.get(student=graduate_b)
