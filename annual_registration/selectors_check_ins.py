@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from annual_registration.models import CheckInState, TermCheckIn
@@ -19,6 +20,10 @@ class CheckInNotice:
     state: str
     todo: list[str]
     due: datetime.date
+
+    @property
+    def overdue(self) -> bool:
+        return self.due < timezone.localdate()
 
 
 def check_in_notice(student: Student) -> CheckInNotice | None:

@@ -29,7 +29,7 @@ admin.site.index_title = "工作台"
 
 @admin.register(School)
 class SchoolAdmin(ScopedAdmin):
-    list_display = ["code", "name", "president_name", "credit_system", "deadline_policy"]
+    list_display = ["code", "name", "president_name", "credit_system", "term_check_in", "deadline_policy"]
 
 
 @admin.register(College)

@@ -1,7 +1,7 @@
 """学期报到注册 (ANN-13, SH二(二)1): the registrar opens a term's check-in, colleges record who came and who is on leave.
 
-Only a school that asks for it (``term_check_in_required``). Opening is one
-INSERT … SELECT of every in-school student, idempotent; recording moves many rows
+Only a school that asks for it (``term_check_in_required``). Opening is
+INSERT … SELECT of every in-school student, a window at a time, idempotent; recording moves many rows
 at once through the core's transition engine, one audit event per row. Every
 refusal is in Chinese and writes nothing.
 """
@@ -9,7 +9,7 @@ refusal is in Chinese and writes nothing.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -30,6 +30,8 @@ from registrar.transitions import Machine, Move, apply_moves, lock_rows
 
 # One opening of a term's check-in at a time (with the term's id as the second key).
 OPEN_LOCK_KEY = 0xA22A13
+# Students per INSERT … SELECT, as the annual roll (services.roll): two windows' rows and events are held at once.
+WINDOW = 5000
 ANALYZE_AFTER = 1000
 
 CHECK_INS = Machine(
@@ -71,7 +73,10 @@ def term_check_in_open(*, actor: User, term: Term) -> int:
             subject_type=TermCheckIn._meta.label_lower,
             actor=actor,
         ),
-        ([(pk, student_id, college_id, after) for pk, student_id, college_id in _insert(term)],),
+        (
+            [(pk, student_id, college_id, after) for pk, student_id, college_id in rows]
+            for rows in _insert(term)
+        ),
     )
     if added > ANALYZE_AFTER:
         analyze(TermCheckIn)
@@ -81,33 +86,35 @@ def term_check_in_open(*, actor: User, term: Term) -> int:
     return added
 
 
-def _insert(term: Term) -> list[tuple[int, int, int]]:
-    """INSERT … SELECT … ON CONFLICT DO NOTHING: the in-school students who entered by the term's start
-    and are not expected to have graduated before it; (id, student, college) of the rows added."""
+def _insert(term: Term) -> Iterator[list[tuple[int, int, int]]]:
+    """INSERT … SELECT … ON CONFLICT DO NOTHING of the in-school students who entered by the term's start and
+    are not expected to have graduated before it, one window of student ids at a time (memory stays flat,
+    and each window's events are hashed while the next is inserted); yields (id, student, college) added."""
     table, student = TermCheckIn._meta.db_table, Student._meta.db_table
+    eligible = f"""
+        FROM {student} s
+        WHERE s.student_status = %s
+          AND s.entry_date <= %s
+          AND (s.expected_graduation_date IS NULL OR s.expected_graduation_date >= %s)
+    """
+    criteria = [codes.StudentStatus.IN_SCHOOL.value, term.start_date, term.start_date]
+    insert = f"""
+        INSERT INTO {table} (student_id, term_id, college_id, state, leave_reason, created_at)
+        SELECT s.id, %s, s.college_id, %s, '', %s
+        {eligible} AND s.id >= %s AND s.id < %s
+        ORDER BY s.id
+        ON CONFLICT (student_id, term_id) DO NOTHING
+        RETURNING id, student_id, college_id
+    """
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {table} (student_id, term_id, college_id, state, leave_reason, created_at)
-            SELECT s.id, %s, s.college_id, %s, '', %s
-            FROM {student} s
-            WHERE s.student_status = %s
-              AND s.entry_date <= %s
-              AND (s.expected_graduation_date IS NULL OR s.expected_graduation_date >= %s)
-            ORDER BY s.id
-            ON CONFLICT (student_id, term_id) DO NOTHING
-            RETURNING id, student_id, college_id
-            """,
-            [
-                term.pk,
-                CheckInState.PENDING.value,
-                timezone.now(),
-                codes.StudentStatus.IN_SCHOOL.value,
-                term.start_date,
-                term.start_date,
-            ],
-        )
-        return cursor.fetchall()
+        cursor.execute(f"SELECT MIN(s.id), MAX(s.id) {eligible}", criteria)
+        low, high = cursor.fetchone()
+        if low is None:
+            return
+        head = [term.pk, CheckInState.PENDING.value, timezone.now()]
+        for window in range(low, high + 1, WINDOW):
+            cursor.execute(insert, [*head, *criteria, window, window + WINDOW])
+            yield cursor.fetchall()
 
 
 def _rows(actor: User, term_id: int, student_ids: Sequence[int]) -> tuple[Term, list[int]]:

@@ -166,7 +166,7 @@ def test_every_check_in_action_has_a_chinese_label():
 @pytest.mark.rule("ANN-13")
 def test_the_student_sees_what_to_do_and_by_when_on_their_page(opened, students_a, client_for, term):
     page = client_for(account(students_a[0])).get(ME).content.decode()
-    assert "报到注册：待报到" in page and "请在 2026-09-07 前办理" in page
+    assert "报到注册：待报到" in page and "2026-09-07 前办理" in page
     assert "请向学院请假" in page
 
 
@@ -284,6 +284,12 @@ def test_the_api_refuses_another_colleges_row_a_student_and_a_missing_reason(
     student = api(account(students_a[0]))
     assert student.get("/api/annual/check-ins/").status_code == 403
     assert student.post(f"/api/annual/check-ins/{ours.pk}/leave/", leave, format="json").status_code == 403
+
+
+@pytest.mark.rule("ANN-13")
+def test_a_student_past_the_term_start_is_told_it_is_overdue(clock, opened, students_a, client_for):
+    page = client_for(account(students_a[0])).get(ME).content.decode()
+    assert "应于 2026-09-07 前办理，已逾期" in page
 
 
 def test_the_school_setting_defaults_to_its_policy(school):
