@@ -32,7 +32,7 @@ from registrar.errors import DomainError
 from registrar.models import Major, School, Student, User
 from registrar.roles import is_registrar
 from registrar.services import STUDENT_STATUS
-from registrar.sql import analyze, id_in
+from registrar.sql import analyze, collector_paused, id_in
 from registrar.transitions import Hook, Machine, Move, apply_moves, lock_rows
 
 
@@ -204,6 +204,7 @@ def _uncertified(graduates: Iterable[ExpectedGraduate]) -> list[str]:
     ]
 
 
+@collector_paused()
 @transaction.atomic
 def certificates_precheck(actor: User, graduate_ids: Iterable[int]) -> int:
     """预审通过 (DIP-10): draft the missing certificates of these graduates and move every draft to prechecked.
@@ -260,16 +261,15 @@ def _not_registrable(rows: Iterable[Any], today) -> list[str]:
     labels = dict(CertificateState.choices)
     problems = []
     for row in rows:
-        who = {"who": CERTIFICATES.describe(row)}
         if row.state != CertificateState.PRECHECKED:
             problems.append(
                 _("%(who)s当前为“%(state)s”，只有预审通过的证书才能注册")
-                % {**who, "state": labels[row.state]}
+                % {"who": CERTIFICATES.describe(row), "state": labels[row.state]}
             )
         elif row.graduation_date > today:
             problems.append(
                 _("%(who)s的毕业日期为%(date)s，毕业日期前不能注册（发证日期即毕业日期）")
-                % {**who, "date": f"{row.graduation_date:%Y-%m-%d}"}
+                % {"who": CERTIFICATES.describe(row), "date": f"{row.graduation_date:%Y-%m-%d}"}
             )
     return problems
 
@@ -291,6 +291,7 @@ def _registered_before(rows: Iterable[Any]) -> list[str]:
     ]
 
 
+@collector_paused()
 @transaction.atomic
 def certificates_register(
     *,
