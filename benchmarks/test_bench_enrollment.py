@@ -49,6 +49,7 @@ from enrollment.services import (
 from registrar.idcard import make_id_number
 from registrar.models import Term
 from registrar.roles import Role
+from registrar.sheets.isolation import warm
 from registrar.services import user_create
 from tests.enrollment.builders import HEADER
 from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, TermFactory
@@ -134,6 +135,8 @@ def _test_database_url() -> str:
 
 @pytest.fixture
 def setting(db):
+    # A running web or Celery worker has started its file-reading server (registrar/wsgi.py).
+    warm()
     SchoolFactory()
     term = TermFactory()
     TermFactory(academic_year__start_year=2027, start_date=datetime.date(2027, 9, 6))

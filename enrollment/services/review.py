@@ -191,6 +191,7 @@ def _apply(actor: User, batch: Batch, *, document_number: str) -> None:
     # The default reasons go into the audit log, which stays Chinese whatever the page's language.
     with translation.override("zh-hans"):
         labels = {o.value: f"{batch}：{o.label}" for o in ReviewOutcome}
+    term_start = batch.term.start_date
     steps = [
         Step(
             record=records[record_id],
@@ -198,7 +199,7 @@ def _apply(actor: User, batch: Batch, *, document_number: str) -> None:
             reason=reason or labels[outcome],
             deferral_end=deferral_end,
             # A deferred freshman passed on this list enters this list's term (ENR-4).
-            entered_on=batch.term.start_date if outcome == ReviewOutcome.PASSED else None,
+            entered_on=term_start if outcome == ReviewOutcome.PASSED else None,
         )
         for record_id, outcome, reason, deferral_end in items
     ]

@@ -25,6 +25,7 @@ from registrar.models import Batch, BatchAttachment, BatchKind, BatchState, Coll
 from registrar.outbox import outbox_enqueue
 from registrar.roles import acts_for_college
 from registrar.services import DomainError
+from registrar.sql import collector_paused
 from registrar.transitions import (  # noqa: F401 (transition_sources, transition_target: re-exported)
     declared_names,
     may_fire,
@@ -241,6 +242,7 @@ def document_problems(handler: BatchItems, batch: Batch, document_number: str) -
     ]
 
 
+@collector_paused()
 @transaction.atomic
 def batch_approve(
     *, actor: User, batch_id: int, kind: str, comment: str = "", document_number: str = ""

@@ -25,6 +25,7 @@ import resource
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -34,7 +35,18 @@ from registrar.sheets.readers import read_dbf, read_xlsx, scan_xlsx
 
 CHUNK_ROWS = 2000
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["registrar.sheets.isolation"])
+# "__main__" too: the server imports the program's main module (gunicorn's, celery's, manage.py)
+# once, instead of every child importing it again before it reads a file.
+_CONTEXT.set_forkserver_preload(["__main__", "registrar.sheets.isolation"])
+
+
+def warm() -> None:
+    """Start the reading server now, so the first upload after a worker starts does not wait for it.
+
+    Called once per web worker (``registrar/wsgi.py``) and per Celery worker process; a later call
+    does nothing while the server runs.
+    """
+    forkserver.ensure_running()
 
 
 @dataclass
