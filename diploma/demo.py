@@ -8,9 +8,9 @@ Two cohorts:
   note, a correction approved by the province (a second version, the first kept),
   a correction still waiting, and a 结业 graduate exchanged for 毕业 at the end
   of October. They studied before this system, so their admission data and earlier
-  annual registrations are not here: the registrar pre-checked them on the
-  platform (本机数据预审) and passed them to ``certificates_precheck`` directly.
-  Their photos were captured in the spring before and confirmed (``demo_photos.load_checked``).
+  annual registrations are not here. Their photos were captured in the spring before
+  and confirmed (``demo_photos.load_checked``); the registrar passes the graduates
+  the pre-check report (DIP-10) passes to ``certificates_precheck``.
 - next summer's expected graduates: the list is built, the agency's photos are in
   with a few problems for the pre-check to show (``demo_photos.load``), and the
   outcome lists wait.
@@ -22,7 +22,8 @@ import datetime
 
 from audit.services import EventSpec, audit_record_many
 from diploma import demo_photos
-from diploma.models import Certificate, CertificateKind, ExpectedGraduate, GraduationOutcome
+from diploma.models import Certificate, CertificateKind, ExpectedGraduate
+from diploma.precheck import precheck_report
 from diploma.services.annotations import attestation_issue, completion_exchange, minor_annotate
 from diploma.services.certificates import certificates_precheck, certificates_register
 from diploma.services.corrections import CorrectionInput, correction_approve, correction_request
@@ -190,10 +191,8 @@ def load(ctx) -> None:
     _outcome_lists(ctx, year)
     graduates = ExpectedGraduate.objects.filter(graduation_year=year).select_related("student")
     demo_photos.load_checked(ctx, list(graduates), captured_on=datetime.date(year - 1, 4, 16))
-    passed = ExpectedGraduate.objects.filter(
-        graduation_year=year, outcome__in=[GraduationOutcome.GRADUATED, GraduationOutcome.COMPLETED]
-    ).values_list("pk", flat=True)
-    certificates_precheck(registrar, list(passed))
+    # 预审 (DIP-10): the graduates it passes get their certificates; the service checks them again.
+    certificates_precheck(registrar, precheck_report(registrar, year).passed_ids)
     certificates_register(actor=registrar, order=NumberOrder.COLLEGE)
     _after_registration(ctx, year)
     # Next summer's cohort: built, waiting for photos and outcomes.

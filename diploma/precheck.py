@@ -17,7 +17,8 @@ What stands between a graduate and registration, all at once:
 One statement: the cohort joined to its students, majors, admission records and
 photos; the academic years each graduate needs (the opened rolls in the graduate's
 range), anti-joined to their annual registrations and aggregated; certificates by EXISTS. No loop of
-queries per student. Runs on PostgreSQL and SQLite (the demo).
+queries per student. Runs on PostgreSQL and SQLite (the demo). The same statement, restricted to some
+graduates (``graduates_checked``), is how ``certificates_precheck`` refuses whom the report would not pass.
 """
 
 from __future__ import annotations
@@ -203,7 +204,20 @@ def _academic_year(column: str, sql: dict[str, str]) -> str:
     return f"({sql['year'].format(column)} - CASE WHEN {sql['month'].format(column)} < 8 THEN 1 ELSE 0 END)"
 
 
-def _statement(college_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
+def _in(column: str, ids: Sequence[int], sql: dict[str, str]) -> tuple[str, list[Any]]:
+    """``column`` is one of ``ids``: one array parameter on PostgreSQL, a list of them on SQLite."""
+    if connection.vendor == "postgresql":
+        return f"{column} {sql['ids']}", [list(ids)]
+    marks = ", ".join(["%s"] * len(ids)) or "NULL"
+    return f"{column} {sql['ids'].format(marks=marks)}", list(ids)
+
+
+def _statement(
+    college_ids: Sequence[int] | None, *, graduate_ids: Sequence[int] | None = None
+) -> tuple[str, list[Any]]:
+    """The pre-check's one statement: a graduation year's cohort (the caller puts the year first among the
+    parameters), of ``college_ids`` if given; with ``graduate_ids``, these graduates whatever their year and
+    no year parameter (the service's own check, DIP-10)."""
     sql = _dialect()
     t = {
         "g": ExpectedGraduate._meta.db_table,
@@ -217,14 +231,13 @@ def _statement(college_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
         "ay": AcademicYear._meta.db_table,
         "c": Certificate._meta.db_table,
     }
-    params: list[Any] = []
-    scope = ""
+    if graduate_ids is None:
+        where, params = "g.graduation_year = %s", []
+    else:
+        where, params = _in("g.id", graduate_ids, sql)
     if college_ids is not None:
-        if connection.vendor == "postgresql":
-            scope, params = f"AND g.college_id {sql['ids']}", [list(college_ids)]
-        else:
-            marks = ", ".join(["%s"] * len(college_ids)) or "NULL"
-            scope, params = f"AND g.college_id {sql['ids'].format(marks=marks)}", list(college_ids)
+        scope, scope_params = _in("g.college_id", college_ids, sql)
+        where, params = f"{where} AND {scope}", [*params, *scope_params]
     missing_fields = " || ".join(
         f"(CASE WHEN {test} THEN '{key},' ELSE '' END)" for key, _label, test in FIELDS
     )
@@ -235,7 +248,7 @@ def _statement(college_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
 WITH cohort AS (
     SELECT g.id AS gid, g.student_id AS sid, {first_year} AS first_year, {last_year} AS last_year
     FROM {t["g"]} g JOIN {t["s"]} s ON s.id = g.student_id
-    WHERE g.graduation_year = %s {scope}
+    WHERE {where}
 ),
 years AS (
     SELECT ay.id AS yid, ay.start_year AS y FROM {t["ay"]} ay
@@ -267,7 +280,7 @@ LEFT JOIN {t["a"]} a ON a.student_id = s.id
 LEFT JOIN {t["p"]} p ON p.student_id = s.id
 ORDER BY co.name, s.student_number, g.id
 """
-    # The graduation year comes first: ``precheck_report`` puts it before these.
+    # By year, the graduation year comes first: ``precheck_report`` puts it before these.
     return statement, [*params, CertificateState.REGISTERED.value]
 
 
@@ -369,6 +382,25 @@ def _college_scope(user) -> list[int] | None:
     return []
 
 
+def _checks(statement: str, params: list[Any], full_id_number: bool) -> list[GraduateCheck]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    return [
+        GraduateCheck(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _problems(r, full_id_number)) for r in rows
+    ]
+
+
+def graduates_checked(graduate_ids: Iterable[int]) -> list[GraduateCheck]:
+    """预审 (DIP-10) of these graduates, whatever their year or college: the report's one statement restricted
+    to them, for the service that pre-checks certificates to refuse whom the report would not pass."""
+    ids = sorted(set(graduate_ids))
+    if not ids:
+        return []
+    statement, params = _statement(None, graduate_ids=ids)
+    return _checks(statement, params, full_id_number=False)
+
+
 def precheck_report(user, year: int, *, college_ids: Iterable[int] | None = None) -> PrecheckReport:
     """预审 (DIP-10) of ``year``'s expected graduates as ``user`` may see them, optionally of some colleges only."""
     scope = _college_scope(user)
@@ -378,11 +410,7 @@ def precheck_report(user, year: int, *, college_ids: Iterable[int] | None = None
     if scope == []:
         return PrecheckReport(year, [], [])
     statement, params = _statement(scope)
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [year, *params])
-        rows = cursor.fetchall()
-    full = sees_full_id_numbers(user)
-    checks = [GraduateCheck(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _problems(r, full)) for r in rows]
+    checks = _checks(statement, [year, *params], sees_full_id_numbers(user))
     summaries: dict[int, CollegeSummary] = {}
     for check in checks:
         summary = summaries.setdefault(check.college_id, CollegeSummary(check.college))

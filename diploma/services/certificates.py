@@ -26,6 +26,7 @@ from diploma.models import (
     ExpectedGraduate,
     GraduationOutcome,
 )
+from diploma.precheck import graduates_checked
 from diploma.services.numbers import NumberOrder, certificate_number, sequence_take
 from registrar import codes
 from registrar.errors import DomainError
@@ -204,16 +205,32 @@ def _uncertified(graduates: Iterable[ExpectedGraduate]) -> list[str]:
     ]
 
 
+def _not_passed(graduate_ids: Sequence[int]) -> list[str]:
+    """The graduates the pre-check report would not pass (DIP-10), each named with its problems' labels."""
+    return [
+        _("%(name)s（%(number)s）未通过预审：%(problems)s")
+        % {
+            "name": check.name,
+            "number": check.student_number,
+            "problems": "、".join(dict.fromkeys(problem.label for problem in check.problems)),
+        }
+        for check in graduates_checked(graduate_ids)
+        if not check.passed
+    ]
+
+
 @collector_paused()
 @transaction.atomic
 def certificates_precheck(actor: User, graduate_ids: Iterable[int]) -> int:
     """预审通过 (DIP-10): draft the missing certificates of these graduates and move every draft to prechecked.
 
-    Called with the graduates the pre-check report found nothing wrong with. A
-    graduate whose outcome is not 毕业 or 结业 refuses the whole call (DIP-1);
-    one whose certificate is already pre-checked or registered is left as it is.
-    Set-based: one INSERT … SELECT, one UPDATE … FROM, then the engine's moves,
-    one audit event per certificate. Returns how many certificates were pre-checked.
+    Only graduates the pre-check report passes: a graduate whose outcome is not
+    毕业 or 结业 refuses the whole call (DIP-1), and so does one with any problem
+    the report finds (DIP-10: the report's own statement, restricted to these
+    graduates), before anything is written. One whose certificate is already
+    pre-checked is left as it is. Set-based: one INSERT … SELECT, one UPDATE …
+    FROM, then the engine's moves, one audit event per certificate. Returns how
+    many certificates were pre-checked.
     """
     registrar_only(actor, _("预审学历证书"))
     ids = sorted(set(graduate_ids))
@@ -226,6 +243,9 @@ def certificates_precheck(actor: User, graduate_ids: Iterable[int]) -> int:
     if refused:
         raise DomainError("；".join(refused[:20]))
     school = current_school()
+    refused = _not_passed(ids)
+    if refused:
+        raise DomainError("；".join(refused[:20]) + ("……" if len(refused) > 20 else ""))
     waiting = list(
         among(Certificate.objects.filter(state=CertificateState.DRAFT), ids, "graduate_id").values_list(
             "pk", flat=True

@@ -6,9 +6,9 @@ import re
 import pytest
 
 from diploma.models import Certificate, CertificateState
-from tests.diploma.builders import cohort, graduating
+from tests.diploma.builders import cohort, graduating, photo_confirmed
 from tests.diploma.photo_builders import captured
-from tests.diploma.precheck_builders import admission_of, photo_confirmed, years_registered
+from tests.diploma.precheck_builders import admission_of, years_registered
 from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

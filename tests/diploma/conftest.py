@@ -24,10 +24,11 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def prechecked(registrar, school):
-    """Pre-checked certificates of ``n`` graduates of ``major`` with ``outcome``; their graduates."""
+    """Pre-checked certificates of ``n`` graduates of ``major`` with ``outcome``, each one the pre-check passes
+    (DIP-10); their graduates."""
 
     def make(major, n, outcome="graduated", **fields):
-        graduates = cohort(registrar, graduating(major, n, **fields), outcome=outcome)
+        graduates = cohort(registrar, graduating(major, n, **fields), outcome=outcome, ready=True)
         certificates_precheck(registrar, [g.pk for g in graduates])
         return graduates
 
@@ -35,14 +36,14 @@ def prechecked(registrar, school):
 
 
 @pytest.fixture
-def registered_a(registrar, prechecked, major_a, student_a_record):
-    """student_a's own certificate (and two classmates'), registered."""
+def registered_a(registrar, prechecked, major_a, student_a):
+    """student_a's own certificate (and two classmates'), registered; student_a checked the photo (DIP-9)."""
     from diploma.models import Certificate
     from tests.diploma.builders import GRADUATION_DATE, cohort
 
-    student = student_a_record
+    student = student_a.student
     type(student).objects.filter(pk=student.pk).update(expected_graduation_date=GRADUATION_DATE)
-    graduates = cohort(registrar, [student])
+    graduates = cohort(registrar, [student], ready=True)
     certificates_precheck(registrar, [g.pk for g in graduates])
     prechecked(major_a, 2)
     certificates_register(actor=registrar)

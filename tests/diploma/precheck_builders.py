@@ -7,16 +7,11 @@ import datetime
 
 from annual_registration.services import annual_roll_open
 from diploma.models import ExpectedGraduate
-from diploma.services.photos import photo_check_confirm
 from enrollment.models import AdmissionRecord
 from registrar import batches
 from registrar.models import AcademicYear, BatchKind, Student, Term
-from registrar.roles import Role
-from registrar.services import user_create
 from tests.annual_registration.builders import fees_imported
 from tests.diploma.builders import cohort, graduating
-from tests.diploma.photo_builders import captured
-from tests.users import PASSWORD
 
 YEARS = (
     2023,
@@ -71,20 +66,10 @@ def admission_of(student: Student, **different) -> AdmissionRecord:
     return AdmissionRecord.objects.create(**values)
 
 
-def photo_confirmed(registrar, students: list[Student]) -> None:
-    captured(registrar, students)
-    for student in students:
-        user = user_create(
-            actor=None, username=f"grad{student.pk}", password=PASSWORD, role=Role.STUDENT, student=student
-        )
-        photo_check_confirm(user=user)
-
-
 def clean_cohort(registrar, staff, major, n: int) -> list[ExpectedGraduate]:
     """``n`` graduates of 2026 in ``major`` with nothing wrong: the pre-check passes them all."""
     students = graduating(major, n)
     for student in students:
         admission_of(student)
     years_registered(registrar, staff, major.college, students)
-    photo_confirmed(registrar, students)
-    return cohort(registrar, students)
+    return cohort(registrar, students, ready=True)

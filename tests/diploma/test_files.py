@@ -69,12 +69,10 @@ def test_only_registered_certificates_reach_the_platform_file(
 def test_the_file_names_each_graduates_photo(registrar, school, major_a, client_for, settings, tmp_path):
     from diploma.services.certificates import certificates_precheck, certificates_register
     from tests.diploma.builders import cohort, graduating
-    from tests.diploma.photo_builders import captured
 
     settings.MEDIA_ROOT = tmp_path
     student = graduating(major_a, 1)[0]
-    captured(registrar, [student])
-    certificates_precheck(registrar, [g.pk for g in cohort(registrar, [student])])
+    certificates_precheck(registrar, [g.pk for g in cohort(registrar, [student], ready=True)])
     certificates_register(actor=registrar)
     header, row = sheet_rows(client_for(registrar).get(URL % "xlsx"))
     assert row[header.index("ZP")] == f"{student.id_number}.jpg"

@@ -36,6 +36,16 @@ def test_the_registrar_runs_the_precheck_and_staff_may_not(registrar, college_a_
     assert Certificate.objects.filter(state=CertificateState.PRECHECKED).count() == 2
 
 
+def test_the_run_prechecks_the_passed_ones_of_a_cohort_with_a_flagged_graduate(
+    registrar, college_a_staff, school, major_a
+):
+    clean = clean_cohort(registrar, college_a_staff, major_a, 2)
+    cohort(registrar, graduating(major_a, 1))  # no photo, no annual registration
+    response = api(registrar).post("/api/diploma/precheck/run/", {"year": 2026}, format="json")
+    assert response.json() == {"passed": 2, "prechecked": 2, "failed": 1}
+    assert set(Certificate.objects.values_list("graduate_id", flat=True)) == {g.pk for g in clean}
+
+
 def test_a_year_that_is_no_year_is_refused_in_chinese(registrar):
     response = api(registrar).get("/api/diploma/precheck/", {"year": "明年"})
     assert response.status_code == 400 and "毕业年份" in str(response.json())

@@ -18,15 +18,9 @@ from diploma.services.photos import photo_check_dispute
 from registrar.models import School
 from registrar.roles import Role
 from registrar.services import student_change_status_many, user_create
-from tests.diploma.builders import cohort, graduating
+from tests.diploma.builders import cohort, graduating, photo_confirmed
 from tests.diploma.photo_builders import captured
-from tests.diploma.precheck_builders import (
-    academic_year,
-    admission_of,
-    clean_cohort,
-    photo_confirmed,
-    years_registered,
-)
+from tests.diploma.precheck_builders import academic_year, admission_of, clean_cohort, years_registered
 from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.django_db, pytest.mark.rule("DIP-10")]
@@ -212,6 +206,16 @@ def test_only_the_registrar_runs_the_precheck(graduates, client, college_a_staff
     response = client.post(reverse("diploma_photos:precheck"), {"year": 2026}, follow=True)
     assert "3人通过" in response.content.decode()
     assert Certificate.objects.filter(state=CertificateState.PRECHECKED).count() == 3
+
+
+def test_the_run_prechecks_the_passed_graduates_and_leaves_the_flagged_one(
+    graduates, registrar, major_a, client
+):
+    cohort(registrar, graduating(major_a, 1))  # no photo, no annual registration
+    client.force_login(registrar)
+    page = client.post(reverse("diploma_photos:precheck"), {"year": 2026}, follow=True).content.decode()
+    assert "3人通过" in page and "1人有问题待处理" in page
+    assert set(Certificate.objects.values_list("graduate_id", flat=True)) == {g.pk for g in graduates}
 
 
 def test_the_sheet_lists_one_line_per_problem(registrar, school, major_a, client):

@@ -128,21 +128,25 @@ def test_the_database_lets_a_registered_certificate_only_be_revoked(registered_a
 
 
 @pytest.mark.rule("DIP-2")
-def test_a_second_certificate_for_the_same_student_and_level_is_refused(registrar, registered_a):
+def test_a_second_certificate_for_the_same_student_and_level_is_refused(registrar, prechecked, major_a):
     from diploma.models import ExpectedGraduate
     from diploma.services.certificates import certificates_precheck
     from diploma.services.outcomes import graduate_outcomes_apply
 
+    first = prechecked(major_a, 1)[0]
     again = ExpectedGraduate.objects.create(
-        student=registered_a.student,
+        student=first.student,
         graduation_year=2027,
         graduation_date=datetime.date(2026, 7, 1),
-        college=registered_a.college,
-        major=registered_a.major,
-        level=registered_a.level,
+        college=first.college,
+        major=first.major,
+        level=first.level,
     )
     graduate_outcomes_apply(actor=registrar, outcomes={again.pk: "graduated"})
-    certificates_precheck(registrar, [again.pk])
+    certificates_precheck(registrar, [again.pk])  # nothing registered yet: the pre-check passes it
+    certificates_register(actor=registrar, certificate_ids=[Certificate.objects.get(graduate=first).pk])
     with pytest.raises(DomainError, match="一人一证"):
         certificates_register(actor=registrar)
-    assert Certificate.objects.filter(student=registered_a.student, state="registered").count() == 1
+    with pytest.raises(DomainError, match="已有注册的学历证书（DIP-2）"):  # and the pre-check no longer does
+        certificates_precheck(registrar, [again.pk])
+    assert Certificate.objects.filter(student=first.student, state="registered").count() == 1

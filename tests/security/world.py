@@ -76,6 +76,7 @@ from registrar.roles import Role
 from registrar.services import user_create
 from registrar.uploads import errors_key, progress_key
 from tests.annual_registration.builders import second_year
+from tests.diploma.builders import photo_confirmed
 from tests.diploma.photo_builders import captured
 from tests.enrollment.builders import admission_row, admission_sheet, registered_through_a_list
 from tests.factories import (
@@ -221,6 +222,8 @@ def build_world() -> World:
         name="丙毕业生", major=major_b, entry_date=datetime.date(2022, 9, 1),
         expected_graduation_date=datetime.date(2026, 6, 30), student_number="2022090001",
     )  # fmt: skip
+    with override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="world-media-")):
+        photo_confirmed(registrar, [graduate_b])  # the pre-check passes only a verified photo (DIP-9, DIP-10)
     expected_graduates_build(actor=registrar, graduation_year=2026)
     expected_b = ExpectedGraduate.objects.get(student=graduate_b)
     spring = TermFactory(
