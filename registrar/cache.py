@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -31,11 +31,31 @@ T = TypeVar("T")
 _skip_until: dict[str, float] = {}
 
 
+class SharedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client, keeping one ``redis.Redis`` per connection pool.
+
+    Django builds a new ``redis.Redis`` for every cache call (about half a millisecond, several
+    times a request); the object holds no connection of its own and is safe across threads.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FailoverRedisCache(RedisCache):
     """``RedisCache`` whose calls fall back to the file cache at ``params["FALLBACK"]`` on a Redis error."""
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient
         self.location = server
         self.fallback = FileBasedCache(str(params["FALLBACK"]), {"TIMEOUT": params.get("TIMEOUT", 300)})
 

@@ -42,7 +42,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     # The staff pages' theme (issue 10, item 1): before the admin, whose templates it replaces.
-    "unfold",
+    "registrar.admin_site.UnfoldConfig",
     "unfold.contrib.simple_history",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -9,6 +9,7 @@ its counts through one scoped query (``for_user``), so college staff never see a
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -150,6 +151,19 @@ SIDEBAR: tuple[Group, ...] = (
 )
 
 
+def _address(name: str) -> str | None:
+    """The address of a page without parameters, or None when there is none; reversed once per URL conf."""
+    return _address_in(name, get_urlconf(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=512)
+def _address_in(name: str, urlconf: str | None, _prefix: str) -> str | None:
+    try:
+        return reverse(name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
 def _link_target(request: HttpRequest, link: Link) -> str | None:
     """Where the link leads for this user, or ``None`` when the user may not open it."""
     if link.model:
@@ -162,13 +176,10 @@ def _link_target(request: HttpRequest, link: Link) -> str | None:
             model_admin.has_module_permission(request) and model_admin.has_view_or_change_permission(request)
         ):
             return None
-        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        return _address(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     if role_of(request.user) not in link.roles:
         return None
-    try:
-        return reverse(link.url)
-    except NoReverseMatch:
-        return None
+    return _address(link.url)
 
 
 def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
@@ -195,7 +206,7 @@ def sidebar_navigation(request: HttpRequest) -> list[dict[str, Any]]:
 def _mark_active(path: str, items: list[dict[str, Any]]) -> None:
     """The one link the page is under: the longest that the path starts with (the import page is under
     导入录取数据, not also under 录取数据, whose address is a prefix of it); the home page only at home."""
-    home = reverse("admin:index")
+    home = _address("admin:index")
     under = [
         item["link"]
         for item in items

@@ -1,0 +1,42 @@
+"""The staff pages' admin site: unfold's, with the application list built only when a page shows it.
+
+Django's ``each_context`` builds the list of every application and model the user may open
+(``available_apps``) for every staff page, about a hundred URL reversals. Our pages navigate by
+the per-role sidebar (``registrar.workbench``) and show that list nowhere but on pages that ask
+for it, so here it is built lazily, once per request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import AppConfig
+from django.contrib import admin
+from django.contrib.admin import sites
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+from unfold.sites import UnfoldAdminSite
+
+
+class RegistrarAdminSite(UnfoldAdminSite):
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> Any:
+        """The applications this user may open, built on first use and kept for the request."""
+        if app_label is not None:
+            return super().get_app_list(request, app_label)
+        cached = getattr(request, "_registrar_app_list", None)
+        if cached is None:
+            cached = SimpleLazyObject(lambda: UnfoldAdminSite.get_app_list(self, request))
+            request._registrar_app_list = cached
+        return cached
+
+
+class UnfoldConfig(AppConfig):
+    """unfold's own app, installing our site as ``admin.site`` before the admin modules register."""
+
+    name = "unfold"
+    label = "unfold"
+
+    def ready(self) -> None:
+        site = RegistrarAdminSite()
+        admin.site = site
+        sites.site = site
