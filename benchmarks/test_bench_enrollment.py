@@ -49,8 +49,8 @@ from enrollment.services import (
 from registrar.idcard import make_id_number
 from registrar.models import Term
 from registrar.roles import Role
-from registrar.sheets.isolation import warm
 from registrar.services import user_create
+from registrar.sheets.isolation import warm
 from tests.enrollment.builders import HEADER
 from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, TermFactory
 
