@@ -9,11 +9,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,6 +24,7 @@ from diploma.api import Scoped
 from diploma.models import PhotoCapture
 from diploma.precheck import PrecheckReport, precheck_report
 from diploma.services.certificates import certificates_precheck
+from diploma.services.photos import photo_check_confirm, photo_check_dispute
 from registrar.api_common import StaffRole
 from registrar.api_errors import ERROR_RESPONSES
 from registrar.roles import is_registrar
@@ -56,8 +60,20 @@ class PhotoCaptureSerializer(serializers.ModelSerializer):
         return bool(capture.image)
 
 
+class DisputeRequest(serializers.Serializer):
+    problem = serializers.CharField(
+        allow_blank=True,
+        trim_whitespace=True,
+        error_messages={"required": gettext_lazy("请说明照片或信息哪里有误（problem）")},
+    )
+
+
 class PhotoCaptureViewSet(Scoped):
-    """图像采集与校对 (DIP-9): each capture and the student's conclusion; staff see their colleges'."""
+    """图像采集与校对 (DIP-9): each capture and the student's conclusion; staff see their colleges'.
+
+    The signed-in student confirms or disputes their own photo and data (``confirm``,
+    ``dispute``), from the 40th day after capture, as on their page (JL28(一)).
+    """
 
     serializer_class = PhotoCaptureSerializer
     filterset_fields = ["check_state", "captured_on"]
@@ -65,6 +81,30 @@ class PhotoCaptureViewSet(Scoped):
 
     def get_queryset(self):
         return super().get_queryset().select_related("student").order_by("pk")
+
+    @extend_schema(request=None, responses={200: PhotoCaptureSerializer, **ERROR_RESPONSES})
+    @action(detail=False, methods=["post"], permission_classes=[IsAuthenticated])
+    def confirm(self, request: Request) -> Response:
+        """图像校对：确认无误 (the student's own capture)."""
+        return self._own(lambda: photo_check_confirm(user=request.user))
+
+    @extend_schema(request=DisputeRequest, responses={200: PhotoCaptureSerializer, **ERROR_RESPONSES})
+    @action(detail=False, methods=["post"], permission_classes=[IsAuthenticated])
+    def dispute(self, request: Request) -> Response:
+        """图像校对：报告有误, with what is wrong (the student's own capture; the college follows it up)."""
+        data = DisputeRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._own(
+            lambda: photo_check_dispute(user=request.user, problem=data.validated_data["problem"])
+        )
+
+    def _own(self, check: Callable[[], PhotoCapture]) -> Response:
+        """The check of the signed-in student's own capture; anyone without one gets a 404 that says so."""
+        try:
+            capture = check()
+        except PhotoCapture.DoesNotExist as exc:
+            raise NotFound(str(exc)) from exc
+        return Response(PhotoCaptureSerializer(capture, context=self.get_serializer_context()).data)
 
 
 class YearQuery(serializers.Serializer):
