@@ -2,18 +2,23 @@
 
 Two cohorts:
 
-- last summer's graduates (毕业日期 30 June): the colleges' outcome lists approved
+- a registered cohort (毕业日期 30 June): the colleges' outcome lists approved
   (毕业, a few 结业, one 肄业), their certificates registered with 18-digit
-  numbers in college order; since then a 证明书 for a lost certificate, a 辅修
-  note, a correction approved by the province (a second version, the first kept),
-  a correction still waiting, and a 结业 graduate exchanged for 毕业 at the end
-  of October. They studied before this system, so their admission data and earlier
-  annual registrations are not here. Their photos were captured in the spring before
-  and confirmed (``demo_photos.load_checked``); the registrar passes the graduates
-  the pre-check report (DIP-10) passes to ``certificates_precheck``.
-- next summer's expected graduates: the list is built, the agency's photos are in
-  with a few problems for the pre-check to show (``demo_photos.load``), and the
-  outcome lists wait.
+  numbers in college order; since then a 辅修 note (10 July), a 证明书 for a lost
+  certificate (15 September), a correction approved by the province (20 September;
+  a second version, the first kept), a correction still waiting, and, once 30 October
+  has come, a 结业 graduate exchanged for 毕业. None of these dates is after today:
+  the cohort is last summer's from 20 September on and the summer before's until
+  then (``registered_graduation_year``), so the demo loads on any day of the year.
+  They studied before this system, so their admission data and earlier annual
+  registrations are not here (nor is their last academic year the roll the annual
+  demo opens, which the pre-check would hold against them: ANN-9). Their photos were
+  captured in the spring before and confirmed (``demo_photos.load_checked``); the
+  registrar passes the graduates the pre-check report (DIP-10) passes to
+  ``certificates_precheck``.
+- next summer's expected graduates (the first graduation after today): the list is
+  built, the agency's photos are in with a few problems for the pre-check to show
+  (``demo_photos.load``), and the outcome lists wait.
 """
 
 from __future__ import annotations
@@ -39,9 +44,29 @@ KIND = BatchKind.GRADUATION_OUTCOME
 PER_MAJOR = 6
 
 
+# After registration, (month, day) of the graduation year: 辅修 (DIP-8), 证明书 (DIP-7), the approved
+# correction (DIP-6) and the 结业→毕业 exchange at the end of October (DIP-11).
+MINOR_ON = (7, 10)
+ATTESTED_ON = (9, 15)
+CORRECTED_ON = (9, 20)
+EXCHANGED_ON = (10, 30)
+
+
 def last_graduation_year(today: datetime.date) -> int:
     """The latest summer graduation on or before today."""
     return today.year if today >= datetime.date(today.year, 6, 30) else today.year - 1
+
+
+def registered_graduation_year(today: datetime.date) -> int:
+    """The cohort the demo shows registered (DIP-6, DIP-7): the latest whose 证明书 and correction dates have passed.
+
+    Last summer's from its correction's day (20 September) on; until then the summer before's. (Until
+    September the roll the annual demo opens is last summer's graduates' final academic year, which
+    they are not registered on: the pre-check would refuse them, ANN-9.) The 结业→毕业 exchange
+    (30 October, DIP-11) is the one step left out while it is still to come.
+    """
+    year = last_graduation_year(today)
+    return year if datetime.date(year, *CORRECTED_ON) <= today else year - 1
 
 
 def _graduating_students(ctx, year: int) -> list[Student]:
@@ -125,14 +150,18 @@ def _after_registration(ctx, year: int) -> None:
     graduation = list(
         Certificate.objects.filter(graduation_year=year, kind=CertificateKind.GRADUATION, state="registered")
         .order_by("certificate_number")
-        .values_list("pk", flat=True)
+        .values_list("pk", "ethnicity", "birth_date")
     )
-    lost, minor, corrected, waiting = graduation[3], graduation[4], graduation[5], graduation[6]
-    autumn = datetime.date(year, 10, 30)
+    lost, minor = graduation[3][0], graduation[4][0]
+    # A correction must change something (DIP-6): the first certificates whose registered value differs.
+    corrected = next(pk for pk, ethnicity, _birth in graduation[5:] if ethnicity != "03")
+    wrong_birth = datetime.date(year - 22, 3, 1)
+    waiting = next(pk for pk, _ethnicity, birth in graduation[5:] if pk != corrected and birth != wrong_birth)
+    autumn = datetime.date(year, *EXCHANGED_ON)
     attestation_issue(
         actor=registrar,
         certificate_id=lost,
-        issued_on=datetime.date(year, 9, 15),
+        issued_on=datetime.date(year, *ATTESTED_ON),
         reason="毕业证书在搬家时遗失，本人申请出具证明书",
         document_number=f"教务〔{year}〕52号",
     )
@@ -140,7 +169,7 @@ def _after_registration(ctx, year: int) -> None:
         actor=registrar,
         certificate_id=minor,
         minor_major="金融学",
-        annotated_on=datetime.date(year, 7, 10),
+        annotated_on=datetime.date(year, *MINOR_ON),
         document_number=f"教务〔{year}〕40号",
     )
     case = correction_request(
@@ -157,13 +186,13 @@ def _after_registration(ctx, year: int) -> None:
         correction_id=case.pk,
         authority="省教育厅",
         document_number=f"教学函〔{year}〕118号",
-        approved_on=datetime.date(year, 9, 20),
+        approved_on=datetime.date(year, *CORRECTED_ON),
     )
     correction_request(
         actor=registrar,
         certificate_id=waiting,
         data=CorrectionInput(
-            changes={"birth_date": f"{year - 22}-03-01"},
+            changes={"birth_date": wrong_birth.isoformat()},
             reason="出生日期与身份证不一致",
             evidence_note="身份证复印件",
         ),
@@ -185,7 +214,7 @@ def _after_registration(ctx, year: int) -> None:
 
 def load(ctx) -> None:
     registrar: User = ctx.users["registrar"]
-    year = last_graduation_year(ctx.today)
+    year = registered_graduation_year(ctx.today)
     _graduating_students(ctx, year)
     expected_graduates_build(actor=registrar, graduation_year=year)
     _outcome_lists(ctx, year)
@@ -196,6 +225,7 @@ def load(ctx) -> None:
     certificates_register(actor=registrar, order=NumberOrder.COLLEGE)
     _after_registration(ctx, year)
     # Next summer's cohort: built, waiting for photos and outcomes.
-    expected_graduates_build(actor=registrar, graduation_year=year + 1)
-    cohort = list(ExpectedGraduate.objects.filter(graduation_year=year + 1).select_related("student"))
+    coming = last_graduation_year(ctx.today) + 1
+    expected_graduates_build(actor=registrar, graduation_year=coming)
+    cohort = list(ExpectedGraduate.objects.filter(graduation_year=coming).select_related("student"))
     demo_photos.load(ctx, cohort, featured=ctx.featured_student)
