@@ -31,7 +31,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
 
@@ -51,6 +50,7 @@ from registrar.models import Term
 from registrar.roles import Role
 from registrar.services import user_create
 from registrar.sheets.isolation import warm
+from tests.db_template import database_url
 from tests.enrollment.builders import HEADER
 from tests.factories import CollegeFactory, MajorFactory, SchoolFactory, TermFactory
 
@@ -118,19 +118,13 @@ finally:
 
 def child_peak_mb(script: str, *args: str) -> float:
     """Peak RSS, in MB, of a child process that runs ``script`` with ``args``."""
-    env = {**os.environ, "DATABASE_URL": _test_database_url()}
+    env = {**os.environ, "DATABASE_URL": database_url()}
     done = subprocess.run(
         [sys.executable, "-c", PEAK_WRAPPER, script, *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
     lines = [line for line in done.stderr.splitlines() if line.startswith("PEAK_KB")]
     assert done.returncode == 0 and lines, done.stderr[-2000:]
     return int(lines[-1].split()[1]) / 1024
-
-
-def _test_database_url() -> str:
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from django.db import connection
 
@@ -119,3 +120,14 @@ def drop_database(name: str, original: str) -> None:
     connection.close()
     connection.settings_dict["NAME"] = original
     _drop(name)
+
+
+def database_url() -> str:
+    """The URL of the test database this process uses, for a child process (``DATABASE_URL``).
+
+    The host may be a socket directory (``/var/run/postgresql``), which a URL carries percent-encoded.
+    """
+    db = connection.settings_dict
+    auth = quote(db["USER"], safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else "")
+    host = quote(db["HOST"] or "127.0.0.1", safe="")
+    return f"postgres://{auth}@{host}:{db['PORT'] or 5432}/{db['NAME']}"

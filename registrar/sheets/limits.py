@@ -103,7 +103,9 @@ DAMAGED_ZIP = (
     IndexError,
 )
 DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref\s*=\s*[\"']([^\"']{1,40})[\"']")
-REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})$")
+# A cell's position as writers put it in the file: column letters, then a row from 1 without leading
+# zeros and without the ``$`` of formulas (``Z09`` and ``$A$1`` are no position a spreadsheet writes).
+REF = re.compile(r"^([A-Z]{1,3})([1-9][0-9]{0,6})$")
 
 
 def check_ref(ref: str, limits: SheetLimits) -> None:

@@ -26,6 +26,9 @@ Rows = Iterator[list[Any]]
 
 WORKSHEET = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 FORMULA = re.compile(rb'<c\s[^>]*?r="([A-Z]+)(\d+)"[^>]*?(?<!/)>\s*<f[\s>/]')
+# An ``r="..."`` that is neither a cell's position (``B7``) nor a row's number (``7``): ``Z09``, ``$A$1``,
+# ``A``. A spreadsheet never writes one; the reader would guess where the cell goes.
+BAD_REF = re.compile(rb"""\sr\s*=\s*["'](?!(?:[A-Z]{1,3})?[1-9][0-9]{0,6}["'])([^"']{0,20})""")
 
 
 @cache
@@ -60,6 +63,9 @@ def scan_xlsx(content: bytes, limits: SheetLimits) -> list[tuple[int, int]]:
                 # more than it declares (a hidden bomb) is refused as a broken file.
                 with archive.open(entry) as stream:
                     data = stream.read()
+                bad = BAD_REF.search(data)
+                if bad is not None:
+                    raise Unreadable("bad_ref", ref=bad.group(1).decode("ascii", "replace"))
                 for match in far.finditer(data):
                     if data[match.start() - 1 : match.start()] not in (b" ", b"\t", b"\n", b"\r"):
                         continue  # an attribute that only ends in "r", e.g. ref= or sqref=

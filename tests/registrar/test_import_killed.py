@@ -20,6 +20,7 @@ from django.db import connection
 
 from audit.models import AuditEvent
 from enrollment.models import AdmissionImport, AdmissionRecord
+from tests.db_template import database_url
 from tests.enrollment.builders import admission_row, admission_sheet
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.rule("ENR-1")]
@@ -27,12 +28,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pyt
 APP_NAME = "h8-killed-import"
 ROWS = 3000
 FIRST_BIRTH = datetime.date(2007, 1, 1)
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def wait_for(query: str, *, process: subprocess.Popen | None = None, timeout: float = 60) -> None:
