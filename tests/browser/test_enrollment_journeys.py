@@ -15,6 +15,7 @@ from enrollment.services import (
     student_passwords_issue,
 )
 from registrar.models import Batch
+from tests.browser.page_text import VISIBLE_TEXT, english_words
 from tests.enrollment.builders import admission_row, admission_sheet, xlsx_bytes
 from tests.users import PASSWORD
 
@@ -184,6 +185,11 @@ def test_student_signs_in_sees_their_registration_and_confirms_it(
         assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), (
             f"{label} scrolls sideways"
         )
+        # All in Chinese, but for the accounts named in the history (the student's and the staff's).
+        text = page.evaluate(VISIBLE_TEXT)
+        for account in (username, college_a_staff.username, registrar.username):
+            text = text.replace(account, "")
+        assert english_words(text) == [], f"{label} shows English: {english_words(text)}"
         page.screenshot(path=str(screenshot_dir / f"student_phone_{len(visited)}.png"), full_page=True)
         visited.append(page.url)
     assert [u.removeprefix(live_server.url) for u in visited] == ["/me/", "/enrollment/me/", "/annual/me/"]

@@ -6,6 +6,7 @@ import pytest
 from diploma.models import CheckState, PhotoCapture
 from registrar.roles import Role
 from registrar.services import user_create
+from tests.browser.page_text import VISIBLE_TEXT, english_words
 from tests.diploma.builders import cohort, graduating
 from tests.diploma.photo_builders import captured
 from tests.users import PASSWORD
@@ -40,6 +41,11 @@ def test_a_student_checks_the_photo_and_reports_a_problem_the_college_sees(
         assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), (
             f"{label} scrolls sideways"
         )
+        # All in Chinese, but for the accounts named in the history.
+        text = page.evaluate(VISIBLE_TEXT)
+        for account in ("grad_a", registrar.username):
+            text = text.replace(account, "")
+        assert english_words(text) == [], f"{label} shows English: {english_words(text)}"
     page.wait_for_selector("#photo")
     assert page.evaluate("document.querySelector('#photo').naturalWidth") == 480
     assert student.name in page.inner_text("#photo-data")

@@ -4,8 +4,6 @@ The page fits the screen (nothing scrolls sideways, no column is cut) and shows 
 interface text: the theme's and Django's own words are translated too.
 """
 
-import re
-
 import pytest
 
 from deadlines.services import deadline_rules_seed
@@ -16,13 +14,12 @@ from enrollment.services import (
     review_batch_submit,
     review_items_save,
 )
+from tests.browser.page_text import VISIBLE_TEXT, english_words
 from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 VIEWPORT = {"width": 1366, "height": 768}
-# Words the pages may show as they are: file formats and codes people use in Chinese text too.
-NOT_ENGLISH_UI = {"xlsx", "DBF", "dbf", "PDF", "JPG", "PNG", "API"}
 # Text each role's pages once showed in English (issue 10).
 KNOWN_ENGLISH = [
     "Access attempts",
@@ -34,16 +31,6 @@ KNOWN_ENGLISH = [
     "Page not found",
 ]
 
-# The visible text of the page without the icon font's ligatures (material symbols are words like "home").
-VISIBLE_TEXT = """() => {
-  const copy = document.body.cloneNode(true);
-  copy.querySelectorAll('.material-symbols-outlined, script, style, template, [x-cloak]').forEach(e => e.remove());
-  copy.style.position = 'absolute';
-  document.documentElement.appendChild(copy);
-  const text = copy.innerText;
-  copy.remove();
-  return text;
-}"""
 # Elements that scroll or cut their content sideways (simplebar's measuring helpers aside), and the
 # change list's right edge against the screen's.
 OVERFLOW = """() => ({
@@ -84,11 +71,6 @@ def a_returned_list(registrar, college_a_staff, college_a, term, freshmen_a):
     return batch
 
 
-def _english_words(text: str) -> list[str]:
-    words = re.findall(r"[A-Za-z][A-Za-z' ]{2,}[A-Za-z]", text)
-    return sorted({w.strip() for w in words if w.strip() not in NOT_ENGLISH_UI})
-
-
 @pytest.mark.parametrize("role", list(PAGES))
 def test_each_staff_role_sees_its_home_and_a_list_in_chinese_within_the_screen(
     role, page, sign_in, live_server, auditor, college_a_staff, a_returned_list, screenshot_dir
@@ -100,7 +82,7 @@ def test_each_staff_role_sees_its_home_and_a_list_in_chinese_within_the_screen(
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(screenshot_dir / f"workbench_{role}_{name}.png"))
         text = page.evaluate(VISIBLE_TEXT).replace(role, "")  # the user menu names the account
-        assert _english_words(text) == [], f"{path} shows English: {_english_words(text)}"
+        assert english_words(text) == [], f"{path} shows English: {english_words(text)}"
         assert not [phrase for phrase in KNOWN_ENGLISH if phrase in text]
         overflow = page.evaluate(OVERFLOW)
         assert overflow["page"] <= 0 and overflow["cut"] == [] and overflow["table"] <= 0, overflow
