@@ -83,6 +83,7 @@ def test_the_student_page_shows_their_photo_and_data_and_takes_the_conclusion(cl
     client.force_login(grad)
     page = client.get(reverse("diploma_photos:me"))
     assert page.status_code == 200 and grad.student.name in page.content.decode()
+    assert "<td>4年</td>" in page.content.decode()  # 学制 as people write it, not 4.0
     image = client.get(reverse("diploma_photos:image"))
     assert image["Content-Type"] == "image/jpeg" and image["Cache-Control"] == "private, no-store"
     response = client.post(reverse("diploma_photos:report"), {"problem": "出生日期有误"}, follow=True)
