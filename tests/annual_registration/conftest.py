@@ -1,5 +1,4 @@
 import pytest
-from rest_framework.test import APIClient
 
 from enrollment.services import (
     ItemInput,
@@ -17,6 +16,7 @@ from tests.annual_registration.change_builders import (  # noqa: F401  (status c
     second_year_b,
     second_years,
 )
+from tests.users import api_as
 
 
 @pytest.fixture
@@ -52,11 +52,5 @@ def term_2027(year_2027):
 
 @pytest.fixture
 def api():
-    """An API client signed in as ``user``."""
-
-    def signed_in(user) -> APIClient:
-        client = APIClient()
-        client.force_authenticate(user)
-        return client
-
-    return signed_in
+    """An API client signed in as ``user`` (tests/users.py)."""
+    return api_as

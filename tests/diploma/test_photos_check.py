@@ -5,7 +5,6 @@ import io
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
-from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from deadlines.defaults import PHOTO_CHECK
@@ -19,7 +18,7 @@ from registrar.roles import Role
 from registrar.services import user_create
 from tests.diploma.builders import cohort, graduating
 from tests.diploma.photo_builders import captured, days_ago
-from tests.users import PASSWORD
+from tests.users import PASSWORD, api_as
 
 pytestmark = [pytest.mark.django_db, pytest.mark.rule("DIP-9")]
 
@@ -203,22 +202,16 @@ def test_the_retake_sheet_and_pages_refuse_other_colleges_and_students(
 # ---------------------------------------------------------------- the same check through the API
 
 
-def _api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def test_the_student_confirms_or_reports_through_the_api_as_on_the_page(grad, grad_b):
-    confirmed = _api(grad).post("/api/diploma/photos/confirm/")
+    confirmed = api_as(grad).post("/api/diploma/photos/confirm/")
     assert confirmed.status_code == 200
     assert (confirmed.json()["check_state"], confirmed.json()["check_state_display"]) == (
         "confirmed",
         "确认无误",
     )
-    again = _api(grad).post("/api/diploma/photos/confirm/")
+    again = api_as(grad).post("/api/diploma/photos/confirm/")
     assert again.status_code == 400 and "当前为" in again.json()["detail"]
-    reported = _api(grad_b).post(
+    reported = api_as(grad_b).post(
         "/api/diploma/photos/dispute/", {"problem": "  照片不是本人  "}, format="json"
     )
     assert reported.status_code == 200 and reported.json()["check_state"] == "disputed"
@@ -228,24 +221,24 @@ def test_the_student_confirms_or_reports_through_the_api_as_on_the_page(grad, gr
 
 
 def test_a_report_without_words_and_a_check_before_day_40_are_refused_in_chinese(registrar, major_a, grad):
-    empty = _api(grad).post("/api/diploma/photos/dispute/", {"problem": " "}, format="json")
+    empty = api_as(grad).post("/api/diploma/photos/dispute/", {"problem": " "}, format="json")
     assert empty.status_code == 400 and empty.json()["detail"] == "请说明照片或信息哪里有误"
-    missing = _api(grad).post("/api/diploma/photos/dispute/", {}, format="json")
+    missing = api_as(grad).post("/api/diploma/photos/dispute/", {}, format="json")
     assert missing.status_code == 400 and "problem" in str(missing.json())
     early = graduating(major_a, 1)[0]
     captured(registrar, [early], captured_on=days_ago(39))
-    refused = _api(account(early, "early")).post("/api/diploma/photos/confirm/")
+    refused = api_as(account(early, "early")).post("/api/diploma/photos/confirm/")
     assert refused.status_code == 400 and "采集40天后开放" in refused.json()["detail"]
     assert PhotoCapture.objects.get(student_id=grad.student_id).check_state == CheckState.UNCHECKED
 
 
 @pytest.mark.rule("SEC-2")
-def test_staff_and_students_without_a_capture_check_nothing_through_the_api(
+def test_staff_and_students_without_a_capture_check_nothing_through_theapi_as(
     grad, college_a_staff, registrar, student_b
 ):
     for user in (college_a_staff, registrar, student_b):
-        response = _api(user).post("/api/diploma/photos/confirm/")
+        response = api_as(user).post("/api/diploma/photos/confirm/")
         assert response.status_code == 404, user
         assert response.json()["detail"] == "没有你的图像采集记录"
-    assert APIClient().post("/api/diploma/photos/confirm/").status_code in (401, 403)
+    assert api_as(None).post("/api/diploma/photos/confirm/").status_code in (401, 403)
     assert PhotoCapture.objects.get(student_id=grad.student_id).check_state == CheckState.UNCHECKED
