@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from registrar.admin_base import RegistrarOnlyAdmin
-from registrar.lockouts import lockout_is_active, lockout_lift, lockouts_active
+from registrar.lockouts import lockout_is_active, lockout_lift, lockouts_active, with_account_failures
 from registrar.models import SignInLockout
 
 
@@ -62,6 +62,9 @@ class SignInLockoutAdmin(RegistrarOnlyAdmin):
     @admin.display(boolean=True, description=_("锁定中"))
     def locked_now(self, obj: SignInLockout) -> bool:
         return lockout_is_active(obj)
+
+    def get_queryset(self, request):
+        return with_account_failures(super().get_queryset(request))
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -15,7 +15,7 @@ from axes.helpers import get_cool_off
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,31 +24,63 @@ from registrar.models import SignInLockout, User
 from registrar.roles import is_registrar
 
 
+def _cutoff() -> datetime.datetime:
+    return timezone.now() - get_cool_off()
+
+
+def _failures_of_account(cutoff: datetime.datetime) -> Subquery:
+    """The account's failures within the cool-off time, summed over its records: django-axes keeps one
+    record per address and browser, and locks the account on the sum (``AXES_LOCKOUT_PARAMETERS``)."""
+    return Subquery(
+        SignInLockout.objects.filter(username=OuterRef("username"), attempt_time__gte=cutoff)
+        .values("username")
+        .annotate(total=Sum("failures_since_start"))
+        .values("total")[:1]
+    )
+
+
+def with_account_failures(queryset: QuerySet[SignInLockout]) -> QuerySet[SignInLockout]:
+    """Each record with ``account_failures``: its account's failures within the cool-off time."""
+    return queryset.annotate(account_failures=_failures_of_account(_cutoff()))
+
+
 def lockouts_active() -> QuerySet[SignInLockout]:
-    """Failure records that lock their account now: at the limit, within the cool-off time."""
-    return SignInLockout.objects.filter(
-        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-        attempt_time__gte=timezone.now() - get_cool_off(),
+    """Failure records of the accounts locked now: their failures within the cool-off time, from every
+    address and browser, reach the limit."""
+    cutoff = _cutoff()
+    return (
+        SignInLockout.objects.filter(attempt_time__gte=cutoff)
+        .annotate(account_failures=_failures_of_account(cutoff))
+        .filter(account_failures__gte=settings.AXES_FAILURE_LIMIT)
     )
 
 
 def lockout_is_active(record: SignInLockout) -> bool:
-    """Whether this failure record locks its account now."""
-    return (
-        record.failures_since_start >= settings.AXES_FAILURE_LIMIT
-        and record.attempt_time >= timezone.now() - get_cool_off()
-    )
+    """Whether this failure record is one of an account locked now."""
+    if record.attempt_time < _cutoff():
+        return False
+    failures = getattr(record, "account_failures", None)
+    if failures is None:
+        failures = with_account_failures(SignInLockout.objects.filter(pk=record.pk))[0].account_failures
+    return (failures or 0) >= settings.AXES_FAILURE_LIMIT
 
 
 @transaction.atomic
 def lockout_lift(*, actor: User, lockout_ids: Iterable[int], reason: str = "") -> int:
-    """解除登录锁定 (SEC-3): the registrar clears an account's failures; one audit event each.
+    """解除登录锁定 (SEC-3): the registrar clears the chosen accounts' failures, from every address and
+    browser; one audit event per record.
 
     Returns how many records were cleared.
     """
     if not is_registrar(actor):
         raise PermissionDenied(_("只有教务处可以解除登录锁定"))
-    records = list(SignInLockout.objects.select_for_update().filter(pk__in=list(lockout_ids)).order_by("pk"))
+    chosen = list(lockout_ids)
+    accounts = SignInLockout.objects.filter(pk__in=chosen, username__isnull=False).values("username")
+    records = list(
+        SignInLockout.objects.select_for_update()
+        .filter(Q(pk__in=chosen) | Q(username__in=accounts))
+        .order_by("pk")
+    )
     audit_record_many(
         [
             EventSpec(

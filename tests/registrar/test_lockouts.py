@@ -93,6 +93,29 @@ def test_the_registrar_lifts_a_lockout_and_the_lift_is_audited(client, client_fo
     assert sign_in(client, "student_a").status_code == 302
 
 
+def test_failures_from_two_browsers_lock_the_account_and_the_registrar_sees_and_lifts_the_lock(
+    client, client_for, registrar, student_a
+):
+    """django-axes keeps a record per address and browser but locks the account on their sum: the
+    登录锁定 page shows such an account as locked, and lifting one of its records lifts them all."""
+    for agent in ("Mobile Safari", "Firefox"):
+        for _ in range(5):
+            sign_in(client, "student_a", "wrong", HTTP_USER_AGENT=agent)
+    assert sign_in(client, "student_a", HTTP_USER_AGENT="Firefox").status_code == 429
+    assert SignInLockout.objects.filter(username="student_a").count() == 2
+    page = client_for(registrar)
+    listed = page.get("/admin/registrar/signinlockout/?locked=yes").content.decode()
+    assert listed.count("field-account") == 2 and "student_a" in listed
+    one = SignInLockout.objects.filter(username="student_a").values_list("pk", flat=True)[0]
+    response = page.post(
+        "/admin/registrar/signinlockout/", {"action": "lift", "_selected_action": [one]}, follow=True
+    )
+    assert "已解除2条登录锁定" in response.content.decode()
+    assert not SignInLockout.objects.filter(username="student_a").exists()
+    page.logout()
+    assert sign_in(client, "student_a").status_code == 302
+
+
 def test_college_staff_cannot_see_or_lift_lockouts(client_for, college_a_staff):
     page = client_for(college_a_staff)
     assert page.get("/admin/registrar/signinlockout/").status_code == 403
