@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls of the
 # test itself are still synchronous and safe.
@@ -53,6 +55,26 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "accept_downloads": True}
 
 
+@pytest.fixture(scope="session")
+def _worker_context(browser, browser_context_args):
+    context = browser.new_context(**browser_context_args)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def context(_worker_context):
+    """One browser context per worker, so that pages keep the staff pages' scripts and styles cached, as a
+    person's browser does; each test starts signed out, with no page open and empty storage."""
+    _worker_context.clear_cookies()
+    yield _worker_context
+    for page in _worker_context.pages:
+        if page.url.startswith("http"):
+            page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+        page.close()
+    _worker_context.clear_cookies()
+
+
 @pytest.fixture
 def screenshot_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -91,5 +113,19 @@ def sign_in(page, live_server):
         page.fill("#id_password", password)
         page.locator("input[type=submit], button[type=submit]").first.click()
         page.wait_for_load_state()
+
+    return do
+
+
+@pytest.fixture
+def signed_in_as(page, live_server):
+    """Sign the browser in through a session made on the server; the test then opens its page. The sign-in
+    form has journeys of its own: test_admin_sign_in, test_lockout_journey and the student's first visit."""
+
+    def do(user) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
     return do

@@ -4,14 +4,13 @@ import pytest
 
 from annual_registration.models import AnnualRegistration
 from tests.annual_registration.builders import fees_imported, registered, roll_opened, second_year
-from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.rule("ANN-2")
 def test_a_college_fills_and_submits_its_list_and_the_registrar_approves_it(
-    page, sign_in, live_server, freshmen_a, registrar, college_a_staff, college_a, term, screenshot_dir
+    page, signed_in_as, live_server, freshmen_a, registrar, college_a_staff, college_a, term, screenshot_dir
 ):
     students_a = registered(
         freshmen_a, staff=college_a_staff, registrar=registrar, college=college_a, term=term
@@ -21,7 +20,7 @@ def test_a_college_fills_and_submits_its_list_and_the_registrar_approves_it(
     roll_opened(registrar, year_2027)
     numbers = [s.student_number for s in students_a]
     fees_imported(registrar, year_2027, [(n, "已缴费") for n in numbers[:4]] + [(numbers[4], "未缴费")])
-    sign_in("college_a_staff", PASSWORD)
+    signed_in_as(college_a_staff)
     page.goto(f"{live_server.url}/admin/annual_registration/annuallist/add/")
     page.select_option("#term", str(term_2027.pk))
     page.click("#batch-new-submit")
@@ -39,7 +38,7 @@ def test_a_college_fills_and_submits_its_list_and_the_registrar_approves_it(
     list_url = page.url
 
     page.context.clear_cookies()
-    sign_in("registrar", PASSWORD)
+    signed_in_as(registrar)
     page.goto(list_url)
     page.click("#action-approve")
     page.fill("#confirm-document-number", "教学〔2027〕12号")

@@ -5,7 +5,6 @@ from python_calamine import CalamineWorkbook
 
 from deadlines.registry import unregister_kind
 from tests.deadlines.builders import students_watched_and_scanned
-from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,9 +19,9 @@ def violations(major_a, major_b):
 
 
 def test_the_auditor_filters_and_downloads_the_violations(
-    page, live_server, sign_in, auditor, violations, screenshot_dir
+    page, live_server, signed_in_as, auditor, violations, screenshot_dir
 ):
-    sign_in("auditor", PASSWORD)
+    signed_in_as(auditor)
     page.goto(f"{live_server.url}/audit/")
     assert page.locator("#college-counts").is_visible()
     page.select_option("#id_state", "open")

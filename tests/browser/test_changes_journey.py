@@ -8,19 +8,18 @@ from django.utils import timezone
 from annual_registration.models import ChangeState, StatusChange
 from annual_registration.services.changes import kind_settings_seed
 from tests.annual_registration.change_builders import PDF
-from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.rule("ANN-4")
 def test_a_suspension_from_filing_to_the_students_page(
-    page, sign_in, live_server, college_a_staff, registrar, student_a, school, tmp_path, screenshot_dir
+    page, signed_in_as, live_server, college_a_staff, registrar, student_a, school, tmp_path, screenshot_dir
 ):
     kind_settings_seed()  # a transactional test before this one may have emptied the seeded kinds
     today = timezone.localdate()
     student = student_a.student
-    sign_in("college_a_staff", PASSWORD)
+    signed_in_as(college_a_staff)
     page.goto(f"{live_server.url}/admin/annual_registration/statuschange/add/")
     page.fill("#id_student_number", student.student_number)
     page.select_option("#id_kind", "11")
@@ -35,7 +34,7 @@ def test_a_suspension_from_filing_to_the_students_page(
     case_url = page.url
 
     page.context.clear_cookies()
-    sign_in("registrar", PASSWORD)
+    signed_in_as(registrar)
     page.goto(case_url)
     document = tmp_path / "休学决定.pdf"
     document.write_bytes(PDF)
@@ -49,7 +48,7 @@ def test_a_suspension_from_filing_to_the_students_page(
     assert StatusChange.objects.get(student=student).state == ChangeState.APPROVED
 
     page.context.clear_cookies()
-    sign_in("student_a", PASSWORD, admin=False)
+    signed_in_as(student_a)
     page.goto(f"{live_server.url}/annual/me/")
     timeline = page.inner_text("#timeline")
     assert "学籍异动：休学" in timeline and "校学〔2026〕21号" in timeline

@@ -17,7 +17,6 @@ from enrollment.services import (
 from registrar.models import Batch
 from tests.browser.page_text import VISIBLE_TEXT, english_words
 from tests.enrollment.builders import admission_row, admission_sheet, xlsx_bytes
-from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,13 +28,13 @@ END = datetime.date.today() + datetime.timedelta(days=365)
 
 
 def test_registrar_uploads_admission_data_with_errors_and_sees_them_all(
-    page, sign_in, live_server, registrar, term, major_a, tmp_path, screenshot_dir
+    page, signed_in_as, live_server, registrar, term, major_a, tmp_path, screenshot_dir
 ):
     path = tmp_path / "luqu.xlsx"
     path.write_bytes(
         admission_sheet([admission_row(1, major_a, XM=""), admission_row(2, major_a, CSRQ="20070230")])
     )
-    sign_in("registrar", PASSWORD)
+    signed_in_as(registrar)
     page.goto(f"{live_server.url}/admin/enrollment/admissionrecord/import/")
     page.set_input_files("#file", str(path))
     page.click("#import-submit")
@@ -51,9 +50,9 @@ def test_registrar_uploads_admission_data_with_errors_and_sees_them_all(
 
 
 def test_college_staff_uploads_review_results_fixes_errors_and_submits(
-    page, sign_in, live_server, college_a_staff, college_a, freshmen_a, tmp_path, screenshot_dir
+    page, signed_in_as, live_server, college_a_staff, college_a, freshmen_a, tmp_path, screenshot_dir
 ):
-    sign_in("college_a_staff", PASSWORD)
+    signed_in_as(college_a_staff)
     page.goto(f"{live_server.url}/admin/enrollment/reviewbatch/add/")
     page.click("#batch-new-submit")
     page.wait_for_selector("#batch-upload")
@@ -83,7 +82,7 @@ def test_college_staff_uploads_review_results_fixes_errors_and_submits(
 
 
 def test_registrar_approves_a_list_and_a_second_approval_gets_a_message(
-    page, sign_in, live_server, registrar, college_a_staff, college_a, term, freshmen_a, screenshot_dir
+    page, signed_in_as, live_server, registrar, college_a_staff, college_a, term, freshmen_a, screenshot_dir
 ):
     batch = review_batch_create(actor=college_a_staff, college=college_a, term=term)
     outcomes = ["passed", "passed", "forfeited", "deferred", "cancelled"]
@@ -101,7 +100,7 @@ def test_registrar_approves_a_list_and_a_second_approval_gets_a_message(
         ],
     )
     review_batch_submit(actor=college_a_staff, batch_id=batch.pk)
-    sign_in("registrar", PASSWORD)
+    signed_in_as(registrar)
     url = f"{live_server.url}/admin/enrollment/reviewbatch/{batch.pk}/review/"
     page.goto(url)
     other = page.context.new_page()
@@ -123,7 +122,7 @@ def test_registrar_approves_a_list_and_a_second_approval_gets_a_message(
 
 
 def test_registrar_returns_a_list_with_a_comment(
-    page, sign_in, live_server, registrar, college_a_staff, college_a, term, freshmen_a
+    page, signed_in_as, live_server, registrar, college_a_staff, college_a, term, freshmen_a
 ):
     batch = review_batch_create(actor=college_a_staff, college=college_a, term=term)
     review_items_save(
@@ -132,7 +131,7 @@ def test_registrar_returns_a_list_with_a_comment(
         items=[ItemInput(key=freshmen_a[0].exam_number, outcome="passed")],
     )
     review_batch_submit(actor=college_a_staff, batch_id=batch.pk)
-    sign_in("registrar", PASSWORD)
+    signed_in_as(registrar)
     page.goto(f"{live_server.url}/admin/enrollment/reviewbatch/{batch.pk}/review/")
     page.fill("#comment", "请补充保留入学资格的证明")
     page.click("#action-send_back")
@@ -199,7 +198,7 @@ def test_student_signs_in_sees_their_registration_and_confirms_it(
 @pytest.mark.rule("ENR-3")
 def test_a_large_list_is_filled_set_at_once_submitted_and_approved_from_its_summary_with_a_document_number(
     page,
-    sign_in,
+    signed_in_as,
     live_server,
     registrar,
     college_a_staff,
@@ -212,7 +211,7 @@ def test_a_large_list_is_filled_set_at_once_submitted_and_approved_from_its_summ
     """Issue 10, item 3: sixty freshmen, a default name, two pages, outcomes set for many at once,
     then the registrar reads the summary (exceptions first) and approves under a 文号."""
     assert import_rows([admission_row(n, major_a) for n in range(1, 61)]).ok
-    sign_in("college_a_staff", PASSWORD)
+    signed_in_as(college_a_staff)
     page.goto(f"{live_server.url}/admin/enrollment/reviewbatch/add/")
     page.click("#batch-new-submit")
     page.wait_for_selector("#batch-upload")
@@ -249,7 +248,7 @@ def test_a_large_list_is_filled_set_at_once_submitted_and_approved_from_its_summ
     list_url = page.url.split("?")[0]
 
     page.context.clear_cookies()
-    sign_in("registrar", PASSWORD)
+    signed_in_as(registrar)
     page.goto(list_url)
     page.click("#action-approve")
     page.wait_for_selector("#confirm-approve")

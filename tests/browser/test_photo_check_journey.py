@@ -21,14 +21,16 @@ def media(settings, tmp_path):
 
 @pytest.mark.rule("DIP-9")
 def test_a_student_checks_the_photo_and_reports_a_problem_the_college_sees(
-    page, sign_in, live_server, registrar, college_a_staff, school, major_a, screenshot_dir
+    page, signed_in_as, live_server, registrar, college_a_staff, school, major_a, screenshot_dir
 ):
     student = graduating(major_a, 1)[0]
     cohort(registrar, [student])
     captured(registrar, [student])
-    user_create(actor=None, username="grad_a", password=PASSWORD, role=Role.STUDENT, student=student)
+    graduate = user_create(
+        actor=None, username="grad_a", password=PASSWORD, role=Role.STUDENT, student=student
+    )
 
-    sign_in("grad_a", PASSWORD, admin=False)
+    signed_in_as(graduate)
     page.goto(f"{live_server.url}/me/")
     # One navigation between the graduate's pages, each fitting a 390 px phone (issue 10, item 7).
     page.set_viewport_size({"width": 390, "height": 844})
@@ -60,7 +62,7 @@ def test_a_student_checks_the_photo_and_reports_a_problem_the_college_sees(
     assert "毕业生图像校对：报告有误" in page.inner_text("#timeline")
 
     page.context.clear_cookies()
-    sign_in("college_a_staff", PASSWORD)
+    signed_in_as(college_a_staff)
     page.goto(f"{live_server.url}/admin/diploma/photocapture/")
     row = page.locator("tr", has_text=student.name)
     assert "报告有误" in row.inner_text() and "民族应为回族" in row.inner_text()
@@ -68,11 +70,15 @@ def test_a_student_checks_the_photo_and_reports_a_problem_the_college_sees(
 
 
 @pytest.mark.rule("DIP-9")
-def test_a_student_confirms_once_the_check_is_open(page, sign_in, live_server, registrar, school, major_a):
+def test_a_student_confirms_once_the_check_is_open(
+    page, signed_in_as, live_server, registrar, school, major_a
+):
     student = graduating(major_a, 1)[0]
     captured(registrar, [student])
-    user_create(actor=None, username="grad_b", password=PASSWORD, role=Role.STUDENT, student=student)
-    sign_in("grad_b", PASSWORD, admin=False)
+    graduate = user_create(
+        actor=None, username="grad_b", password=PASSWORD, role=Role.STUDENT, student=student
+    )
+    signed_in_as(graduate)
     page.goto(f"{live_server.url}/annual/me/")
     page.click("text=去校对照片和信息")
     page.click("#confirm")

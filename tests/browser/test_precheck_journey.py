@@ -9,7 +9,6 @@ from diploma.models import Certificate, CertificateState
 from tests.diploma.builders import cohort, graduating, photo_confirmed
 from tests.diploma.photo_builders import captured
 from tests.diploma.precheck_builders import admission_of, years_registered
-from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +20,7 @@ def media(settings, tmp_path):
 
 @pytest.mark.rule("DIP-10")
 def test_the_registrar_prechecks_and_registers_the_clean_graduates(
-    page, sign_in, live_server, registrar, college_a_staff, school, major_a, screenshot_dir
+    page, signed_in_as, live_server, registrar, college_a_staff, school, major_a, screenshot_dir
 ):
     students = graduating(major_a, 3)
     for student in students:
@@ -31,7 +30,7 @@ def test_the_registrar_prechecks_and_registers_the_clean_graduates(
     captured(registrar, students[2:])  # the third has not checked the photo yet
     cohort(registrar, students)
 
-    sign_in("registrar", PASSWORD)
+    signed_in_as(registrar)
     page.goto(f"{live_server.url}/diploma/precheck/")
     problems = page.locator("#precheck-problems tr.graduate")
     assert problems.count() == 1 and "学生尚未校对确认" in problems.first.inner_text()

@@ -14,8 +14,8 @@ from enrollment.services import (
     review_batch_submit,
     review_items_save,
 )
+from registrar.models import User
 from tests.browser.page_text import VISIBLE_TEXT, english_words
-from tests.users import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,10 +73,10 @@ def a_returned_list(registrar, college_a_staff, college_a, term, freshmen_a):
 
 @pytest.mark.parametrize("role", list(PAGES))
 def test_each_staff_role_sees_its_home_and_a_list_in_chinese_within_the_screen(
-    role, page, sign_in, live_server, auditor, college_a_staff, a_returned_list, screenshot_dir
+    role, page, signed_in_as, live_server, auditor, college_a_staff, a_returned_list, screenshot_dir
 ):
     page.set_viewport_size(VIEWPORT)
-    sign_in(role, PASSWORD)
+    signed_in_as(User.objects.get(username=role))
     for name, path in (("home", "/admin/"), ("list", PAGES[role])):
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
