@@ -12,11 +12,34 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import ProtectedError
 from django.http import Http404
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
-from unfold.admin import ModelAdmin as ThemedAdmin
+from unfold import admin as unfold_admin
 
 from registrar.roles import STAFF_ROLES, is_registrar, role_of
+
+_ROW = "__row_key__"  # stands for a row's key in the checkbox's markup
+_CHECKBOXES: dict[str | None, tuple[str, str]] = {}
+
+
+class ThemedAdmin(unfold_admin.ModelAdmin):
+    """unfold's ``ModelAdmin``, with each row's checkbox written from its markup, rendered once per language.
+
+    unfold renders the checkbox widget through two templates per row: a third of a 100-row list's time.
+    """
+
+    @unfold_admin.display(description=unfold_admin.ModelAdmin.action_checkbox.short_description)
+    def action_checkbox(self, obj) -> SafeString:
+        language = get_language()
+        if language not in _CHECKBOXES:
+            markup = unfold_admin.checkbox.render(unfold_admin.helpers.ACTION_CHECKBOX_NAME, _ROW)
+            before, _row, after = markup.partition(_ROW)
+            _CHECKBOXES[language] = (before, after)
+        before, after = _CHECKBOXES[language]
+        return mark_safe(before + escape(str(obj.pk)) + after)
 
 
 class ScopedAdmin(ThemedAdmin):
