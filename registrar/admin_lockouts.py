@@ -30,7 +30,7 @@ class SignInLockoutAdmin(RegistrarOnlyAdmin):
 
     deletable = True  # lifting a lockout deletes its failure record
 
-    list_display = ["account", "address", "failures", "last_attempt", "locked_now"]
+    list_display = ["account", "address", "failures", "account_total", "last_attempt", "locked_now"]
     list_filter = [LockedNowFilter]
     search_fields = ["username", "ip_address"]
     ordering = ["-attempt_time"]
@@ -54,6 +54,11 @@ class SignInLockoutAdmin(RegistrarOnlyAdmin):
     @admin.display(description=_("连续失败次数"), ordering="failures_since_start")
     def failures(self, obj: SignInLockout) -> int:
         return obj.failures_since_start
+
+    @admin.display(description=_("账号失败合计"))
+    def account_total(self, obj: SignInLockout) -> int:
+        """The account's failures within the cool-off time, from every address and browser: what locks it."""
+        return obj.account_failures or 0
 
     @admin.display(description=_("最近一次尝试"), ordering="attempt_time")
     def last_attempt(self, obj: SignInLockout):

@@ -2,6 +2,7 @@
 
 import base64
 import datetime
+import re
 
 import pytest
 from django.test import override_settings
@@ -105,7 +106,9 @@ def test_failures_from_two_browsers_lock_the_account_and_the_registrar_sees_and_
     assert SignInLockout.objects.filter(username="student_a").count() == 2
     page = client_for(registrar)
     listed = page.get("/admin/registrar/signinlockout/?locked=yes").content.decode()
-    assert listed.count("field-account") == 2 and "student_a" in listed
+    assert listed.count("field-account ") == 2 and "student_a" in listed
+    # On each of its records, the account's total: 5 + 5 failures and the sign-in refused while locked.
+    assert len(re.findall(r"field-account_total[^>]*>\s*11\s*<", listed)) == 2
     one = SignInLockout.objects.filter(username="student_a").values_list("pk", flat=True)[0]
     response = page.post(
         "/admin/registrar/signinlockout/", {"action": "lift", "_selected_action": [one]}, follow=True
