@@ -70,7 +70,9 @@ class StudentFactory(factory.django.DjangoModelFactory):
         lambda o, n: make_id_number("110101", o.birth_date, n, o.gender)
     )
     exam_number = factory.Sequence(lambda n: f"26110101{n:06d}")
-    student_number = factory.Sequence(lambda n: f"2026{n:06d}")
+    # Eleven digits: the service numbers freshmen with ten (enrollment/services/registration.py), so a
+    # factory student never takes a number the service gives next, whatever ran before in the process.
+    student_number = factory.Sequence(lambda n: f"2026{n:07d}")
     major = factory.SubFactory(MajorFactory)
     college = factory.LazyAttribute(lambda o: o.major.college)
     level = factory.LazyAttribute(lambda o: o.major.level)
