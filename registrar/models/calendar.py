@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from registrar.scoping import scoped_queryset
 
@@ -47,5 +48,5 @@ class WorkdayOverride(models.Model):
         ordering = ["-day"]
 
     def __str__(self) -> str:
-        kind = "工作日" if self.is_workday else "休息日"
+        kind = pgettext("day kind", "工作日") if self.is_workday else pgettext("day kind", "休息日")
         return f"{self.day:%Y-%m-%d} {kind}"

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registrar import codes
@@ -135,7 +136,7 @@ class AcademicYear(models.Model):
         ordering = ["-start_year"]
 
     def __str__(self) -> str:
-        return f"{self.start_year}-{self.start_year + 1}学年"
+        return gettext("%(start)s-%(end)s学年") % {"start": self.start_year, "end": self.start_year + 1}
 
 
 class Term(models.Model):
