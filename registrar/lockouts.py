@@ -39,20 +39,19 @@ def _failures_of_account(cutoff: datetime.datetime) -> Subquery:
     )
 
 
-def with_account_failures(queryset: QuerySet[SignInLockout]) -> QuerySet[SignInLockout]:
+def with_account_failures(
+    queryset: QuerySet[SignInLockout], cutoff: datetime.datetime | None = None
+) -> QuerySet[SignInLockout]:
     """Each record with ``account_failures``: its account's failures within the cool-off time."""
-    return queryset.annotate(account_failures=_failures_of_account(_cutoff()))
+    return queryset.annotate(account_failures=_failures_of_account(cutoff or _cutoff()))
 
 
 def lockouts_active() -> QuerySet[SignInLockout]:
     """Failure records of the accounts locked now: their failures within the cool-off time, from every
     address and browser, reach the limit."""
     cutoff = _cutoff()
-    return (
-        SignInLockout.objects.filter(attempt_time__gte=cutoff)
-        .annotate(account_failures=_failures_of_account(cutoff))
-        .filter(account_failures__gte=settings.AXES_FAILURE_LIMIT)
-    )
+    recent = SignInLockout.objects.filter(attempt_time__gte=cutoff)
+    return with_account_failures(recent, cutoff).filter(account_failures__gte=settings.AXES_FAILURE_LIMIT)
 
 
 def lockout_is_active(record: SignInLockout) -> bool:
